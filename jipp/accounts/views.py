@@ -1,0 +1,117 @@
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jipp.accounts.forms import AccountCreateForm, PasswordChangeForm
+from jipp.accounts.models import Role
+from jipp.accounts.services import create_account, set_account_active, visible_users
+from jipp.regions.models import ServiceUnit
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = PasswordChangeForm
+    success_url = reverse_lazy("core:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.user
+        if user.must_change_password:
+            user.must_change_password = False
+            user.save(update_fields=["must_change_password"])
+        update_session_auth_hash(self.request, user)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+@login_required
+def user_list(request):
+    if not request.user.has_perm("accounts.list_users"):
+        raise PermissionDenied
+    users = visible_users(request.user).order_by("username")
+    query = request.GET.get("q", "").strip()
+    if query:
+        users = users.filter(
+            Q(username__icontains=query) | Q(first_name__icontains=query) | Q(last_name__icontains=query)
+        )
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        users = users.filter(role=role)
+    page = Paginator(users, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"page": page, "query": query, "role": role, "roles": Role.choices},
+    )
+
+
+@login_required
+def user_create(request):
+    if not request.user.has_perm("accounts.list_users"):
+        raise PermissionDenied
+    _refuse_foreign_unit(request)
+    form = AccountCreateForm(request.POST or None, creator=request.user, initial={"agency": request.GET.get("agency")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            new = create_account(
+                created_by=request.user,
+                username=data["username"],
+                email=data.get("email", ""),
+                full_name=data["full_name"],
+                role=data["role"],
+                agency=data.get("agency"),
+                unit=data.get("unit"),
+                affiliation=data.get("affiliation", ""),
+                home_province=data.get("home_province"),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return render(
+                request, "accounts/user_created.html", {"new_user": new.user, "password": new.temporary_password}
+            )
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+def _refuse_foreign_unit(request) -> None:
+    """A forged request for another agency's unit is a 403, not a form error."""
+    unit_id = request.POST.get("unit", "")
+    if request.method == "POST" and unit_id.isdigit():
+        unit = ServiceUnit.objects.filter(pk=int(unit_id)).first()
+        if unit is not None and not request.user.has_perm("accounts.create_upp", unit):
+            raise PermissionDenied
+
+
+@login_required
+def user_detail(request, pk: int):
+    # Fetch through the scoped queryset: another agency's account is a 404, not a leak.
+    user = get_object_or_404(visible_users(request.user), pk=pk)
+    return render(request, "accounts/user_detail.html", {"account": user})
+
+
+@login_required
+@require_POST
+def user_toggle_active(request, pk: int):
+    user = get_object_or_404(visible_users(request.user), pk=pk)
+    try:
+        set_account_active(changed_by=request.user, user=user, active=not user.is_active)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Account updated."))
+    return redirect("accounts:user_detail", pk=user.pk)

@@ -1,0 +1,17 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from jipp.api import regions
+
+router = DefaultRouter()
+router.register("regions", regions.RegionViewSet, basename="region")
+router.register("agencies", regions.AgencyViewSet, basename="agency")
+router.register("units", regions.ServiceUnitViewSet, basename="unit")
+router.register("users", regions.UserViewSet, basename="user")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

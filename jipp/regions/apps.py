@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegionsConfig(AppConfig):
+    name = "jipp.regions"
+    label = "regions"
+    verbose_name = _("Regions and agencies")
+    guides = [("agencies", _("Regions, agencies and service units"))]
+
+    def nav_items(self, user):
+        from jipp.core.nav import NavItem
+
+        return [
+            NavItem("regions:region_list", _("Regions"), order=20),
+            NavItem("regions:agency_list", _("Agencies"), order=21),
+        ]

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from jipp.regions import views
+
+app_name = "regions"
+
+urlpatterns = [
+    path("regions/", views.region_list, name="region_list"),
+    path("regions/<str:code>/", views.region_detail, name="region_detail"),
+    path("agencies/", views.agency_list, name="agency_list"),
+    path("agencies/new/", views.agency_create, name="agency_create"),
+    path("agencies/<slug:slug>/", views.agency_detail, name="agency_detail"),
+]
