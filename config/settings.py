@@ -53,6 +53,12 @@ INSTALLED_APPS = [
     "jipp.core",
     "jipp.regions",
     "jipp.accounts",
+    "jipp.registry",
+    "jipp.competition",
+    "jipp.replication",
+    "jipp.institutionalisation",
+    "jipp.hubs",
+    "jipp.dashboards",
     "jipp.api",
 ]
 

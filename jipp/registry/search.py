@@ -1,0 +1,107 @@
+"""Full-text search over the registry, on SQLite (FTS5) and PostgreSQL (`indonesian` configuration, GIN).
+
+Both index the same stemmed text (`Innovation.search_title` / `search_body`, filled with
+PySastrawi stems by `jipp.core.text.stemmed_text`), so that Indonesian word forms match
+on either database ("pelayanan kesehatan" finds "layanan sehat").
+
+- SQLite: an external-content FTS5 table `registry_innovation_fts` over those two columns, kept
+  in sync by triggers (created in migration 0002), ranked with bm25 (title weighs 5x).
+- PostgreSQL: a stored generated `search_vector` column, `to_tsvector('indonesian', ...)` with
+  weights A (title) and B (body), and a GIN index; ranked with ts_rank.
+
+User text never reaches the engine's query syntax: `fts_query` / `ts_query` quote every term.
+"""
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from jipp.core.text import MIN_PREFIX_LENGTH, STOPWORDS, TOKEN_RE, fts_query, stem, stemmed_text, tokens
+
+FTS_TABLE = "registry_innovation_fts"
+
+
+def search_columns(*, title: str, texts: list[str]) -> dict[str, str]:
+    """The stemmed values to store on an innovation for search."""
+    return {"search_title": stemmed_text(title), "search_body": stemmed_text("\n".join(t for t in texts if t))}
+
+
+def ts_query(user_text: str) -> str:
+    """A safe PostgreSQL to_tsquery expression over stems (all terms; the last one as a prefix)."""
+    words = tokens(user_text)
+    if not words:
+        return ""
+    partial = None
+    if TOKEN_RE.fullmatch(user_text[-1]) and len(words[-1]) >= MIN_PREFIX_LENGTH:
+        partial = words.pop()
+    terms = [f"'{stem(w)}'" for w in words if w not in STOPWORDS]
+    if partial:
+        terms.append(f"('{stem(partial)}':* | '{partial}':*)")
+    return " & ".join(terms)
+
+
+def apply_search(qs: QuerySet, user_text: str, *, order_by_rank: bool) -> QuerySet | None:
+    """Restrict `qs` (Innovation) to rows matching `user_text`; None when nothing searchable remains."""
+    table = qs.model._meta.db_table
+    if connection.vendor == "postgresql":
+        expression = ts_query(user_text)
+        if not expression:
+            return None
+        qs = qs.extra(
+            where=[f"{table}.search_vector @@ to_tsquery('indonesian', %s)"],
+            params=[expression],
+            select={"rank": f"ts_rank({table}.search_vector, to_tsquery('indonesian', %s))"},
+            select_params=[expression],
+        )
+        return qs.extra(order_by=["-rank", "-id"]) if order_by_rank else qs
+    expression = fts_query(user_text)
+    if not expression:
+        return None
+    qs = qs.extra(
+        tables=[FTS_TABLE],
+        where=[f"{FTS_TABLE}.rowid = {table}.id", f"{FTS_TABLE} MATCH %s"],
+        params=[expression],
+        select={"rank": f"bm25({FTS_TABLE}, 5.0, 1.0)"},
+    )
+    return qs.extra(order_by=["rank", "-id"]) if order_by_rank else qs
+
+
+def rebuild_index() -> None:
+    """Rebuild the SQLite FTS index from the stored columns (PostgreSQL's column is generated)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
+
+
+SQLITE_SETUP = [
+    f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
+        search_title, search_body, content='registry_innovation', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2')""",
+    f"""CREATE TRIGGER registry_innovation_fts_ai AFTER INSERT ON registry_innovation BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, search_title, search_body)
+        VALUES (new.id, new.search_title, new.search_body); END""",
+    f"""CREATE TRIGGER registry_innovation_fts_ad AFTER DELETE ON registry_innovation BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_title, search_body)
+        VALUES ('delete', old.id, old.search_title, old.search_body); END""",
+    f"""CREATE TRIGGER registry_innovation_fts_au AFTER UPDATE OF search_title, search_body
+        ON registry_innovation BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_title, search_body)
+        VALUES ('delete', old.id, old.search_title, old.search_body);
+        INSERT INTO {FTS_TABLE}(rowid, search_title, search_body)
+        VALUES (new.id, new.search_title, new.search_body); END""",
+]
+SQLITE_TEARDOWN = [
+    "DROP TRIGGER IF EXISTS registry_innovation_fts_au",
+    "DROP TRIGGER IF EXISTS registry_innovation_fts_ad",
+    "DROP TRIGGER IF EXISTS registry_innovation_fts_ai",
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+]
+POSTGRES_SETUP = [
+    """ALTER TABLE registry_innovation ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('indonesian', coalesce(search_title, '')), 'A') ||
+        setweight(to_tsvector('indonesian', coalesce(search_body, '')), 'B')) STORED""",
+    "CREATE INDEX registry_innovation_search_gin ON registry_innovation USING GIN (search_vector)",
+]
+POSTGRES_TEARDOWN = [
+    "DROP INDEX IF EXISTS registry_innovation_search_gin",
+    "ALTER TABLE registry_innovation DROP COLUMN IF EXISTS search_vector",
+]
