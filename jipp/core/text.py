@@ -113,7 +113,7 @@ def fts_query(user_text: str) -> str:
     Input: any string typed by a user; FTS5 syntax in it (quotes, AND/OR/NOT/NEAR, ``*``,
     ``^``, parentheses, colons, minus) is treated as plain text. Output: an expression
     that FTS5 always accepts, or ``""`` when nothing searchable remains (the caller then
-    skips the MATCH). All terms must match (implicit AND), in any order.
+    skips the MATCH). All terms must match (joined by AND), in any order.
 
     Rules:
 
@@ -127,7 +127,7 @@ def fts_query(user_text: str) -> str:
       prefix token is kept even if it is a stopword ("ada" may be the start of
       "adaptasi").
 
-    Example: ``fts_query('pelayanan "kesehat')`` -> ``'"layan" ("sehat"* OR "kesehat"*)'``.
+    Example: ``fts_query('pelayanan "kesehat')`` -> ``'"layan" AND ("sehat"* OR "kesehat"*)'``.
     """
     words = tokens(user_text)
     if not words:

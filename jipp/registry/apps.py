@@ -6,7 +6,12 @@ class RegistryConfig(AppConfig):
     name = "jipp.registry"
     label = "registry"
     verbose_name = _("Innovation registry")
-    guides: list = []
+    guides = [("registry", _("The innovation registry and catalogue"))]
 
     def nav_items(self, user):
-        return []
+        from jipp.core.nav import NavItem
+
+        items = [NavItem("registry:catalogue", _("Innovations"), order=10)]
+        if user.is_authenticated and (user.is_ministry or user.role in ("upp", "admin_lokal")):
+            items.append(NavItem("registry:manage_list", _("My innovations"), order=11))
+        return items

@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jipp.registry import views
 
 app_name = "registry"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("innovations/", views.catalogue, name="catalogue"),
+    path("innovations/manage/", views.manage_list, name="manage_list"),
+    path("innovations/new/", views.innovation_create, name="innovation_create"),
+    path("innovations/<int:pk>/", views.innovation_detail, name="innovation_detail"),
+    path("innovations/<int:pk>/edit/", views.innovation_edit, name="innovation_edit"),
+    path("innovations/<int:pk>/status/", views.innovation_status, name="innovation_status"),
+    path("innovations/<int:pk>/continuity/", views.continuity_add, name="continuity_add"),
+    path("agencies/<slug:slug>/innovations/", views.agency_innovations, name="agency_innovations"),
+    path("regions/<str:code>/innovations/", views.region_innovations, name="region_innovations"),
+]

@@ -1,0 +1,310 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from jipp.regions.models import Agency, Region, ServiceUnit
+from jipp.registry import selectors, services
+from jipp.registry.forms import CatalogueFilterForm, ContinuityUpdateForm, InnovationForm, UnitChoiceForm
+from jipp.registry.models import Innovation
+
+PAGE_SIZE = 20
+FACET_TITLES = [
+    ("province", _lazy("Province")),
+    ("regency", _lazy("Regency or city")),
+    ("agency_type", _lazy("Agency type")),
+    ("category", _lazy("Category")),
+    ("sdg", _lazy("SDG")),
+    ("phase", _lazy("Policy phase")),
+    ("stage", _lazy("Stage")),
+    ("digital", _lazy("Digital")),
+    ("continuity", _lazy("Continuity")),
+    ("award", _lazy("KIPP award")),
+    ("year", _lazy("Year started")),
+    ("replicated", _lazy("Replicated")),
+    ("legal_basis", _lazy("Has a legal basis")),
+]
+YES_NO_LABELS = {"yes": _lazy("Yes"), "no": _lazy("No")}
+
+
+def facet_groups(get_params, facets) -> list[dict]:
+    """Each facet with, per value, its count and the address that toggles it (page reset)."""
+    groups = []
+    for name, title in FACET_TITLES:
+        values = facets.get(name) or []
+        current = get_params.get(name, "")
+        links = []
+        for value in values:
+            params = get_params.copy()
+            params.pop("page", None)
+            if name == "province":
+                params.pop("regency", None)
+            if value.value == current:
+                params.pop(name, None)
+            else:
+                params[name] = value.value
+            links.append(
+                {
+                    "label": value.label or YES_NO_LABELS.get(value.value, value.value),
+                    "count": value.count,
+                    "url": "?" + params.urlencode(),
+                    "selected": value.value == current,
+                }
+            )
+        if links:
+            groups.append({"name": name, "title": title, "links": links})
+    return groups
+
+
+def catalogue(request):
+    form = CatalogueFilterForm(request.GET or None)
+    context = {"form": form}
+    if request.GET and not form.is_valid():
+        # A hand-edited address: say what is wrong and show an empty result, never an error page.
+        context.update(page=None, result=None)
+        return render(request, "registry/catalogue.html", context)
+    if not form.is_bound:
+        form = CatalogueFilterForm({})
+        form.is_valid()
+    query = form.to_query()
+    result = selectors.search_catalogue(query)
+    page = Paginator(result.queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context.update(
+        result=result,
+        page=page,
+        query=query,
+        params=params.urlencode(),
+        facet_groups=facet_groups(request.GET, result.facets),
+    )
+    return render(request, "registry/catalogue.html", context)
+
+
+def _viewable(request, pk: int) -> Innovation:
+    innovation = get_object_or_404(
+        Innovation.objects.select_related("unit", "agency", "region", "province"), pk=pk
+    )
+    if not request.user.has_perm("registry.view_innovation", innovation):
+        raise Http404  # a draft of another agency does not exist for this user
+    return innovation
+
+
+def innovation_detail(request, pk: int):
+    innovation = _viewable(request, pk)
+    can_edit = request.user.is_authenticated and request.user.has_perm("registry.change_innovation", innovation)
+    context = {
+        "innovation": innovation,
+        "can_edit": can_edit,
+        "can_publish": request.user.is_authenticated and request.user.has_perm("registry.publish_innovation", innovation),
+        "categories": innovation.categories.all(),
+        "sdgs": innovation.sdgs.all(),
+        "updates": innovation.continuity_updates.all(),
+        "awards": innovation.awards.all(),
+        "similar": selectors.similar_innovations(innovation),
+        "continuity_form": ContinuityUpdateForm(initial={"year": timezone.localdate().year}) if can_edit else None,
+    }
+    return render(request, "registry/innovation_detail.html", context)
+
+
+def _editable_units(user):
+    units = ServiceUnit.objects.select_related("agency").order_by("agency__name", "name")
+    if user.is_ministry:
+        return units
+    if user.unit_id and user.role == "upp":
+        return units.filter(pk=user.unit_id)
+    if user.agency_id and user.role == "admin_lokal":
+        return units.filter(agency_id=user.agency_id)
+    return units.none()
+
+
+def _manageable(user):
+    qs = Innovation.objects.select_related("unit", "agency")
+    if user.is_ministry:
+        return qs
+    if user.role == "upp" and user.unit_id:
+        return qs.filter(unit_id=user.unit_id)
+    if user.role == "admin_lokal" and user.agency_id:
+        return qs.filter(agency_id=user.agency_id)
+    return qs.none()
+
+
+@login_required
+def manage_list(request):
+    units = _editable_units(request.user)
+    if not units.exists() and not request.user.is_ministry:
+        raise PermissionDenied
+    qs = _manageable(request.user).order_by("-updated_at", "-pk")
+    status = request.GET.get("status", "")
+    if status in Innovation.Status.values:
+        qs = qs.filter(status=status)
+    text = request.GET.get("q", "").strip()
+    if text:
+        qs = qs.filter(title__icontains=text)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/manage_list.html",
+        {"page": page, "status": status, "statuses": Innovation.Status.choices, "q": text},
+    )
+
+
+def _save_tags_kwargs(form):
+    return {"categories": form.cleaned_data.get("categories", []), "sdgs": form.cleaned_data.get("sdgs", [])}
+
+
+@login_required
+def innovation_create(request):
+    units = _editable_units(request.user)
+    if not units.exists():
+        raise PermissionDenied
+    unit_form = UnitChoiceForm(request.POST or None, units=units, initial={"unit": units.first()})
+    form = InnovationForm(request.POST or None)
+    if request.method == "POST" and unit_form.is_valid() and form.is_valid():
+        try:
+            innovation = services.create_innovation(
+                user=request.user,
+                unit=unit_form.cleaned_data["unit"],
+                data=form.cleaned_data,
+                **_save_tags_kwargs(form),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The innovation was saved as a draft."))
+            return redirect("registry:innovation_detail", pk=innovation.pk)
+    return render(request, "registry/innovation_form.html", {"form": form, "unit_form": unit_form, "innovation": None})
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def innovation_edit(request, pk: int):
+    innovation = get_object_or_404(Innovation.objects.select_related("unit__agency"), pk=pk)
+    if not request.user.has_perm("registry.change_innovation", innovation):
+        raise PermissionDenied
+    initial = {"version": innovation.version}
+    form = InnovationForm(request.POST or None, instance=innovation, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_innovation(
+                user=request.user,
+                innovation=innovation,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data.get("version") or 0,
+                **_save_tags_kwargs(form),
+            )
+        except services.StaleVersionError as exc:
+            conflict = exc.current
+            form.add_error(None, exc.messages)
+            # Keep the user's text; the next save is against the version they have now seen.
+            form.data = form.data.copy()
+            form.data["version"] = conflict.version
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("registry:innovation_detail", pk=innovation.pk)
+    return render(
+        request,
+        "registry/innovation_form.html",
+        {"form": form, "innovation": innovation, "conflict": conflict, "unit_form": None},
+    )
+
+
+@login_required
+@require_POST
+def innovation_status(request, pk: int):
+    innovation = get_object_or_404(Innovation.objects.select_related("agency"), pk=pk)
+    status = request.POST.get("status", "")
+    try:
+        services.set_status(user=request.user, innovation=innovation, status=status)
+    except PermissionDenied:
+        raise
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Publication state: %(state)s.") % {"state": innovation.get_status_display()})
+    return redirect("registry:innovation_detail", pk=innovation.pk)
+
+
+@login_required
+@require_POST
+def continuity_add(request, pk: int):
+    innovation = _viewable(request, pk)
+    form = ContinuityUpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_continuity_update(
+                user=request.user,
+                innovation=innovation,
+                year=form.cleaned_data["year"],
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                reported_on=timezone.localdate(),
+            )
+        except PermissionDenied:
+            raise
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Continuity update recorded."))
+            return redirect("registry:innovation_detail", pk=innovation.pk)
+    return render(
+        request,
+        "registry/continuity_form.html",
+        {"innovation": innovation, "continuity_form": form},
+        status=200,
+    )
+
+
+def _owner_page(request, *, title, base_filter, owner):
+    qs = Innovation.objects.filter(status=Innovation.Status.PUBLISHED, **base_filter)
+    counts = qs.aggregate(
+        total=Count("pk"),
+        in_operation=Count("pk", filter=Q(stage=Innovation.Stage.IN_OPERATION)),
+        digital=Count("pk", filter=Q(is_digital=True)),
+        replicated=Count("pk", filter=Q(replication_count__gt=0)),
+        awarded=Count("pk", filter=~Q(award_tier="")),
+        protected=Count("pk", filter=Q(has_legal_basis=True)),
+    )
+    by_phase = {row["phase"]: row["n"] for row in qs.values("phase").annotate(n=Count("pk")).order_by()}
+    page = Paginator(
+        qs.select_related("agency", "region").order_by("-published_at", "-pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/owner_innovations.html",
+        {
+            "title": title,
+            "owner": owner,
+            "counts": counts,
+            "by_phase": [(label, by_phase.get(value, 0)) for value, label in Innovation.Phase.choices],
+            "page": page,
+        },
+    )
+
+
+def agency_innovations(request, slug: str):
+    agency = get_object_or_404(Agency, slug=slug)
+    return _owner_page(request, title=agency.name, base_filter={"agency": agency}, owner=agency)
+
+
+def region_innovations(request, code: str):
+    region = get_object_or_404(Region, code=code)
+    field = "province" if region.level == Region.Level.PROVINCE else "region"
+    return _owner_page(request, title=region.name, base_filter={field: region}, owner=region)

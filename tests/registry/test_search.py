@@ -1,0 +1,108 @@
+import pytest
+
+from jipp.registry.models import Category, Innovation, Sdg
+from jipp.registry.selectors import CatalogueQuery, catalogue_queryset, search_catalogue
+from tests.factories import AgencyFactory, ProvinceFactory, RegencyFactory, ServiceUnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _titles(query: CatalogueQuery) -> list[str]:
+    return [i.title for i in catalogue_queryset(query)]
+
+
+def test_search_matches_indonesian_word_forms(make_innovation):
+    make_innovation("Layanan Sehat Keliling", summary="Dokter datang ke desa.")
+    make_innovation("Akta Kelahiran Keliling", summary="Pencatatan sipil.")
+    assert _titles(CatalogueQuery(q="pelayanan kesehatan")) == ["Layanan Sehat Keliling"]
+
+
+def test_search_needs_every_word(make_innovation):
+    make_innovation("Pelayanan Kesehatan Ibu", summary="Posyandu untuk ibu hamil.")
+    make_innovation("Pelayanan Perizinan Cepat", summary="Izin usaha dalam sehari.")
+    assert _titles(CatalogueQuery(q="pelayanan izin")) == ["Pelayanan Perizinan Cepat"]
+
+
+def test_search_matches_a_prefix_being_typed(make_innovation):
+    make_innovation("Puskesmas Ramah Anak")
+    assert _titles(CatalogueQuery(q="puskes")) == ["Puskesmas Ramah Anak"]
+
+
+def test_search_ranks_title_matches_first(make_innovation):
+    make_innovation("Sistem Antrean Daring", summary="Layanan kesehatan di puskesmas.")
+    make_innovation("Kesehatan Jiwa Masyarakat", summary="Konseling gratis.")
+    assert _titles(CatalogueQuery(q="kesehatan", sort="relevance"))[0] == "Kesehatan Jiwa Masyarakat"
+
+
+@pytest.mark.parametrize("text", ['"', "AND OR NOT", "(((", "kesehatan*^:", 'NEAR("a" "b")', "-x +y", "title:abc", "'"])
+def test_search_syntax_characters_are_plain_text(make_innovation, text):
+    make_innovation("Kesehatan Ibu")
+    result = search_catalogue(CatalogueQuery(q=text))
+    list(result.queryset)  # no database error
+
+
+def test_search_without_letters_is_not_searchable(make_innovation):
+    make_innovation("Kesehatan Ibu")
+    assert catalogue_queryset(CatalogueQuery(q="?!*")) is None
+
+
+def test_drafts_and_withdrawn_are_not_in_the_catalogue(make_innovation):
+    make_innovation("Kesehatan Terbit")
+    make_innovation("Kesehatan Draf", status=Innovation.Status.DRAFT)
+    make_innovation("Kesehatan Ditarik", status=Innovation.Status.WITHDRAWN)
+    assert _titles(CatalogueQuery(q="kesehatan")) == ["Kesehatan Terbit"]
+
+
+def test_edited_text_is_searchable_at_once(make_innovation):
+    from jipp.registry.services import update_innovation
+    from tests.factories import MinistryUserFactory
+
+    innovation = make_innovation("Judul Lama")
+    update_innovation(
+        user=MinistryUserFactory(), innovation=innovation, data={"title": "Perpustakaan Keliling"},
+        expected_version=innovation.version,
+    )
+    assert _titles(CatalogueQuery(q="perpustakaan")) == ["Perpustakaan Keliling"]
+    assert _titles(CatalogueQuery(q="judul lama")) == []
+
+
+def test_facet_counts_equal_filtered_result_counts(make_innovation):
+    jatim, jateng = ProvinceFactory(code="35", name="Jawa Timur"), ProvinceFactory(code="33", name="Jawa Tengah")
+    sidoarjo = RegencyFactory(code="35.15", parent=jatim, name="Kabupaten Sidoarjo")
+    semarang = RegencyFactory(code="33.22", parent=jateng, name="Kabupaten Semarang")
+    health = Category.objects.get(code="health")
+    sdg3 = Sdg.objects.get(number=3)
+    unit_a = ServiceUnitFactory(agency=AgencyFactory(region=sidoarjo))
+    unit_b = ServiceUnitFactory(agency=AgencyFactory(region=semarang))
+    make_innovation("Kesehatan A", unit=unit_a, categories=[health], sdgs=[sdg3], is_digital=True, stage="trial")
+    make_innovation("Kesehatan B", unit=unit_a, stage="in_operation")
+    make_innovation("Kesehatan C", unit=unit_b, categories=[health], is_digital=True, stage="trial")
+    make_innovation("Pendidikan D", unit=unit_b)
+    result = search_catalogue(CatalogueQuery(q="kesehatan"))
+    facets = result.facets
+    assert result.total == 3
+    for facet, param in [("province", "province"), ("category", "category"), ("stage", "stage"), ("digital", "digital"),
+                         ("sdg", "sdg")]:  # fmt: skip
+        for value in facets[facet]:
+            kwargs = {param: value.value}
+            if param == "digital":
+                kwargs = {"digital": value.value == "yes"}
+            if param == "sdg":
+                kwargs = {"sdg": int(value.value)}
+            assert catalogue_queryset(CatalogueQuery(q="kesehatan", **kwargs)).count() == value.count, (facet, value)
+    assert {v.value: v.count for v in facets["province"]} == {"35": 2, "33": 1}
+    assert {v.value: v.count for v in facets["category"]} == {"health": 2}
+    assert {v.value: v.count for v in facets["sdg"]} == {"3": 1}
+    filtered = search_catalogue(CatalogueQuery(q="kesehatan", province="35"))
+    assert {v.value: v.count for v in filtered.facets["regency"]} == {"35.15": 2}
+
+
+def test_sort_by_most_replicated(make_innovation):
+    from jipp.registry.services import set_replication_count
+
+    a = make_innovation("Inovasi A")
+    b = make_innovation("Inovasi B")
+    set_replication_count(innovation_id=a.pk, count=1)
+    set_replication_count(innovation_id=b.pk, count=4)
+    assert _titles(CatalogueQuery(sort="replicated")) == ["Inovasi B", "Inovasi A"]
+    assert _titles(CatalogueQuery(replicated=False)) == []
