@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "jipp.accounts",
     "jipp.registry",
     "jipp.competition",
+    "jipp.competition.evaluation",
     "jipp.replication",
     "jipp.institutionalisation",
     "jipp.hubs",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("jipp.regions.urls")),
     path("accounts/", include("jipp.accounts.urls")),
     path("", include("jipp.registry.urls")),
+    path("kipp/evaluation/", include("jipp.competition.evaluation.urls")),
     path("kipp/", include("jipp.competition.urls")),
     path("replication/", include("jipp.replication.urls")),
     path("institutionalisation/", include("jipp.institutionalisation.urls")),

@@ -2,7 +2,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from jipp.api import competition, dashboards, hubs, institutionalisation, regions, registry, replication
+from jipp.api import (
+    competition,
+    dashboards,
+    evaluation,
+    hubs,
+    institutionalisation,
+    regions,
+    registry,
+    replication,
+)
 
 router = DefaultRouter()
 router.register("regions", regions.RegionViewSet, basename="region")
@@ -10,7 +19,7 @@ router.register("agencies", regions.AgencyViewSet, basename="agency")
 router.register("units", regions.ServiceUnitViewSet, basename="unit")
 router.register("users", regions.UserViewSet, basename="user")
 # Each app's API module adds its own viewsets, so parallel work never edits the same lines.
-for module in (registry, competition, replication, institutionalisation, hubs, dashboards):
+for module in (registry, competition, evaluation, replication, institutionalisation, hubs, dashboards):
     module.register(router)
 
 urlpatterns = [
