@@ -25,7 +25,10 @@ SECTOR_BY_TOPIC = {
     "tata kelola": ("governance", ["governance", "law-enforcement"], [16, 17]),
 }
 SIZES = {"small": 400, "national": 100_000}
-DEMO_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 TODAY = dt.date(2026, 11, 1)  # demo data is fixed in time, so it is the same on every machine
 
 
@@ -75,7 +78,8 @@ def seed(*, scale: str, rng, stdout) -> None:
             contact_name=story.agency, contact_email=f"inovasi{n}@demo.jipp.go.id",
             readiness=_weighted(rng, [("ready", 40), ("with_support", 45), ("not_ready", 15)]),
             prerequisites="SK penetapan inovasi, anggaran operasional, dan petugas terlatih.",
-            status=status, published_at=now - dt.timedelta(days=rng.randint(0, 1500)) if status == "published" else None,
+            status=status,
+            published_at=now - dt.timedelta(days=rng.randint(0, 1500)) if status == "published" else None,
             category_mask=sum(1 << categories[c].bit for c in category_codes if c in categories),
             sdg_mask=sum(1 << s for s in sdg_numbers),
             **texts,

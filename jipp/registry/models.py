@@ -7,9 +7,8 @@ and count by them without joins: each is written only through `jipp.registry.ser
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from jipp.core.models import TimeStampedModel
 from jipp.regions.models import Agency, Region, ServiceUnit
@@ -22,12 +21,12 @@ class BilingualNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "id").startswith("en") else self.name_id
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Category(BilingualNameMixin):

@@ -89,9 +89,7 @@ def catalogue(request):
 
 
 def _viewable(request, pk: int) -> Innovation:
-    innovation = get_object_or_404(
-        Innovation.objects.select_related("unit", "agency", "region", "province"), pk=pk
-    )
+    innovation = get_object_or_404(Innovation.objects.select_related("unit", "agency", "region", "province"), pk=pk)
     if not request.user.has_perm("registry.view_innovation", innovation):
         raise Http404  # a draft of another agency does not exist for this user
     return innovation
@@ -103,7 +101,8 @@ def innovation_detail(request, pk: int):
     context = {
         "innovation": innovation,
         "can_edit": can_edit,
-        "can_publish": request.user.is_authenticated and request.user.has_perm("registry.publish_innovation", innovation),
+        "can_publish": request.user.is_authenticated
+        and request.user.has_perm("registry.publish_innovation", innovation),
         "categories": innovation.categories.all(),
         "sdgs": innovation.sdgs.all(),
         "updates": innovation.continuity_updates.all(),
@@ -283,9 +282,9 @@ def _owner_page(request, *, title, base_filter, owner):
         protected=Count("pk", filter=Q(has_legal_basis=True)),
     )
     by_phase = {row["phase"]: row["n"] for row in qs.values("phase").annotate(n=Count("pk")).order_by()}
-    page = Paginator(
-        qs.select_related("agency", "region").order_by("-published_at", "-pk"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = Paginator(qs.select_related("agency", "region").order_by("-published_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "registry/owner_innovations.html",

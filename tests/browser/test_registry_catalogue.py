@@ -21,10 +21,12 @@ def test_search_filter_open_and_export(page, shot):
     ministry = MinistryUserFactory()
     jatim = ProvinceFactory(code="35", name="Jawa Timur")
     sulsel = ProvinceFactory(code="73", name="Sulawesi Selatan")
-    unit_jatim = ServiceUnitFactory(agency=AgencyFactory(name="Pemerintah Kabupaten Sidoarjo",
-                                                         region=RegencyFactory(code="35.15", parent=jatim)))
-    unit_sulsel = ServiceUnitFactory(agency=AgencyFactory(name="Pemerintah Kota Makassar",
-                                                          region=RegencyFactory(code="73.71", parent=sulsel)))
+    unit_jatim = ServiceUnitFactory(
+        agency=AgencyFactory(name="Pemerintah Kabupaten Sidoarjo", region=RegencyFactory(code="35.15", parent=jatim))
+    )
+    unit_sulsel = ServiceUnitFactory(
+        agency=AgencyFactory(name="Pemerintah Kota Makassar", region=RegencyFactory(code="73.71", parent=sulsel))
+    )
     _publish(ministry, unit_jatim, "Layanan Sehat Keliling Sidoarjo", "Dokter dan bidan datang ke desa.")
     _publish(ministry, unit_sulsel, "Pelayanan Kesehatan Lorong Makassar", "Posyandu di setiap lorong kota.")
     _publish(ministry, unit_sulsel, "Akta Kelahiran Cepat", "Akta terbit dalam sehari.")

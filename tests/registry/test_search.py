@@ -59,7 +59,9 @@ def test_edited_text_is_searchable_at_once(make_innovation):
 
     innovation = make_innovation("Judul Lama")
     update_innovation(
-        user=MinistryUserFactory(), innovation=innovation, data={"title": "Perpustakaan Keliling"},
+        user=MinistryUserFactory(),
+        innovation=innovation,
+        data={"title": "Perpustakaan Keliling"},
         expected_version=innovation.version,
     )
     assert _titles(CatalogueQuery(q="perpustakaan")) == ["Perpustakaan Keliling"]

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 def test_upp_creates_draft_for_own_unit_with_derived_fields():
     upp = UppFactory()
     innovation = create_innovation(
-        user=upp, unit=upp.unit, data={"title": "Si Akrab", "summary": "Akta keliling.", "start_date": dt.date(2022, 3, 1)}
+        user=upp,
+        unit=upp.unit,
+        data={"title": "Si Akrab", "summary": "Akta keliling.", "start_date": dt.date(2022, 3, 1)},
     )
     assert innovation.status == Innovation.Status.DRAFT
     assert (innovation.agency, innovation.region, innovation.year_started) == (upp.agency, upp.agency.region, 2022)
@@ -68,7 +70,9 @@ def test_second_save_of_same_version_is_refused(make_innovation):
 def test_every_change_is_in_the_audit_log(make_innovation):
     innovation = make_innovation("Judul Awal")
     admin = AdminLokalFactory(agency=innovation.agency)
-    update_innovation(user=admin, innovation=innovation, data={"title": "Judul Baru"}, expected_version=innovation.version)
+    update_innovation(
+        user=admin, innovation=innovation, data={"title": "Judul Baru"}, expected_version=innovation.version
+    )
     entry = LogEntry.objects.get_for_object(innovation).filter(changes__icontains="Judul Baru").get()
     assert entry.changes_dict["title"] == ["Judul Awal", "Judul Baru"]
 
