@@ -206,6 +206,8 @@ class Innovation(TimeStampedModel):
             models.Index(fields=["status", "-replication_count"], name="innov_status_replicated"),
             models.Index(fields=["agency", "status"], name="innov_agency_status"),
             models.Index(fields=["region", "status"], name="innov_region_status"),
+            # MAX(updated_at) tells the catalogue's in-memory facet index whether to reload.
+            models.Index(fields=["updated_at"], name="innov_updated"),
         ]
         permissions = [("publish_innovation", "Can publish or withdraw innovations")]
 

@@ -39,8 +39,39 @@ def ts_query(user_text: str) -> str:
     return " & ".join(terms)
 
 
+def matching_ids(user_text: str, *, ranked: bool = True) -> list[int] | None:
+    """Ids of all innovations (any status) matching `user_text`; None when nothing is searchable.
+
+    Best first when `ranked` (otherwise in no particular order, which is cheaper). One full-text
+    query, driven by the index (no join), so its cost is that of the raw search.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            expression = ts_query(user_text)
+            if not expression:
+                return None
+            sql = "SELECT id FROM registry_innovation WHERE search_vector @@ to_tsquery('indonesian', %s)"
+            params = [expression]
+            if ranked:
+                sql += " ORDER BY ts_rank(search_vector, to_tsquery('indonesian', %s)) DESC, id DESC"
+                params.append(expression)
+            cursor.execute(sql, params)
+        else:
+            expression = fts_query(user_text)
+            if not expression:
+                return None
+            sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+            if ranked:
+                sql += f" ORDER BY bm25({FTS_TABLE}, 5.0, 1.0), rowid DESC"
+            cursor.execute(sql, [expression])
+        return [row[0] for row in cursor.fetchall()]
+
+
 def apply_search(qs: QuerySet, user_text: str, *, order_by_rank: bool) -> QuerySet | None:
-    """Restrict `qs` (Innovation) to rows matching `user_text`; None when nothing searchable remains."""
+    """Restrict `qs` (Innovation) to rows matching `user_text`; None when nothing searchable remains.
+
+    For exports and the API's querysets; the catalogue pages use `matching_ids` with the facet index.
+    """
     table = qs.model._meta.db_table
     if connection.vendor == "postgresql":
         expression = ts_query(user_text)
@@ -57,14 +88,22 @@ def apply_search(qs: QuerySet, user_text: str, *, order_by_rank: bool) -> QueryS
     expression = fts_query(user_text)
     if not expression:
         return None
-    # .extra: joining an FTS5 virtual table needs raw SQL; the user's text goes in params only.
+    # .extra: an FTS5 MATCH needs raw SQL; the user's text goes in params only. A sub-select (not a
+    # join) keeps SQLite's planner starting from the full-text index.
     qs = qs.extra(  # noqa: S610
-        tables=[FTS_TABLE],
-        where=[f"{FTS_TABLE}.rowid = {table}.id", f"{FTS_TABLE} MATCH %s"],
+        where=[f"{table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"],
         params=[expression],
-        select={"rank": f"bm25({FTS_TABLE}, 5.0, 1.0)"},
     )
-    return qs.extra(order_by=["rank", "-id"]) if order_by_rank else qs  # noqa: S610
+    if not order_by_rank:
+        return qs
+    qs = qs.extra(  # noqa: S610
+        select={
+            "rank": f"(SELECT bm25({FTS_TABLE}, 5.0, 1.0) FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = {table}.id)"
+        },
+        select_params=[expression],
+    )
+    return qs.extra(order_by=["rank", "-id"])  # noqa: S610
 
 
 def rebuild_index() -> None:

@@ -1,24 +1,21 @@
-"""Reads for the public catalogue: one search, the same for the HTML pages, exports and the API.
+"""Reads for the public catalogue: one search, the same for the HTML pages and the API.
 
-Facets are counted from a single scan of the matching rows' small columns (category and SDG
-membership are bit masks on the row), so a search costs one full-text query for the page and
-one for the facets, whatever the number of facets.
+`search_catalogue` answers from the in-memory facet index (see facet_index.py) plus one
+full-text query; `catalogue_queryset` is the same search as a QuerySet, for exports.
 """
 
-from collections import Counter
+import functools
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db.models import QuerySet
 
 from jipp.regions.models import Agency, Region
+from jipp.registry.facet_index import CODED, current_index
 from jipp.registry.models import Category, Innovation, Sdg
-from jipp.registry.search import apply_search
+from jipp.registry.search import apply_search, matching_ids
 
 SORTS = ("relevance", "newest", "replicated")
-FACET_FIELDS = (
-    "province_id", "region_id", "agency_type", "phase", "stage", "is_digital", "continuity", "award_tier",
-    "year_started", "replication_count", "has_legal_basis", "category_mask", "sdg_mask",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -52,7 +49,7 @@ class FacetValue:
 
 @dataclass
 class CatalogueResult:
-    queryset: QuerySet  # ordered, unevaluated: the caller paginates
+    queryset: "InnovationPageList"  # ordered; fetches only the rows of the page it is sliced to
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     total: int = 0
     searchable: bool = True  # False when `q` held nothing searchable (only punctuation, say)
@@ -106,17 +103,106 @@ def catalogue_queryset(query: CatalogueQuery, *, base: QuerySet | None = None) -
     return qs.order_by("-published_at", "-id")
 
 
+class InnovationPageList:
+    """The ordered search result as a sequence of ids that fetches only the rows a page shows.
+
+    Works with Django's Paginator and DRF's page-number pagination (len() and slicing).
+    """
+
+    def __init__(self, ids):
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            wanted = [int(i) for i in self.ids[key]]
+            rows = Innovation.objects.filter(pk__in=wanted).select_related("agency", "region", "province", "unit")
+            by_id = {row.pk: row for row in rows}
+            return [by_id[i] for i in wanted if i in by_id]
+        return self[key : key + 1][0]
+
+    def __iter__(self):
+        for start in range(0, len(self.ids), 500):
+            yield from self[start : start + 500]
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_matches(fingerprint: tuple, text: str, ranked: bool) -> tuple[int, ...] | None:
+    # Paging through a result repeats its search: remember the last few, per state of the table.
+    ids = matching_ids(text, ranked=ranked)
+    return None if ids is None else tuple(ids)
+
+
+def _positions(index, query: CatalogueQuery):
+    """Positions in the facet index of the published innovations matching `query`, in its sort order."""
+    mask = np.ones(len(index.ids), dtype=bool)
+    codes = index.codes
+
+    def restrict(condition):
+        nonlocal mask
+        mask &= condition
+
+    if query.province:
+        pk = Region.objects.filter(code=query.province).values_list("pk", flat=True).first()
+        restrict(codes["province_id"] == index.code_of("province_id", pk if pk is not None else -2))
+    if query.regency:
+        pk = Region.objects.filter(code=query.regency).values_list("pk", flat=True).first()
+        restrict(codes["region_id"] == index.code_of("region_id", pk if pk is not None else -2))
+    if query.agency:
+        pk = Agency.objects.filter(slug=query.agency).values_list("pk", flat=True).first()
+        restrict(index.arrays["agency_id"] == (pk if pk is not None else -2))
+    for name, column in (("agency_type", "agency_type"), ("phase", "phase"), ("stage", "stage"),
+                         ("continuity", "continuity")):  # fmt: skip
+        if getattr(query, name):
+            restrict(codes[column] == index.code_of(column, getattr(query, name)))
+    if query.award == "any":
+        restrict(codes["award_tier"] != index.code_of("award_tier", ""))
+    elif query.award:
+        restrict(codes["award_tier"] == index.code_of("award_tier", query.award))
+    if query.year is not None:
+        restrict(codes["year_started"] == index.code_of("year_started", query.year))
+    if query.digital is not None:
+        restrict(index.arrays["is_digital"] == query.digital)
+    if query.legal_basis is not None:
+        restrict(index.arrays["has_legal_basis"] == query.legal_basis)
+    if query.replicated is not None:
+        restrict((index.arrays["replication_count"] > 0) == query.replicated)
+    if query.category:
+        bit = Category.objects.filter(code=query.category).values_list("bit", flat=True).first()
+        restrict((index.arrays["category_mask"] & (1 << bit if bit is not None else 0)) != 0)
+    if query.sdg is not None:
+        restrict((index.arrays["sdg_mask"] & (1 << query.sdg)) != 0)
+    if query.q.strip():
+        ids = _cached_matches(index.fingerprint, query.q, query.sort == "relevance")
+        if ids is None:
+            return None, mask
+        ranked = index.positions_of(ids)
+        in_search = np.zeros(len(index.ids), dtype=bool)
+        in_search[ranked] = True
+        mask &= in_search
+        if query.sort == "relevance":
+            return ranked[mask[ranked]], mask
+    order = index.most_replicated if query.sort == "replicated" else index.newest
+    return order[mask[order]], mask
+
+
 def search_catalogue(query: CatalogueQuery, *, with_facets: bool = True) -> CatalogueResult:
-    qs = catalogue_queryset(query)
-    if qs is None:
-        return CatalogueResult(queryset=Innovation.objects.none(), searchable=False)
-    result = CatalogueResult(queryset=qs.select_related("agency", "region", "province"))
+    """The catalogue's answer to `query`: the ordered result (paginate `queryset`), its total and facets.
+
+    Same matches and order as `catalogue_queryset`, computed on the in-memory facet index.
+    """
+    index = current_index()
+    positions, mask = _positions(index, query)
+    if positions is None:
+        return CatalogueResult(queryset=InnovationPageList(np.zeros(0, dtype=np.int64)), searchable=False)
+    result = CatalogueResult(queryset=InnovationPageList(index.ids[positions]), total=len(positions))
     if with_facets:
-        rows = list(qs.order_by().values_list(*FACET_FIELDS))
-        result.total = len(rows)
-        result.facets = count_facets(rows, query)
-    else:
-        result.total = qs.count()
+        result.facets = count_facets(index, mask, query)
     return result
 
 
@@ -124,72 +210,81 @@ def _labels(choices) -> dict[str, str]:
     return {str(value): str(label) for value, label in choices}
 
 
-def count_facets(rows: list[tuple], query: CatalogueQuery) -> dict[str, list[FacetValue]]:
-    """Count every facet over `rows` (tuples in FACET_FIELDS order). Counts equal the filtered results'."""
-    counters = {name: Counter() for name in FACET_FIELDS}
-    categories = Counter()
-    sdgs = Counter()
-    for row in rows:
-        for name, value in zip(FACET_FIELDS[:10], row[:10], strict=True):
-            counters[name][value] += 1
-        counters["has_legal_basis"][row[10]] += 1
-        mask = row[11]
-        while mask:
-            low = mask & -mask
-            categories[low.bit_length() - 1] += 1
-            mask ^= low
-        mask = row[12]
-        while mask:
-            low = mask & -mask
-            sdgs[low.bit_length() - 1] += 1
-            mask ^= low
+def _bit_counts(masks: np.ndarray, bits: range) -> dict[int, int]:
+    return {b: int(np.count_nonzero(masks & (1 << b))) for b in bits}
 
-    def facet(counter, labels, *, order_by_count=True):
-        values = [FacetValue(str(k), labels.get(str(k), str(k)), n) for k, n in counter.items() if k not in ("", None)]
-        return sorted(values, key=lambda v: (-v.count, v.label) if order_by_count else v.label)
 
-    province_ids = {k for k in counters["province_id"] if k}
-    region_ids = {k for k in counters["region_id"] if k} if query.province else set()
-    names = {r.pk: (r.code, r.name) for r in Region.objects.filter(pk__in=province_ids | region_ids)}
-    replicated = Counter()
-    for count, n in counters["replication_count"].items():
-        replicated["yes" if count else "no"] += n
+def count_facets(index, mask: np.ndarray, query: CatalogueQuery) -> dict[str, list[FacetValue]]:
+    """Every facet's value counts among the rows in `mask`. Each count equals that filter's result count."""
+    counts = {name: np.bincount(index.codes[name][mask], minlength=len(index.values[name])) for name in CODED}
+
+    def coded(name, labels=None, *, skip=("", -1)):
+        out = []
+        for code, n in enumerate(counts[name]):
+            value = index.values[name][code].item()
+            if n and value not in skip:
+                out.append(FacetValue(str(value), (labels or {}).get(str(value), str(value)), int(n)))
+        return sorted(out, key=lambda v: (-v.count, v.label))
+
+    regions = {
+        r.pk: (r.code, r.name)
+        for r in Region.objects.filter(
+            pk__in=[
+                int(v) for v, n in zip(index.values["province_id"], counts["province_id"], strict=True) if n and v >= 0
+            ]
+            + (
+                [int(v) for v, n in zip(index.values["region_id"], counts["region_id"], strict=True) if n and v >= 0]
+                if query.province
+                else []
+            )
+        )
+    }
+
+    def region_facet(name):
+        out = [
+            FacetValue(regions[int(v)][0], regions[int(v)][1], int(n))
+            for v, n in zip(index.values[name], counts[name], strict=True)
+            if n and int(v) in regions
+        ]
+        return sorted(out, key=lambda v: (-v.count, v.label))
+
+    def yes_no(flags: np.ndarray):
+        yes = int(np.count_nonzero(flags))
+        return [FacetValue(k, "", n) for k, n in (("yes", yes), ("no", len(flags) - yes)) if n]
+
     facets = {
-        "province": [FacetValue(names[k][0], names[k][1], n) for k, n in counters["province_id"].items() if k in names],
-        "agency_type": facet(counters["agency_type"], _labels(Agency.Type.choices)),
+        "province": region_facet("province_id"),
+        "agency_type": coded("agency_type", _labels(Agency.Type.choices)),
         "category": [],
         "sdg": [],
-        "phase": facet(counters["phase"], _labels(Innovation.Phase.choices)),
-        "stage": facet(counters["stage"], _labels(Innovation.Stage.choices)),
-        "digital": [FacetValue("yes" if k else "no", "", n) for k, n in counters["is_digital"].items()],
-        "continuity": facet(counters["continuity"], _labels(Innovation.Continuity.choices)),
-        "award": facet(counters["award_tier"], _labels(Innovation.AwardTier.choices)),
-        "year": sorted(
-            (FacetValue(str(k), str(k), n) for k, n in counters["year_started"].items() if k),
-            key=lambda v: v.value,
-            reverse=True,
-        ),
-        "replicated": [FacetValue(k, "", n) for k, n in replicated.items()],
-        "legal_basis": [FacetValue("yes" if k else "no", "", n) for k, n in counters["has_legal_basis"].items()],
+        "phase": coded("phase", _labels(Innovation.Phase.choices)),
+        "stage": coded("stage", _labels(Innovation.Stage.choices)),
+        "digital": yes_no(index.arrays["is_digital"][mask]),
+        "continuity": coded("continuity", _labels(Innovation.Continuity.choices)),
+        "award": coded("award_tier", _labels(Innovation.AwardTier.choices)),
+        "year": sorted(coded("year_started"), key=lambda v: v.value, reverse=True),
+        "replicated": yes_no(index.arrays["replication_count"][mask] > 0),
+        "legal_basis": yes_no(index.arrays["has_legal_basis"][mask]),
     }
-    facets["province"].sort(key=lambda v: (-v.count, v.label))
     if query.province:
-        facets["regency"] = sorted(
-            (FacetValue(names[k][0], names[k][1], n) for k, n in counters["region_id"].items() if k in names),
-            key=lambda v: (-v.count, v.label),
-        )
-    if categories:
-        by_bit = {c.bit: c for c in Category.objects.all()}
+        facets["regency"] = region_facet("region_id")
+    category_counts = _bit_counts(index.arrays["category_mask"][mask], range(63))
+    if any(category_counts.values()):
         facets["category"] = sorted(
-            (FacetValue(by_bit[b].code, by_bit[b].name, n) for b, n in categories.items() if b in by_bit),
+            (
+                FacetValue(c.code, c.name, category_counts[c.bit])
+                for c in Category.objects.all()
+                if category_counts.get(c.bit)
+            ),
             key=lambda v: (-v.count, v.label),
         )
-    if sdgs:
-        by_number = {s.number: s for s in Sdg.objects.all()}
-        facets["sdg"] = sorted(
-            (FacetValue(str(num), str(by_number[num]), n) for num, n in sdgs.items() if num in by_number),
-            key=lambda v: int(v.value),
-        )
+    sdg_counts = _bit_counts(index.arrays["sdg_mask"][mask], range(1, 18))
+    if any(sdg_counts.values()):
+        facets["sdg"] = [
+            FacetValue(str(s.number), str(s), sdg_counts[s.number])
+            for s in Sdg.objects.all()
+            if sdg_counts.get(s.number)
+        ]
     return facets
 
 

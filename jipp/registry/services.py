@@ -60,7 +60,7 @@ def _set_tags(innovation: Innovation, categories: Iterable[Category] | None, sdg
         innovation.sdgs.set(sdgs)
         innovation.sdg_mask = sum(1 << s.number for s in sdgs)
     Innovation.objects.filter(pk=innovation.pk).update(
-        category_mask=innovation.category_mask, sdg_mask=innovation.sdg_mask
+        category_mask=innovation.category_mask, sdg_mask=innovation.sdg_mask, updated_at=timezone.now()
     )
 
 
@@ -143,21 +143,22 @@ def add_continuity_update(
     update.full_clean()
     update.save()
     latest = innovation.continuity_updates.order_by("-year", "-reported_on").first()
-    Innovation.objects.filter(pk=innovation.pk).update(continuity=latest.status)
+    Innovation.objects.filter(pk=innovation.pk).update(continuity=latest.status, updated_at=timezone.now())
     innovation.continuity = latest.status
     return update
 
 
 # Denormalised facts written by later apps (competition, replication, institutionalisation).
+# Each also moves `updated_at`, which tells the catalogue's facet index to reload.
 
 
 def set_award_tier(*, innovation_id: int, tier: str) -> None:
-    Innovation.objects.filter(pk=innovation_id).update(award_tier=tier)
+    Innovation.objects.filter(pk=innovation_id).update(award_tier=tier, updated_at=timezone.now())
 
 
 def set_replication_count(*, innovation_id: int, count: int) -> None:
-    Innovation.objects.filter(pk=innovation_id).update(replication_count=count)
+    Innovation.objects.filter(pk=innovation_id).update(replication_count=count, updated_at=timezone.now())
 
 
 def set_has_legal_basis(*, innovation_id: int, value: bool) -> None:
-    Innovation.objects.filter(pk=innovation_id).update(has_legal_basis=value)
+    Innovation.objects.filter(pk=innovation_id).update(has_legal_basis=value, updated_at=timezone.now())

@@ -1,0 +1,104 @@
+"""An in-memory index of the published innovations' small columns, for fast catalogue searches.
+
+The catalogue must answer a search with its total, 13 facet counts and one ordered page in a
+few tens of milliseconds at 100,000 innovations. Counting in SQL costs one scan per facet; here
+each process keeps the columns as NumPy arrays (about 15 MB at 100,000 rows), reloaded when the
+table changes (its row count or latest `updated_at` differ), and the database is asked only for
+the full-text matches and the 20 rows of the page.
+"""
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection
+
+from jipp.registry.models import Innovation
+
+COLUMNS = (
+    "id", "published_at", "replication_count", "province_id", "region_id", "agency_id", "agency_type", "phase",
+    "stage", "is_digital", "continuity", "award_tier", "year_started", "has_legal_basis", "category_mask", "sdg_mask",
+)  # fmt: skip
+CODED = ("province_id", "region_id", "agency_type", "phase", "stage", "continuity", "award_tier", "year_started")
+TEXT_CODED = ("agency_type", "phase", "stage", "continuity", "award_tier")
+
+
+@dataclass
+class FacetIndex:
+    fingerprint: tuple
+    ids: np.ndarray  # sorted ascending
+    newest: np.ndarray  # positions, newest first
+    most_replicated: np.ndarray  # positions, most replicated first
+    values: dict  # column -> array of distinct values (for coded columns)
+    codes: dict  # column -> int array of codes into values
+    arrays: dict  # column -> raw array (booleans, masks, counts, ids)
+
+    def positions_of(self, ids: list[int]) -> np.ndarray:
+        """Positions (in rank order) of those `ids` that are published."""
+        wanted = np.asarray(ids, dtype=np.int64)
+        pos = np.searchsorted(self.ids, wanted)
+        pos = np.clip(pos, 0, len(self.ids) - 1)
+        found = self.ids[pos] == wanted if len(self.ids) else np.zeros(len(wanted), dtype=bool)
+        return pos[found]
+
+    def code_of(self, column: str, value) -> int:
+        """The code of `value` in `column`, or -1 (matches nothing) when no published row has it."""
+        matches = np.nonzero(self.values[column] == value)[0]
+        return int(matches[0]) if len(matches) else -1
+
+
+_lock = threading.Lock()
+_current: FacetIndex | None = None
+
+
+def _fingerprint() -> tuple:
+    # Two queries: each alone is answered from an index (SQLite cannot do both in one).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM registry_innovation")
+        (count,) = cursor.fetchone()
+        cursor.execute("SELECT MAX(updated_at) FROM registry_innovation")
+        (latest,) = cursor.fetchone()
+    return (connection.alias, connection.settings_dict["NAME"], count, str(latest))
+
+
+def _load(fingerprint: tuple) -> FacetIndex:
+    rows = list(Innovation.objects.filter(status=Innovation.Status.PUBLISHED).order_by("id").values_list(*COLUMNS))
+    columns = {name: [row[i] for row in rows] for i, name in enumerate(COLUMNS)}
+    n = len(rows)
+    ids = np.fromiter(columns["id"], dtype=np.int64, count=n)
+    stamps = (p.timestamp() if p else 0.0 for p in columns["published_at"])
+    published = np.fromiter(stamps, dtype=np.float64, count=n)
+    replications = np.fromiter(columns["replication_count"], dtype=np.int64, count=n)
+    values, codes = {}, {}
+    for name in CODED:
+        missing = "" if name in TEXT_CODED else -1
+        raw = np.array([missing if v is None else v for v in columns[name]])
+        if n:
+            values[name], codes[name] = np.unique(raw, return_inverse=True)
+        else:
+            values[name], codes[name] = raw, np.zeros(0, dtype=np.int64)
+    arrays = {
+        "agency_id": np.fromiter(columns["agency_id"], dtype=np.int64, count=n),
+        "is_digital": np.fromiter(columns["is_digital"], dtype=bool, count=n),
+        "has_legal_basis": np.fromiter(columns["has_legal_basis"], dtype=bool, count=n),
+        "category_mask": np.fromiter(columns["category_mask"], dtype=np.int64, count=n),
+        "sdg_mask": np.fromiter(columns["sdg_mask"], dtype=np.int64, count=n),
+        "replication_count": replications,
+    }
+    # Newest first: published_at descending, then id descending (the SQL order of the catalogue).
+    newest = np.lexsort((-ids, -published))
+    most_replicated = np.lexsort((-ids, -published, -replications))
+    return FacetIndex(fingerprint, ids, newest, most_replicated, values, codes, arrays)
+
+
+def current_index() -> FacetIndex:
+    """The index for the current database contents (reloaded when they changed)."""
+    global _current
+    fingerprint = _fingerprint()
+    index = _current
+    if index is not None and index.fingerprint == fingerprint:
+        return index
+    with _lock:
+        if _current is None or _current.fingerprint != fingerprint:
+            _current = _load(fingerprint)
+        return _current
