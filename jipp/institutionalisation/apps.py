@@ -6,7 +6,22 @@ class InstitutionalisationConfig(AppConfig):
     name = "jipp.institutionalisation"
     label = "institutionalisation"
     verbose_name = _("Institutionalisation")
-    guides: list = []
+    guides = [
+        ("institutionalisation-owners", _("Legal basis and sustainability (innovation owners)")),
+        ("institutionalisation-ministry", _("Proven but unprotected innovations (Ministry and hubs)")),
+    ]
 
     def nav_items(self, user):
-        return []
+        from jipp.core.nav import NavItem
+
+        items = []
+        if user.is_authenticated and user.has_perm("institutionalisation.view_worklist"):
+            items.append(NavItem("institutionalisation:worklist", _("Unprotected innovations"), 45))
+            items.append(NavItem("institutionalisation:continuity_missing", _("Continuity updates"), 46))
+        return items
+
+    def on_replication_counts_changed(self, innovation_ids):
+        """Replication calls this (by app config, no import): being replicated makes an innovation proven."""
+        from jipp.institutionalisation.services import refresh_protection
+
+        refresh_protection(innovation_ids=innovation_ids)

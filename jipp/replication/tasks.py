@@ -1,0 +1,89 @@
+"""Background work of replication (django-tasks): the matcher index and notifications."""
+
+import time
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django_tasks import task
+
+EVENTS = {
+    "requested": gettext_noop("A replication was requested"),
+    "accepted": gettext_noop("A replication request was accepted"),
+    "declined": gettext_noop("A replication request was declined"),
+    "withdrawn": gettext_noop("A replication request was withdrawn"),
+    "stage": gettext_noop("A replication stage was recorded"),
+    "document": gettext_noop("A document was added to a replication"),
+    "outcome": gettext_noop("A replication's outcome was stated"),
+}
+
+
+@task()
+def rebuild_matcher_index(requested_at: float | None = None) -> int:
+    """Rebuild and store the candidate-ranking index (see jipp.replication.index); returns its size.
+
+    `requested_at` (a Unix time) lets a burst of requests collapse: a request older than the stored
+    index is already answered by it and is skipped (returns -1).
+    """
+    from jipp.replication.index import build_and_store, index_path
+
+    path = index_path()
+    if requested_at is not None and path.exists() and path.stat().st_mtime >= requested_at:
+        return -1
+    bundle = build_and_store()
+    return len(bundle.agency_of)
+
+
+def schedule_rebuild() -> None:
+    """Enqueue a rebuild once the current transaction commits."""
+    from django.db import transaction
+
+    transaction.on_commit(lambda: rebuild_matcher_index.enqueue(time.time()))
+
+
+def recipients(replication) -> list[str]:
+    """Both sides: the Admin Lokal of each agency, the adopting unit's UPP and the source innovations' UPP."""
+    from jipp.accounts.models import Role, User
+
+    source_units = list(replication.source_links.values_list("innovation__unit_id", flat=True))
+    adopter = Q(agency_id=replication.adopter_agency_id, role=Role.ADMIN_LOKAL)
+    if replication.adopter_unit_id:
+        adopter |= Q(unit_id=replication.adopter_unit_id, role=Role.UPP)
+    source = Q(agency_id=replication.source_agency_id, role=Role.ADMIN_LOKAL) | Q(
+        unit_id__in=source_units, role=Role.UPP
+    )
+    return sorted(
+        set(User.objects.filter(adopter | source, is_active=True).exclude(email="").values_list("email", flat=True))
+    )
+
+
+@task()
+def notify_replication_event(replication_id: int, event: str) -> int:
+    """E-mail both sides that something happened on a replication; returns the number of recipients."""
+    from jipp.replication.models import Replication
+
+    replication = (
+        Replication.objects.select_related("primary_source", "adopter_agency", "source_agency")
+        .filter(pk=replication_id)
+        .first()
+    )
+    if replication is None:
+        return 0
+    to = recipients(replication)
+    if not to:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = f"[Hub JIPP] {_(EVENTS.get(event, EVENTS['stage']))}"
+        link = reverse("replication:detail", args=[replication.public_id])
+        body = _("%(source)s → %(adopter)s\nInnovation: %(title)s\nOpen the record: %(link)s") % {
+            "source": replication.source_agency,
+            "adopter": replication.adopter_agency,
+            "title": replication.primary_source.title,
+            "link": link,
+        }
+    send_mass_mail([(subject, body, None, [address]) for address in to], fail_silently=True)
+    return len(to)
