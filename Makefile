@@ -36,7 +36,7 @@ run: $(VENV)/.installed compilemessages
 	$(MANAGE) migrate --verbosity 0
 	$(MANAGE) load_regions
 	$(MANAGE) collectstatic --noinput --verbosity 0
-	@$(MANAGE) shell -c "from jipp.accounts.models import User; import sys; sys.exit(0 if User.objects.exists() else 1)" \
+	@$(MANAGE) shell --verbosity 0 -c "from jipp.accounts.models import User; import sys; sys.exit(0 if User.objects.exists() else 1)" \
 		|| $(MANAGE) seed_demo --scale small
 	@$(MANAGE) demo_accounts
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the worker)"
