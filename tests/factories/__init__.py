@@ -27,7 +27,7 @@ class RegencyFactory(factory.django.DjangoModelFactory):
         model = Region
 
     parent = factory.SubFactory(ProvinceFactory)
-    code = factory.Sequence(lambda n: f"{n % 89 + 11}.{n % 99 + 1:02d}")
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.parent.code}.{n + 1:02d}")
     name = factory.Sequence(lambda n: f"Kabupaten Contoh {n}")
     level = Region.Level.REGENCY
     population = 500_000
