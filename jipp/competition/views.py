@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -38,6 +35,7 @@ from jipp.competition.models import (
     ScreeningFlag,
     Stage,
 )
+from jipp.core.exports import export_response
 
 SESSION_DRAFTS = "kipp_unsaved_drafts"
 
@@ -663,32 +661,10 @@ def _export_rows(request, year: int):
 def export(request, year: int, fmt: str):
     if not request.user.has_perm("competition.list_proposals"):
         raise PermissionDenied
-    header = [str(label) for _key, label in EXPORT_COLUMNS]
-    rows = _export_rows(request, year)
-    filename = f"kipp-{year}-proposals"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(f"KIPP {year}")
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    else:
+    if fmt not in ("csv", "xlsx"):
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+    header = [str(label) for _key, label in EXPORT_COLUMNS]
+    return export_response(fmt, _export_rows(request, year), header, f"kipp-{year}-proposals")
 
 
 # ---------------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jipp.core.exports import export_response
 from jipp.institutionalisation import selectors, services
-from jipp.institutionalisation.exports import export_response
 from jipp.institutionalisation.forms import LegalBasisForm, SustainabilityForm
 from jipp.institutionalisation.models import SHORT_LABELS, LegalBasis
 from jipp.regions.models import Region

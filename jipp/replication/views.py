@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jipp.core.exports import export_response
 from jipp.regions.models import Region
 from jipp.registry.models import Innovation
 from jipp.replication import selectors, services
-from jipp.replication.exports import export_response
 from jipp.replication.forms import (
     DetailsForm,
     DocumentForm,

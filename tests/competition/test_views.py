@@ -262,7 +262,8 @@ def test_export_csv_and_xlsx_list_status_and_flags(client, edition):
     forwarded_proposal(edition=edition, innovation=InnovationFactory(title="Mal Pelayanan Desa"))
     services.screen_edition(edition=edition, workers=1)
     _login(client, MinistryUserFactory())
-    rows = list(csv.reader(io.StringIO(client.get(reverse("competition:export", args=[2026, "csv"])).content.decode())))
+    response = client.get(reverse("competition:export", args=[2026, "csv"]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert len(rows) == 3
     row = next(r for r in rows if r[0] == str(proposal.pk))
     assert (

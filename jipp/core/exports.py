@@ -1,4 +1,4 @@
-"""CSV and XLSX downloads of any list: `export_response(fmt, rows, headers, name)` picks the format from ?format=."""
+"""CSV and XLSX downloads of any list: `export_response(fmt, rows, headers, name)`; CSV is streamed."""
 
 import csv
 import io
