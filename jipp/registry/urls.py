@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jipp.registry import views
+from jipp.registry import urls_data, views
 
 app_name = "registry"
 
@@ -15,3 +15,6 @@ urlpatterns = [
     path("agencies/<slug:slug>/innovations/", views.agency_innovations, name="agency_innovations"),
     path("regions/<str:code>/innovations/", views.region_innovations, name="region_innovations"),
 ]
+
+# Import, export and attachments.
+urlpatterns += urls_data.urlpatterns
