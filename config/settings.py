@@ -227,6 +227,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set shared by several serializers (status fields differ per model).
+    "ENUM_NAME_OVERRIDES": {
+        "AgencyTypeEnum": "jipp.regions.models.Agency.Type",
+        "ContinuityEnum": "jipp.registry.models.Innovation.Continuity",
+        "InnovationStatusEnum": "jipp.registry.models.Innovation.Status",
+        "ProposalStatusEnum": "jipp.competition.models.Proposal.Status",
+        "ReplicationStatusEnum": "jipp.replication.models.Replication.Status",
+    },
 }
 
 # Audit every model, later apps' models too (append-only log, django-auditlog).

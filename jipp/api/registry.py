@@ -28,7 +28,6 @@ from jipp.registry import services
 from jipp.registry.exporting import _bits, parse_catalogue_params
 from jipp.registry.models import Category, ContinuityUpdate, Innovation, Sdg
 from jipp.registry.selectors import SORTS, search_catalogue
-from jipp.registry.tasks import schedule_similar_refresh
 
 # Serializers ---------------------------------------------------------------------------------
 
@@ -323,13 +322,11 @@ class InnovationViewSet(viewsets.GenericViewSet):
             return Response(
                 {"detail": exc.messages[0], "version": exc.current.version}, status=status.HTTP_409_CONFLICT
             )
-        schedule_similar_refresh(saved.pk)
         return self._detail(saved)
 
     def _set_status(self, request, pk, new_status):
         innovation = self._get_viewable(pk)
         saved = services.set_status(user=request.user, innovation=innovation, status=new_status)
-        schedule_similar_refresh(saved.pk)
         return self._detail(saved)
 
     @extend_schema(request=None, responses={200: InnovationDetailSerializer})

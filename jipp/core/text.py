@@ -66,6 +66,8 @@ def stem(word: str) -> str:
     Input: a single token as produced by ``tokens``. Output: its root, or the token
     itself when PySastrawi knows no root for it (names, numbers, loanwords).
     """
+    if word.isdigit():
+        return word  # numbers have no affixes; skipping the stemmer saves a full pass per new number
     # The stemmer's own tokenizer splits on characters ours keeps (e.g. some non-Latin
     # letters) and may return several words or none; fall back to the token itself.
     root = _stemmer.stem(word)

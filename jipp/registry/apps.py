@@ -6,7 +6,10 @@ class RegistryConfig(AppConfig):
     name = "jipp.registry"
     label = "registry"
     verbose_name = _("Innovation registry")
-    guides = [("registry", _("The innovation registry and catalogue"))]
+    guides = [
+        ("registry", _("The innovation registry and catalogue")),
+        ("registry-data", _("Importing, exporting and attachments")),
+    ]
 
     def nav_items(self, user):
         from jipp.core.nav import NavItem

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from jipp.regions.models import ServiceUnit
 from jipp.registry.models import Category, ContinuityUpdate, Innovation, Sdg
 from jipp.registry.search import search_columns
+from jipp.registry.tasks import schedule_similar_refresh
 
 TEXT_FIELDS = ("summary", "problem", "solution", "results", "beneficiaries")
 EDITABLE_FIELDS = (
@@ -77,6 +78,7 @@ def create_innovation(
     innovation.full_clean()
     innovation.save()
     _set_tags(innovation, categories, sdgs)
+    schedule_similar_refresh(innovation.pk)
     return innovation
 
 
@@ -110,6 +112,7 @@ def update_innovation(
     current.version += 1
     current.save()
     _set_tags(current, categories, sdgs)
+    schedule_similar_refresh(current.pk)
     return current
 
 
@@ -125,6 +128,7 @@ def set_status(*, user, innovation: Innovation, status: str) -> Innovation:
         innovation.published_at = timezone.now()
     innovation.version += 1
     innovation.save(update_fields=["status", "published_at", "version", "updated_at"])
+    schedule_similar_refresh(innovation.pk)
     return innovation
 
 

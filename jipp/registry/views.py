@@ -14,6 +14,7 @@ from jipp.regions.models import Agency, Region, ServiceUnit
 from jipp.registry import selectors, services
 from jipp.registry.forms import CatalogueFilterForm, ContinuityUpdateForm, InnovationForm, UnitChoiceForm
 from jipp.registry.models import Innovation
+from jipp.registry.views_data import export_links
 
 PAGE_SIZE = 20
 FACET_TITLES = [
@@ -84,6 +85,7 @@ def catalogue(request):
         query=query,
         params=params.urlencode(),
         facet_groups=facet_groups(request.GET, result.facets),
+        export_links=export_links(request),
     )
     return render(request, "registry/catalogue.html", context)
 
