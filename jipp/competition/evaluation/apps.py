@@ -12,7 +12,26 @@ class EvaluationConfig(AppConfig):
     name = "jipp.competition.evaluation"
     label = "evaluation"
     verbose_name = _("KIPP evaluation and results")
-    guides: list = []
+    guides = [
+        ("kipp-evaluator", _("KIPP: scoring proposals (evaluators)")),
+        ("kipp-panel", _("KIPP: nomination and presentations (independent panel)")),
+        ("kipp-evaluation-secretariat", _("KIPP: running the evaluation and the results (secretariat)")),
+        ("kipp-public", _("KIPP: finalists, objections and certificates (the public)")),
+    ]
 
     def nav_items(self, user):
-        return []
+        from jipp.core.nav import NavItem
+
+        items = [
+            NavItem("evaluation:public_index", _("Top Innovations"), 34),
+            NavItem("evaluation:verify", _("Verify a certificate"), 95),
+        ]
+        if user is None or not user.is_authenticated:
+            return items
+        if user.has_perm("evaluation.my_reviews"):
+            items.append(NavItem("evaluation:my_reviews", _("My reviews"), 32))
+        if user.has_perm("evaluation.view_ranking"):
+            items.append(NavItem("evaluation:index", _("Evaluation"), 33))
+        if user.has_perm("evaluation.score_panel"):
+            items.append(NavItem("evaluation:panel", _("My presentations"), 32))
+        return items

@@ -1,0 +1,382 @@
+"""KIPP part 2: evaluators and panelists, assignment, reviews, nomination, public scrutiny, presentations,
+field verification, winners and results.
+
+Everything hangs off the competition's `Edition` and `Proposal`. The numbers that decide (review totals,
+aggregates, nominations, final scores) are computed by the pure functions of `jipp.competition.domain`;
+this app stores their inputs and the decisions people take on them, so every number can be recomputed
+and explained. After the results are published the edition is frozen: a change needs a reason, which
+is recorded in `ResultChange` (and every row is audited by django-auditlog).
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jipp.competition.models import Edition, Proposal
+from jipp.core.models import TimeStampedModel
+from jipp.regions.models import Agency, Region
+from jipp.registry.models import Category
+
+
+class Method(models.TextChoices):
+    MEAN = "mean", _("Mean")
+    MEDIAN = "median", _("Median")
+    TRIMMED_MEAN = "trimmed_mean", _("Trimmed mean")
+    ZSCORE_MEAN = "zscore_mean", _("Standardised mean (z-score)")
+
+
+class EvaluationSettings(models.Model):
+    """The evaluation rules of one edition (created on first use with the defaults below)."""
+
+    edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="evaluation_settings")
+    reviews_per_proposal = models.PositiveSmallIntegerField(_("evaluators per proposal"), default=3)
+    # Conflict rules.
+    conflict_own_agency = models.BooleanField(_("conflict: the evaluator's own agency"), default=True)
+    conflict_home_province = models.BooleanField(
+        _("conflict: governments in the evaluator's home province"), default=True
+    )
+    conflict_declared = models.BooleanField(_("conflict: declared agencies and regions"), default=True)
+    # Blind mode.
+    blind_desk = models.BooleanField(_("blind desk evaluation"), default=True)
+    blind_panel = models.BooleanField(_("blind panel scoring"), default=False)
+    # Aggregation.
+    deciding_method = models.CharField(
+        _("method that decides"), max_length=20, choices=Method.choices, default=Method.ZSCORE_MEAN
+    )
+    trim_proportion = models.FloatField(_("trimmed share at each end"), default=0.2)
+    min_reviews_for_zscore = models.PositiveSmallIntegerField(
+        _("fewest reviews to standardise an evaluator"), default=5
+    )
+    disagreement_threshold = models.FloatField(_("disagreement threshold (points)"), default=20.0)
+    passing_grade = models.FloatField(_("passing grade"), default=60.0)
+    # Nomination.
+    finalists_umum = models.PositiveSmallIntegerField(_("finalists, Umum"), default=99)
+    finalists_replikasi = models.PositiveSmallIntegerField(_("finalists, Replikasi"), default=0)
+    finalists_khusus = models.PositiveSmallIntegerField(_("finalists, Khusus"), default=15)
+    min_3t = models.PositiveSmallIntegerField(_("finalists from 3T regions, at least"), default=5)
+    max_category_share = models.FloatField(_("largest share of one category"), default=0.4)
+    max_province_share = models.FloatField(_("largest share of one province"), default=0.15)
+    min_ministry_share = models.FloatField(_("smallest share of ministries and agencies"), default=0.0)
+    # Public scrutiny and presentations.
+    scrutiny_days = models.PositiveSmallIntegerField(_("days of public scrutiny"), default=5)
+    slot_minutes = models.PositiveSmallIntegerField(_("minutes per presentation"), default=20)
+    desk_weight = models.PositiveSmallIntegerField(_("weight of the desk score (%)"), default=70)
+    presentation_weight = models.PositiveSmallIntegerField(_("weight of the presentation score (%)"), default=30)
+    # Winners.
+    top_umum = models.PositiveSmallIntegerField(_("Top (Umum)"), default=45)
+    top_outstanding = models.PositiveSmallIntegerField(_("Top Outstanding Achievement (Khusus)"), default=5)
+    top_replikasi = models.PositiveSmallIntegerField(_("Top Replikasi"), default=0)
+    results_decree_number = models.CharField(_("decree number of the results"), max_length=200, blank=True)
+    results_decree_date = models.DateField(_("decree date"), null=True, blank=True)
+    results_published_at = models.DateTimeField(_("results published"), null=True, blank=True)
+    finalists_published_at = models.DateTimeField(_("finalists published"), null=True, blank=True)
+    scrutiny_closes_at = models.DateTimeField(_("public scrutiny closes"), null=True, blank=True)
+    scrutiny_outcome = models.TextField(_("outcome of the public scrutiny"), blank=True)
+    scrutiny_outcome_published_at = models.DateTimeField(_("outcome published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evaluation settings")
+        verbose_name_plural = _("evaluation settings")
+
+    def __str__(self) -> str:
+        return f"{self.edition}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.results_published_at is not None
+
+
+class Member(TimeStampedModel):
+    """An evaluator (evaluation team) or a panelist (independent panel) of one edition."""
+
+    class Kind(models.TextChoices):
+        EVALUATOR = "evaluator", _("Evaluator")
+        PANELIST = "panelist", _("Panelist")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kipp_memberships")
+    kind = models.CharField(_("team"), max_length=10, choices=Kind.choices)
+    capacity = models.PositiveSmallIntegerField(
+        _("most proposals"), null=True, blank=True, help_text=_("Empty: shared evenly.")
+    )
+    expertise = models.ManyToManyField(Category, verbose_name=_("expertise"), blank=True, related_name="+")
+    conflict_agencies = models.ManyToManyField(
+        Agency, verbose_name=_("declared conflicts: agencies"), blank=True, related_name="+"
+    )
+    conflict_regions = models.ManyToManyField(
+        Region, verbose_name=_("declared conflicts: regions"), blank=True, related_name="+"
+    )
+    available_days = models.JSONField(_("available days"), default=list, blank=True)
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["edition", "kind", "user__username"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [models.UniqueConstraint("edition", "user", name="one_membership_per_edition")]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+
+class AssignmentRun(TimeStampedModel):
+    """One run of the automatic assignment (a background task): its cost against the optimum and balance."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="assignment_runs")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    proposals = models.PositiveIntegerField(_("proposals"), default=0)
+    evaluators = models.PositiveIntegerField(_("evaluators"), default=0)
+    total_cost = models.FloatField(_("cost"), null=True, blank=True)
+    optimal_cost = models.FloatField(_("optimum"), null=True, blank=True)
+    min_load = models.PositiveIntegerField(_("lowest load"), null=True, blank=True)
+    max_load = models.PositiveIntegerField(_("highest load"), null=True, blank=True)
+    balance_slack = models.PositiveIntegerField(_("balance slack"), null=True, blank=True)
+    conflicts = models.PositiveIntegerField(_("conflicting pairs excluded"), default=0)
+    seconds = models.FloatField(_("duration (s)"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("assignment run")
+        verbose_name_plural = _("assignment runs")
+
+
+class Assignment(TimeStampedModel):
+    """One proposal given to one evaluator. `version` guards manual reassignment against a concurrent change."""
+
+    class Source(models.TextChoices):
+        AUTO = "auto", _("Automatic")
+        MANUAL = "manual", _("Manual")
+        IMPORT = "import", _("Imported")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="assignments")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="assignments")
+    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="kipp_assignments")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.AUTO)
+    mismatch_cost = models.FloatField(_("expertise mismatch"), default=0)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        ordering = ["proposal_id", "evaluator_id"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [models.UniqueConstraint("proposal", "evaluator", name="one_assignment_per_pair")]
+        indexes = [models.Index(fields=["edition", "evaluator"], name="assignment_edition_evaluator")]
+
+
+class Review(TimeStampedModel):
+    """An evaluator's scores for one assigned proposal: a draft until submitted, then locked.
+
+    `scores` maps criterion id (as a string) to the score typed; `comments` likewise. `total` is the
+    weighted total on 0..100 (`jipp.competition.domain.scoring.weighted_total`), set on submission.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        REOPENED = "reopened", _("Reopened by the secretariat")
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="review")
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="reviews")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reviews")
+    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="kipp_reviews")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    scores = models.JSONField(_("scores"), default=dict, blank=True)
+    comments = models.JSONField(_("comments"), default=dict, blank=True)
+    total = models.DecimalField(_("weighted total"), max_digits=9, decimal_places=4, null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+
+    class Meta:
+        ordering = ["proposal_id", "evaluator_id"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        indexes = [models.Index(fields=["edition", "status"], name="review_edition_status")]
+
+
+class Nomination(TimeStampedModel):
+    """One nomination run: the plain ranking, the chosen set with the required mix, and the swaps explained.
+
+    The panel confirms it (possibly after editing the finalists) and records its plenary decision.
+    """
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="nominations")
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    parameters = models.JSONField(_("targets and quotas"), default=dict)
+    chosen = models.JSONField(_("chosen proposals"), default=list)
+    plain = models.JSONField(_("plain ranking"), default=list)
+    swaps = models.JSONField(_("swaps explained"), default=dict)
+    quota_checks = models.JSONField(_("quotas"), default=list)
+    total_score = models.FloatField(_("total score"), default=0)
+    plain_total_score = models.FloatField(_("total score of the plain ranking"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    plenary_record = models.TextField(_("plenary decision"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+
+
+class Finalist(TimeStampedModel):
+    """A proposal chosen by the panel, carried through public scrutiny, presentation and verification."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Finalist")
+        DISQUALIFIED = "disqualified", _("Disqualified")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="finalists")
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="finalist")
+    nomination = models.ForeignKey(Nomination, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.ACTIVE)
+    desk_score = models.FloatField(_("desk score"))
+    added_by_panel = models.BooleanField(_("added by the panel"), default=False)
+    presentation_score = models.FloatField(_("presentation score"), null=True, blank=True)
+    final_score = models.FloatField(_("final score"), null=True, blank=True)
+    verification_passed = models.BooleanField(_("field verification passed"), null=True, blank=True)
+    verification_notes = models.TextField(_("field verification notes"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["edition", "-desk_score", "pk"]
+        verbose_name = _("finalist")
+        verbose_name_plural = _("finalists")
+
+    def __str__(self) -> str:
+        return self.proposal.title
+
+
+class Objection(TimeStampedModel):
+    """An objection from the public against a finalist during the public scrutiny (*uji publik*)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        UPHELD = "upheld", _("Upheld")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="objections")
+    finalist = models.ForeignKey(
+        Finalist, verbose_name=_("finalist"), on_delete=models.CASCADE, related_name="objections"
+    )
+    name = models.CharField(_("your name"), max_length=150)
+    contact = models.CharField(_("email or telephone"), max_length=150)
+    grounds = models.TextField(_("grounds"))
+    file = models.FileField(_("supporting file"), upload_to="objections/%Y/", max_length=200, blank=True)
+    client_key = models.CharField(max_length=64, db_index=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.finalist_id}"
+
+
+class Slot(models.Model):
+    """A presentation and interview slot before the panel."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="slots")
+    finalist = models.OneToOneField(Finalist, on_delete=models.CASCADE, related_name="slot")
+    starts_at = models.DateTimeField(_("starts"))
+    minutes = models.PositiveSmallIntegerField(_("minutes"), default=20)
+    room = models.CharField(_("room"), max_length=100)
+    link = models.URLField(_("meeting link"), blank=True)
+    panelists = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("panelists"), related_name="+")
+
+    class Meta:
+        ordering = ["starts_at", "room"]
+        verbose_name = _("presentation slot")
+        verbose_name_plural = _("presentation slots")
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M} {self.room}"
+
+
+class PanelScore(TimeStampedModel):
+    """One panelist's scores of one finalist's presentation and interview (0..100 each)."""
+
+    finalist = models.ForeignKey(Finalist, on_delete=models.CASCADE, related_name="panel_scores")
+    panelist = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    presentation = models.DecimalField(_("presentation"), max_digits=5, decimal_places=2)
+    interview = models.DecimalField(_("interview"), max_digits=5, decimal_places=2)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["finalist", "panelist"]
+        verbose_name = _("panel score")
+        verbose_name_plural = _("panel scores")
+        constraints = [models.UniqueConstraint("finalist", "panelist", name="one_panel_score_per_panelist")]
+
+
+class Winner(TimeStampedModel):
+    """A winner by decree, with its certificate's verification code."""
+
+    class Tier(models.TextChoices):
+        TOP = "top", _("Top Innovation")
+        OUTSTANDING = "outstanding", _("Outstanding Achievement")
+        REPLIKASI = "replikasi", _("Top Replikasi")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="winners")
+    finalist = models.OneToOneField(Finalist, on_delete=models.CASCADE, related_name="winner")
+    tier = models.CharField(_("tier"), max_length=12, choices=Tier.choices)
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    final_score = models.FloatField(_("final score"))
+    verification_code = models.CharField(_("verification code"), max_length=20, unique=True)
+
+    class Meta:
+        ordering = ["edition", "tier", "rank"]
+        verbose_name = _("winner")
+        verbose_name_plural = _("winners")
+
+    @staticmethod
+    def new_code() -> str:
+        alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+        raw = "".join(secrets.choice(alphabet) for _ in range(12))
+        return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+    def __str__(self) -> str:
+        return self.verification_code
+
+
+class ResultChange(models.Model):
+    """A change made after the results were published, with its reason (the record the freeze asks for)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="result_changes")
+    what = models.CharField(_("change"), max_length=300)
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("change after publication")
+        verbose_name_plural = _("changes after publication")
+
+    def __str__(self) -> str:
+        return self.what

@@ -1,0 +1,856 @@
+"""Pages of the evaluation: the secretariat's stages, the evaluator's reviews, the panel, the public pages."""
+
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jipp.competition.evaluation import forms, selectors, services
+from jipp.competition.evaluation.models import (
+    Assignment,
+    AssignmentRun,
+    Finalist,
+    Member,
+    Method,
+    Nomination,
+    Objection,
+    PanelScore,
+    ResultChange,
+    Review,
+    Slot,
+    Winner,
+)
+from jipp.competition.models import Edition, Group, Proposal, ProposalAttachment
+
+
+def _edition(year: int) -> Edition:
+    return get_object_or_404(Edition, year=year)
+
+
+def _need(request, perm: str, obj=None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# ---------------------------------------------------------------------------------------
+# Secretariat: overview and settings
+# ---------------------------------------------------------------------------------------
+
+
+@login_required
+def index(request):
+    """The latest edition's evaluation: the overview for the secretariat, the nomination for the panel."""
+    _need(request, "evaluation.view_ranking")
+    edition = Edition.objects.order_by("-year").first()
+    if edition is None:
+        raise Http404
+    if request.user.has_perm("evaluation.manage_assignments", edition):
+        return redirect("evaluation:overview", year=edition.year)
+    return redirect("evaluation:nomination", year=edition.year)
+
+
+@login_required
+def overview(request, year: int):
+    edition = _edition(year)
+    _need(request, "evaluation.manage_assignments", edition)
+    rules = services.settings_for(edition)
+    form = forms.SettingsForm(request.POST or None, instance=rules)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+        try:
+            services.update_settings(user=request.user, edition=edition, data=data, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("evaluation:overview", year=year)
+    context = {
+        "edition": edition,
+        "rules": rules,
+        "form": form,
+        "progress": selectors.overall_progress(edition),
+        "team": [
+            (Member.Kind(row["kind"]).label, row["n"])
+            for row in Member.objects.filter(edition=edition).values("kind").annotate(n=Count("pk")).order_by("kind")
+        ],
+        "finalists": Finalist.objects.filter(edition=edition).count(),
+        "objections": Objection.objects.filter(edition=edition, status=Objection.Status.OPEN).count(),
+        "winners": Winner.objects.filter(edition=edition).count(),
+        "changes": ResultChange.objects.filter(edition=edition).select_related("changed_by")[:20],
+    }
+    return render(request, "evaluation/overview.html", context)
+
+
+@login_required
+def team(request, year: int):
+    edition = _edition(year)
+    _need(request, "evaluation.manage_team", edition)
+    invite = forms.InviteForm(request.POST if request.POST.get("action") == "invite" else None, prefix="invite")
+    add = forms.AddMemberForm(request.POST if request.POST.get("action") == "add" else None, prefix="add")
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "invite" and invite.is_valid():
+                d = invite.cleaned_data
+                services.invite_member(
+                    user=request.user, edition=edition, kind=d["kind"], username=d["username"], email=d["email"],
+                    full_name=d["full_name"], affiliation=d["affiliation"], home_province=d["home_province"],
+                    expertise=d["expertise"], capacity=d["capacity"],
+                )  # fmt: skip
+                messages.success(request, _("Invitation sent."))
+                return redirect("evaluation:team", year=year)
+            if request.POST.get("action") == "add" and add.is_valid():
+                services.add_member(
+                    user=request.user,
+                    edition=edition,
+                    account=add.cleaned_data["account"],
+                    kind=add.cleaned_data["kind"],
+                )
+                messages.success(request, _("Added to the team."))
+                return redirect("evaluation:team", year=year)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+    members = (
+        Member.objects.filter(edition=edition)
+        .select_related("user__home_province")
+        .prefetch_related("expertise", "conflict_agencies", "conflict_regions")
+        .order_by("kind", "user__username")
+    )
+    page = Paginator(members, 50).get_page(request.GET.get("page"))
+    return render(request, "evaluation/team.html", {"edition": edition, "page": page, "invite": invite, "add": add})
+
+
+@login_required
+def declarations(request, year: int):
+    """A member declares their conflicts of interest for the edition."""
+    edition = _edition(year)
+    member = get_object_or_404(Member, edition=edition, user=request.user)
+    form_class = forms.AvailabilityForm if member.kind == Member.Kind.PANELIST else forms.DeclarationForm
+    form = form_class(
+        request.POST or None,
+        initial={
+            "conflict_agencies": member.conflict_agencies.all(),
+            "conflict_regions": member.conflict_regions.all(),
+            "available_days": ", ".join(member.available_days or []),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_declarations(user=request.user, member=member, **form.cleaned_data)
+        messages.success(request, _("Your declaration is saved."))
+        return redirect("evaluation:panel" if member.kind == Member.Kind.PANELIST else "evaluation:my_reviews")
+    return render(request, "evaluation/declarations.html", {"edition": edition, "form": form, "member": member})
+
+
+# ---------------------------------------------------------------------------------------
+# Secretariat: assignment
+# ---------------------------------------------------------------------------------------
+
+
+@login_required
+def assignments(request, year: int):
+    edition = _edition(year)
+    _need(request, "evaluation.manage_assignments", edition)
+    qs = (
+        Assignment.objects.filter(edition=edition)
+        .select_related("proposal", "evaluator", "review")
+        .order_by("proposal_id", "evaluator__username")
+    )
+    query = request.GET.get("q", "").strip()
+    if query.isdigit():
+        qs = qs.filter(proposal_id=int(query))
+    elif query:
+        qs = qs.filter(Q(proposal__title__icontains=query) | Q(evaluator__username__icontains=query))
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    # Conflicts declared after the assignment (or rules changed since) are shown so they can be reassigned.
+    rows = list(Proposal.objects.filter(pk__in={a.proposal_id for a in page}).values(*services.PROPOSAL_FIELDS))
+    evaluator_ids = {a.evaluator_id for a in page}
+    page_members = [m for m in services.member_rows(edition, Member.Kind.EVALUATOR) if m.user_id in evaluator_ids]
+    conflicts = services.conflict_index(edition, rows, page_members).pairs
+    for a in page:
+        a.in_conflict = (a.proposal_id, a.evaluator_id) in conflicts
+    context = {
+        "edition": edition,
+        "run": AssignmentRun.objects.filter(edition=edition).first(),
+        "progress": selectors.overall_progress(edition),
+        "evaluators": selectors.progress_by_evaluator(edition),
+        "members": selectors.evaluators(edition).order_by("user__username"),
+        "page": page,
+        "query": query,
+        "import_form": forms.ImportForm(),
+    }
+    return render(request, "evaluation/assignments.html", context)
+
+
+@login_required
+def assignment_run_status(request, year: int):
+    edition = _edition(year)
+    _need(request, "evaluation.manage_assignments", edition)
+    run = AssignmentRun.objects.filter(edition=edition).first()
+    return render(request, "evaluation/_run.html", {"run": run, "edition": edition})
+
+
+@login_required
+@require_POST
+def assignment_start(request, year: int):
+    edition = _edition(year)
+    try:
+        services.start_assignment(user=request.user, edition=edition)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("The assignment is running in the background."))
+    return redirect("evaluation:assignments", year=year)
+
+
+@login_required
+@require_POST
+def reassign(request, year: int, pk: int):
+    edition = _edition(year)
+    _need(request, "evaluation.manage_assignments", edition)
+    assignment = get_object_or_404(Assignment.objects.select_related("proposal", "evaluator"), pk=pk, edition=edition)
+    member = Member.objects.filter(edition=edition, pk=request.POST.get("member") or 0).select_related("user").first()
+    try:
+        expected = int(request.POST.get("version", ""))
+    except ValueError:
+        expected = -1
+    if member is None:
+        messages.error(request, _("Choose an evaluator."))
+    else:
+        try:
+            services.reassign(
+                user=request.user, assignment=assignment, evaluator=member.user, expected_version=expected,
+                reason=request.POST.get("reason", ""),
+            )  # fmt: skip
+        except services.StaleAssignmentError as exc:
+            messages.error(request, _errors(exc))
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Reassigned."))
+    return redirect(f"{reverse('evaluation:assignments', args=[year])}?q={assignment.proposal_id}")
+
+
+@login_required
+def assignments_csv(request, year: int):
+    edition = _edition(year)
+    _need(request, "evaluation.manage_assignments", edition)
+    response = HttpResponse(services.export_assignments_csv(edition), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kipp-{year}-assignments.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def assignments_import(request, year: int):
+    edition = _edition(year)
+    _need(request, "evaluation.manage_assignments", edition)
+    form = forms.ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a CSV file."))
+        return redirect("evaluation:assignments", year=year)
+    try:
+        text = form.cleaned_data["file"].read().decode("utf-8-sig")
+        changed = services.import_assignments_csv(user=request.user, edition=edition, text=text)
+    except UnicodeDecodeError:
+        messages.error(request, _("The file is not UTF-8 text."))
+    except ValidationError as exc:
+        messages.error(request, _("Nothing was imported: %(errors)s") % {"errors": _errors(exc)})
+    else:
+        messages.success(request, _("Imported: %(n)d changes.") % {"n": changed})
+    return redirect("evaluation:assignments", year=year)
+
+
+@login_required
+@require_POST
+def reminders(request, year: int):
+    edition = _edition(year)
+    count = services.send_reminders(user=request.user, edition=edition)
+    messages.success(request, _("Reminders sent to %(n)d evaluators.") % {"n": count})
+    return redirect("evaluation:assignments", year=year)
+
+
+@login_required
+@require_POST
+def review_reopen(request, year: int, pk: int):
+    edition = _edition(year)
+    review = get_object_or_404(Review, pk=pk, edition=edition)
+    try:
+        services.reopen_review(user=request.user, review=review, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("The review is reopened."))
+    return redirect(f"{reverse('evaluation:assignments', args=[year])}?q={review.proposal_id}")
+
+
+# ---------------------------------------------------------------------------------------
+# Evaluators
+# ---------------------------------------------------------------------------------------
+
+
+@login_required
+def my_reviews(request):
+    _need(request, "evaluation.my_reviews")
+    items = list(selectors.my_assignments(request.user))
+    done = sum(1 for a in items if getattr(a, "review", None) and a.review.status == Review.Status.SUBMITTED)
+    memberships = Member.objects.filter(user=request.user).select_related("edition")
+    return render(
+        request,
+        "evaluation/my_reviews.html",
+        {"assignments": items, "done": done, "total": len(items), "memberships": memberships},
+    )
+
+
+def _assignment_for(request, pk: int) -> Assignment:
+    """The evaluator's own assignment, without a conflict of interest; else 403."""
+    assignment = get_object_or_404(
+        Assignment.objects.select_related(
+            "edition", "proposal__group", "proposal__agency__region", "proposal__unit", "proposal__province",
+            "proposal__created_by", "proposal__last_saved_by", "proposal__forwarded_by", "proposal__snapshot",
+            "proposal__innovation",
+        ),
+        pk=pk,
+    )  # fmt: skip
+    if not request.user.has_perm("evaluation.review", assignment):
+        raise PermissionDenied
+    if services.conflict_reason(assignment.edition, assignment.proposal, request.user):
+        raise PermissionDenied
+    return assignment
+
+
+@login_required
+def review(request, pk: int):
+    assignment = _assignment_for(request, pk)
+    edition, proposal = assignment.edition, assignment.proposal
+    rules = services.settings_for(edition)
+    criteria = services.rubric_of(proposal.group)
+    existing = Review.objects.filter(assignment=assignment).first()
+    locked = existing is not None and existing.status == Review.Status.SUBMITTED
+    form = forms.ReviewForm(request.POST or None, criteria=criteria, review=existing, locked=locked)
+    status = 200
+    if request.method == "POST" and not locked:
+        scores, comments = form.typed()
+        submit = request.POST.get("action") == "submit"
+        try:
+            saved = services.save_review(
+                user=request.user, assignment=assignment, scores=scores, comments=comments, submit=submit
+            )
+        except services.ReviewError as exc:
+            form.is_valid()
+            for key, message in exc.field_errors.items():
+                form.add_error(key, message)
+            status = 400
+            messages.error(request, _("Not submitted: correct the scores marked below. Your text is kept."))
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+            status = 400
+        else:
+            if saved.status == Review.Status.SUBMITTED:
+                messages.success(request, _("Review submitted. Total: %(t).2f") % {"t": saved.total})
+            else:
+                messages.success(request, _("Draft saved."))
+            return redirect("evaluation:review", pk=pk)
+    context = {
+        "assignment": assignment,
+        "edition": edition,
+        "proposal": selectors.proposal_view(proposal, blind=rules.blind_desk),
+        "form": form,
+        "review": existing,
+        "locked": locked,
+        "breakdown": _named_breakdown(existing, criteria) if locked else None,
+    }
+    return render(request, "evaluation/review.html", context, status=status)
+
+
+@login_required
+@require_POST
+def review_autosave(request, pk: int):
+    """Saves the draft while the evaluator types (htmx); answers with a one-line status."""
+    assignment = _assignment_for(request, pk)
+    criteria = services.rubric_of(assignment.proposal.group)
+    form = forms.ReviewForm(request.POST, criteria=criteria)
+    scores, comments = form.typed()
+    try:
+        services.save_review(user=request.user, assignment=assignment, scores=scores, comments=comments, submit=False)
+    except services.ReviewError as exc:
+        text = _("Draft saved, except: %(errors)s") % {"errors": " ".join(exc.field_errors.values())}
+        return HttpResponse(f'<span class="text-warning">{escape(text)}</span>')
+    except ValidationError as exc:
+        return HttpResponse(f'<span class="text-danger" role="alert">{escape(_errors(exc))}</span>')
+    text = _("Draft saved automatically at %(time)s") % {"time": timezone.localtime().strftime("%H:%M:%S")}
+    return HttpResponse(f'<span class="text-success">{escape(text)}</span>')
+
+
+def _named_breakdown(review: Review, criteria) -> list:
+    names = {str(c.pk): str(c) for c in criteria}
+    return [(names[part.criterion], part) for part in selectors.review_breakdown(review)]
+
+
+@login_required
+def review_attachment(request, pk: int, index: int):
+    """An attachment of an assigned proposal, under a neutral name in blind mode."""
+    assignment = _assignment_for(request, pk)
+    rules = services.settings_for(assignment.edition)
+    view = selectors.proposal_view(assignment.proposal, blind=rules.blind_desk)
+    attachments = list(
+        ProposalAttachment.objects.filter(proposal=assignment.proposal)
+        .select_related("requirement")
+        .order_by("requirement__order", "pk")
+    )
+    if not 0 <= index < len(attachments) or index >= len(view["attachments"]):
+        raise Http404
+    item = attachments[index]
+    try:
+        handle = item.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=view["attachments"][index]["name"],
+                        content_type=item.content_type)  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------
+# Ranking and explanation
+# ---------------------------------------------------------------------------------------
+
+
+@login_required
+def ranking(request, year: int):
+    edition = _edition(year)
+    _need(request, "evaluation.view_ranking", edition)
+    rules = services.settings_for(edition)
+    rows = selectors.ranking(edition)
+    show = request.GET.get("show", "")
+    if show == "disagreement":
+        rows = [r for r in rows if r["disagreement"]]
+    group = request.GET.get("group", "")
+    if group:
+        rows = [r for r in rows if r["group"] == group]
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    offset = (page.number - 1) * 50
+    context = {
+        "edition": edition,
+        "rules": rules,
+        "page": page,
+        "offset": offset,
+        "methods": selectors.METHODS,
+        "method_labels": dict(services.settings_for(edition)._meta.get_field("deciding_method").choices),
+        "show": show,
+        "group": group,
+        "total": len(rows),
+        "flagged": sum(1 for r in rows if r["disagreement"]),
+        "group_labels": dict(Group.Kind.choices),
+    }
+    return render(request, "evaluation/ranking.html", context)
+
+
+@login_required
+def explain(request, year: int, pk: int):
+    edition = _edition(year)
+    _need(request, "evaluation.view_ranking", edition)
+    proposal = get_object_or_404(Proposal.objects.select_related("group", "agency"), pk=pk, edition=edition)
+    data = selectors.explain(edition, proposal)
+    finalist = Finalist.objects.filter(proposal=proposal).first()
+    rules = services.settings_for(edition)
+    labels = {**dict(Method.choices), "std": _("Standard deviation"), "spread": _("Spread")}
+    rule_labels = {
+        "zscore": _("standardised"),
+        "too_few_reviews": _("too few reviews to standardise: raw total kept"),
+        "zero_std": _("all totals equal: counts as the pool mean"),
+    }
+    context = {
+        "edition": edition,
+        "proposal": proposal,
+        "rules": rules,
+        "finalist": finalist,
+        "labels": labels,
+        "rule_labels": rule_labels,
+        **data,
+    }
+    if finalist:
+        context["panel_scores"] = PanelScore.objects.filter(finalist=finalist).select_related("panelist")
+    return render(request, "evaluation/explain.html", context)
+
+
+@login_required
+@require_POST
+def extra_review(request, year: int, pk: int):
+    edition = _edition(year)
+    proposal = get_object_or_404(Proposal, pk=pk, edition=edition)
+    try:
+        assignment = services.add_extra_review(user=request.user, proposal=proposal)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(
+            request,
+            _("An extra review was given to %(name)s.")
+            % {"name": assignment.evaluator.get_full_name() or assignment.evaluator.username},
+        )
+    return redirect("evaluation:explain", year=year, pk=pk)
+
+
+# ---------------------------------------------------------------------------------------
+# Nomination
+# ---------------------------------------------------------------------------------------
+
+
+@login_required
+def nomination(request, year: int):
+    edition = _edition(year)
+    _need(request, "evaluation.view_ranking", edition)
+    latest = Nomination.objects.filter(edition=edition).first()
+    form = forms.ConfirmNominationForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("action") == "run":
+        try:
+            services.run_nomination(user=request.user, edition=edition)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Nomination computed."))
+            return redirect("evaluation:nomination", year=year)
+        form = forms.ConfirmNominationForm()
+    elif request.method == "POST" and latest and form.is_valid():
+        try:
+            services.confirm_nomination(
+                user=request.user, nomination=latest, add=form.cleaned_data["add"], remove=form.cleaned_data["remove"],
+                plenary_record=form.cleaned_data["plenary_record"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("The panel's decision is recorded."))
+            return redirect("evaluation:nomination", year=year)
+    titles = {}
+    if latest:
+        ids = set(latest.chosen) | {s["id"] for s in latest.swaps.get("in", []) + latest.swaps.get("out", [])}
+        titles = dict(Proposal.objects.filter(pk__in=ids).values_list("pk", "title"))
+    context = {
+        "edition": edition,
+        "nomination": latest,
+        "form": form,
+        "titles": titles,
+        "rules": services.settings_for(edition),
+        "finalists": selectors.public_finalists(edition),
+    }
+    return render(request, "evaluation/nomination.html", context)
+
+
+# ---------------------------------------------------------------------------------------
+# Public scrutiny
+# ---------------------------------------------------------------------------------------
+
+
+def _client_key(request) -> str:
+    return services.client_key(request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", ""))
+
+
+def _question(request) -> tuple[int, int]:
+    """The anti-spam sum, kept in the session between showing the form and posting it."""
+    stored = request.session.get("kipp_objection_question")
+    if request.method == "POST" and stored:
+        return int(stored[0]), int(stored[1])
+    pair = (2 + secrets.randbelow(8), 1 + secrets.randbelow(9))
+    request.session["kipp_objection_question"] = list(pair)
+    return pair
+
+
+def public_finalists(request, year: int):
+    edition = _edition(year)
+    rules = services.settings_for(edition)
+    if not rules.finalists_published_at:
+        raise Http404
+    finalists = selectors.public_finalists(edition).filter(status=Finalist.Status.ACTIVE)
+    now = timezone.now()
+    is_open = rules.scrutiny_closes_at and rules.finalists_published_at <= now <= rules.scrutiny_closes_at
+    question = _question(request)
+    form = forms.ObjectionForm(
+        request.POST or None, request.FILES or None, finalists=finalists, question=question,
+        initial={"finalist": request.GET.get("finalist")},
+    )  # fmt: skip
+    status = 200
+    if request.method == "POST":
+        if not is_open:
+            messages.error(request, _("The public scrutiny is not open."))
+            status = 400
+        elif form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.file_objection(
+                    edition=edition, finalist=d["finalist"], name=d["name"], contact=d["contact"],
+                    grounds=d["grounds"], file=d.get("file"), key=_client_key(request),
+                )  # fmt: skip
+            except ValidationError as exc:
+                messages.error(request, _errors(exc))
+                status = 400
+            else:
+                messages.success(request, _("Thank you: your objection is recorded and will be examined."))
+                return redirect("evaluation:public_finalists", year=year)
+        else:
+            status = 400
+    context = {"edition": edition, "rules": rules, "finalists": finalists, "form": form, "is_open": is_open}
+    return render(request, "evaluation/public_finalists.html", context, status=status)
+
+
+@login_required
+def scrutiny(request, year: int):
+    edition = _edition(year)
+    _need(request, "evaluation.manage_results", edition)
+    rules = services.settings_for(edition)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "publish":
+                services.publish_finalists(user=request.user, edition=edition)
+                messages.success(request, _("The finalists are published; the public scrutiny is open."))
+            elif action == "resolve":
+                objection = get_object_or_404(Objection, pk=request.POST.get("objection") or 0, edition=edition)
+                form = forms.ResolveForm(request.POST, prefix=f"o{objection.pk}")
+                if form.is_valid():
+                    services.resolve_objection(user=request.user, objection=objection, **form.cleaned_data)
+                    messages.success(request, _("The resolution is recorded."))
+                else:
+                    messages.error(request, _("Choose a decision and write the resolution."))
+            elif action == "outcome":
+                services.publish_scrutiny_outcome(
+                    user=request.user, edition=edition, outcome=request.POST.get("outcome", "")
+                )
+                messages.success(request, _("The outcome is published."))
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        return redirect("evaluation:scrutiny", year=year)
+    objections = Objection.objects.filter(edition=edition).select_related("finalist__proposal", "resolved_by")
+    rows = [(o, forms.ResolveForm(prefix=f"o{o.pk}")) for o in objections]
+    context = {
+        "edition": edition,
+        "rules": rules,
+        "rows": rows,
+        "outcome_form": forms.OutcomeForm(initial={"outcome": rules.scrutiny_outcome}),
+        "finalist_count": Finalist.objects.filter(edition=edition).count(),
+    }
+    return render(request, "evaluation/scrutiny.html", context)
+
+
+@login_required
+def objection_file(request, year: int, pk: int):
+    edition = _edition(year)
+    _need(request, "evaluation.manage_results", edition)
+    objection = get_object_or_404(Objection, pk=pk, edition=edition)
+    if not objection.file:
+        raise Http404
+    return FileResponse(objection.file.open("rb"), as_attachment=True, filename=objection.file.name.rsplit("/", 1)[-1])
+
+
+# ---------------------------------------------------------------------------------------
+# Presentations, verification, results
+# ---------------------------------------------------------------------------------------
+
+
+@login_required
+def presentations(request, year: int):
+    edition = _edition(year)
+    _need(request, "evaluation.manage_results", edition)
+    form = forms.ScheduleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            slots = services.build_schedule(
+                user=request.user, edition=edition, days=d["days"], rooms=d["rooms"], day_start=d["day_start"],
+                tz=zoneinfo.ZoneInfo("Asia/Jakarta"), link_base=d["link_base"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("%(n)d slots scheduled.") % {"n": len(slots)})
+            return redirect("evaluation:presentations", year=year)
+    slots = (
+        Slot.objects.filter(edition=edition)
+        .select_related("finalist__proposal")
+        .prefetch_related("panelists")
+        .annotate(scored=Count("finalist__panel_scores"))
+        .order_by("starts_at", "room")
+    )
+    page = Paginator(slots, 40).get_page(request.GET.get("page"))
+    return render(request, "evaluation/presentations.html", {"edition": edition, "form": form, "page": page})
+
+
+@login_required
+def panel(request):
+    _need(request, "evaluation.score_panel")
+    slots = (
+        Slot.objects.filter(panelists=request.user)
+        .select_related("finalist__proposal__group", "edition")
+        .prefetch_related(Prefetch("finalist__panel_scores", queryset=PanelScore.objects.filter(panelist=request.user)))
+        .order_by("starts_at")
+    )
+    memberships = Member.objects.filter(user=request.user).select_related("edition")
+    return render(request, "evaluation/panel.html", {"slots": slots, "memberships": memberships})
+
+
+@login_required
+def panel_score(request, pk: int):
+    _need(request, "evaluation.score_panel")
+    slot = get_object_or_404(Slot.objects.select_related("finalist__proposal__group", "edition"), finalist_id=pk)
+    if not slot.panelists.filter(pk=request.user.pk).exists():
+        raise PermissionDenied
+    finalist = slot.finalist
+    existing = PanelScore.objects.filter(finalist=finalist, panelist=request.user).first()
+    initial = (
+        {"presentation": existing.presentation, "interview": existing.interview, "comment": existing.comment}
+        if existing
+        else {}
+    )
+    form = forms.PanelScoreForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.score_presentation(user=request.user, finalist=finalist, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Scores saved."))
+            return redirect("evaluation:panel")
+    rules = services.settings_for(slot.edition)
+    view = selectors.proposal_view(finalist.proposal, blind=rules.blind_panel)
+    return render(
+        request, "evaluation/panel_score.html", {"slot": slot, "form": form, "proposal": view, "rules": rules}
+    )
+
+
+@login_required
+def verification(request, year: int):
+    edition = _edition(year)
+    _need(request, "evaluation.manage_results", edition)
+    finalists = selectors.public_finalists(edition).filter(status=Finalist.Status.ACTIVE)
+    if request.method == "POST":
+        finalist = get_object_or_404(Finalist, pk=request.POST.get("finalist") or 0, edition=edition)
+        form = forms.VerificationForm(request.POST, prefix=f"f{finalist.pk}")
+        if form.is_valid():
+            try:
+                services.verify(user=request.user, finalist=finalist, **form.cleaned_data)
+            except ValidationError as exc:
+                messages.error(request, _errors(exc))
+            else:
+                messages.success(request, _("Verification recorded."))
+        else:
+            messages.error(request, _("Choose pass or fail and write the notes."))
+        return redirect("evaluation:verification", year=year)
+    page = Paginator(finalists, 30).get_page(request.GET.get("page"))
+    rows = [(f, forms.VerificationForm(prefix=f"f{f.pk}")) for f in page]
+    return render(request, "evaluation/verification.html", {"edition": edition, "page": page, "rows": rows})
+
+
+@login_required
+def results(request, year: int):
+    edition = _edition(year)
+    _need(request, "evaluation.manage_results", edition)
+    rules = services.settings_for(edition)
+    decree = forms.DecreeForm(
+        request.POST if request.POST.get("action") == "decree" else None,
+        initial={"number": rules.results_decree_number, "date": rules.results_decree_date},
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "winners":
+                services.decide_winners(user=request.user, edition=edition, reason=request.POST.get("reason", ""))
+                messages.success(request, _("Winners computed from the final scores."))
+            elif action == "decree":
+                if not decree.is_valid():
+                    raise ValidationError(_("Give the decree number and date."))
+                services.record_decree(user=request.user, edition=edition, **decree.cleaned_data)
+                messages.success(request, _("Decree recorded."))
+            elif action == "publish":
+                services.publish_results(user=request.user, edition=edition, reason=request.POST.get("reason", ""))
+                messages.success(request, _("Results published and written to the registry. The edition is frozen."))
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        return redirect("evaluation:results", year=year)
+    context = {
+        "edition": edition,
+        "rules": rules,
+        "decree": decree,
+        "winners": selectors.public_winners(edition),
+        "changes": ResultChange.objects.filter(edition=edition).select_related("changed_by")[:50],
+    }
+    return render(request, "evaluation/results.html", context)
+
+
+def public_index(request):
+    """Every edition whose finalists or results are published, for the public."""
+    editions = (
+        Edition.objects.filter(evaluation_settings__finalists_published_at__isnull=False)
+        .select_related("evaluation_settings")
+        .order_by("-year")
+    )
+    return render(request, "evaluation/public_index.html", {"editions": editions})
+
+
+def public_results(request, year: int):
+    edition = _edition(year)
+    rules = services.settings_for(edition)
+    if not rules.is_frozen:
+        raise Http404
+    winners = selectors.public_winners(edition)
+    return render(request, "evaluation/public_results.html", {"edition": edition, "rules": rules, "winners": winners})
+
+
+def certificate(request, code: str):
+    from jipp.competition.evaluation import pdf
+
+    winner = get_object_or_404(Winner.objects.select_related("edition"), verification_code=code.upper())
+    if not services.settings_for(winner.edition).is_frozen:
+        raise Http404
+    response = HttpResponse(pdf.certificate_pdf(winner, request), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="sertifikat-kipp-{winner.edition.year}-{winner.pk}.pdf"'
+    return response
+
+
+def verify_certificate(request):
+    form = forms.VerifyCodeForm(request.GET or None)
+    winner = None
+    checked = False
+    if form.is_valid():
+        checked = True
+        winner = (
+            Winner.objects.filter(verification_code=form.cleaned_data["code"].strip().upper())
+            .select_related("edition", "finalist__proposal__agency", "edition__evaluation_settings")
+            .first()
+        )
+        if winner and not services.settings_for(winner.edition).is_frozen:
+            winner = None
+    return render(request, "evaluation/verify.html", {"form": form, "winner": winner, "checked": checked},
+                  status=404 if checked and winner is None else 200)  # fmt: skip
+
+
+@login_required
+def report(request, year: int, fmt: str):
+    from jipp.competition.evaluation import pdf
+
+    edition = _edition(year)
+    _need(request, "evaluation.manage_results", edition)
+    if fmt == "pdf":
+        response = HttpResponse(pdf.report_pdf(edition, request), content_type="application/pdf")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            pdf.report_xlsx(edition), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="kipp-{year}-results.{fmt}"'
+    return response
