@@ -5,9 +5,10 @@ PySastrawi stems by `jipp.core.text.stemmed_text`), so that Indonesian word form
 on either database ("pelayanan kesehatan" finds "layanan sehat").
 
 - SQLite: an external-content FTS5 table `registry_innovation_fts` over those two columns, kept
-  in sync by triggers (created in migration 0002), ranked with bm25 (title weighs 5x).
-- PostgreSQL: a stored generated `search_vector` column, `to_tsvector('indonesian', ...)` with
-  weights A (title) and B (body), and a GIN index; ranked with ts_rank.
+  in sync by triggers (migration 0002), ranked with bm25 (title weighs 5x).
+- PostgreSQL: a stored generated `search_vector` column (migration 0005) holding the stems under
+  the `indonesian` configuration and, for prefixes, under `simple`, with weights A (title) and
+  B (body) and a GIN index; ranked with ts_rank.
 
 User text never reaches the engine's query syntax: `fts_query` / `ts_query` quote every term.
 """
@@ -25,18 +26,41 @@ def search_columns(*, title: str, texts: list[str]) -> dict[str, str]:
     return {"search_title": stemmed_text(title), "search_body": stemmed_text("\n".join(t for t in texts if t))}
 
 
-def ts_query(user_text: str) -> str:
-    """A safe PostgreSQL to_tsquery expression over stems (all terms; the last one as a prefix)."""
+def ts_query(user_text: str) -> tuple[str, str] | None:
+    """Safe PostgreSQL tsquery texts for `user_text`: (whole words, word being typed), or None.
+
+    Whole words are PySastrawi stems, matched with the `indonesian` configuration; the last word
+    (when still being typed) is a prefix matched with `simple`, because `indonesian` would stem the
+    stored stems once more ("sekolah" -> "seko") and a typed prefix ("sekol") would no longer be a
+    prefix of them. Tokens are letters and digits only, so no tsquery syntax gets through.
+    """
     words = tokens(user_text)
     if not words:
-        return ""
+        return None
     partial = None
     if TOKEN_RE.fullmatch(user_text[-1]) and len(words[-1]) >= MIN_PREFIX_LENGTH:
         partial = words.pop()
-    terms = [f"'{stem(w)}'" for w in words if w not in STOPWORDS]
-    if partial:
-        terms.append(f"('{stem(partial)}':* | '{partial}':*)")
-    return " & ".join(terms)
+    whole = " & ".join(dict.fromkeys(f"'{stem(w)}'" for w in words if w not in STOPWORDS))
+    prefix = " | ".join(f"'{p}':*" for p in dict.fromkeys([stem(partial), partial])) if partial else ""
+    if not whole and not prefix:
+        return None
+    return whole, prefix
+
+
+def ts_sql(user_text: str) -> tuple[str, list[str]] | None:
+    """The tsquery SQL expression and its parameters for `user_text` (see ts_query)."""
+    parts = ts_query(user_text)
+    if parts is None:
+        return None
+    whole, prefix = parts
+    fragments, params = [], []
+    if whole:
+        fragments.append("to_tsquery('indonesian', %s)")
+        params.append(whole)
+    if prefix:
+        fragments.append("to_tsquery('simple', %s)")
+        params.append(prefix)
+    return "(" + " && ".join(fragments) + ")", params
 
 
 def matching_ids(user_text: str, *, ranked: bool = True) -> list[int] | None:
@@ -47,14 +71,14 @@ def matching_ids(user_text: str, *, ranked: bool = True) -> list[int] | None:
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            expression = ts_query(user_text)
-            if not expression:
+            query = ts_sql(user_text)
+            if query is None:
                 return None
-            sql = "SELECT id FROM registry_innovation WHERE search_vector @@ to_tsquery('indonesian', %s)"
-            params = [expression]
+            expression, params = query
+            sql = f"SELECT id FROM registry_innovation WHERE search_vector @@ {expression}"
             if ranked:
-                sql += " ORDER BY ts_rank(search_vector, to_tsquery('indonesian', %s)) DESC, id DESC"
-                params.append(expression)
+                sql += f" ORDER BY ts_rank(search_vector, {expression}) DESC, id DESC"
+                params = params * 2
             cursor.execute(sql, params)
         else:
             expression = fts_query(user_text)
@@ -74,15 +98,16 @@ def apply_search(qs: QuerySet, user_text: str, *, order_by_rank: bool) -> QueryS
     """
     table = qs.model._meta.db_table
     if connection.vendor == "postgresql":
-        expression = ts_query(user_text)
-        if not expression:
+        query = ts_sql(user_text)
+        if query is None:
             return None
+        expression, params = query
         # .extra: Django has no expression for a generated tsvector column; values go in params.
         qs = qs.extra(  # noqa: S610
-            where=[f"{table}.search_vector @@ to_tsquery('indonesian', %s)"],
-            params=[expression],
-            select={"rank": f"ts_rank({table}.search_vector, to_tsquery('indonesian', %s))"},
-            select_params=[expression],
+            where=[f"{table}.search_vector @@ {expression}"],
+            params=params,
+            select={"rank": f"ts_rank({table}.search_vector, {expression})"},
+            select_params=params,
         )
         return qs.extra(order_by=["-rank", "-id"]) if order_by_rank else qs  # noqa: S610
     expression = fts_query(user_text)
@@ -111,39 +136,3 @@ def rebuild_index() -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")  # noqa: S608 (constant)
-
-
-# Constant DDL (no user input). noqa S608 below: ruff sees f-strings with SQL words.
-SQLITE_SETUP = [
-    f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
-        search_title, search_body, content='registry_innovation', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2')""",
-    f"""CREATE TRIGGER registry_innovation_fts_ai AFTER INSERT ON registry_innovation BEGIN
-        INSERT INTO {FTS_TABLE}(rowid, search_title, search_body)
-        VALUES (new.id, new.search_title, new.search_body); END""",
-    f"""CREATE TRIGGER registry_innovation_fts_ad AFTER DELETE ON registry_innovation BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_title, search_body)
-        VALUES ('delete', old.id, old.search_title, old.search_body); END""",
-    f"""CREATE TRIGGER registry_innovation_fts_au AFTER UPDATE OF search_title, search_body
-        ON registry_innovation BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_title, search_body)
-        VALUES ('delete', old.id, old.search_title, old.search_body);
-        INSERT INTO {FTS_TABLE}(rowid, search_title, search_body)
-        VALUES (new.id, new.search_title, new.search_body); END""",
-]
-SQLITE_TEARDOWN = [
-    "DROP TRIGGER IF EXISTS registry_innovation_fts_au",
-    "DROP TRIGGER IF EXISTS registry_innovation_fts_ad",
-    "DROP TRIGGER IF EXISTS registry_innovation_fts_ai",
-    f"DROP TABLE IF EXISTS {FTS_TABLE}",
-]
-POSTGRES_SETUP = [
-    """ALTER TABLE registry_innovation ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('indonesian', coalesce(search_title, '')), 'A') ||
-        setweight(to_tsvector('indonesian', coalesce(search_body, '')), 'B')) STORED""",
-    "CREATE INDEX registry_innovation_search_gin ON registry_innovation USING GIN (search_vector)",
-]
-POSTGRES_TEARDOWN = [
-    "DROP INDEX IF EXISTS registry_innovation_search_gin",
-    "ALTER TABLE registry_innovation DROP COLUMN IF EXISTS search_vector",
-]

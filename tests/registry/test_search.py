@@ -28,6 +28,15 @@ def test_search_matches_a_prefix_being_typed(make_innovation):
     assert _titles(CatalogueQuery(q="puskes")) == ["Puskesmas Ramah Anak"]
 
 
+def test_search_prefix_of_a_word_whose_stem_is_short(make_innovation):
+    # PostgreSQL's `indonesian` configuration stems "sekolah" further ("seko"); the prefix must still match.
+    make_innovation("Sekolah Ramah Anak")
+    make_innovation("Sekretariat Desa Digital")
+    assert _titles(CatalogueQuery(q="sekol")) == ["Sekolah Ramah Anak"]
+    assert _titles(CatalogueQuery(q="ramah sekol")) == ["Sekolah Ramah Anak"]
+    assert [i.title for i in search_catalogue(CatalogueQuery(q="sekol")).queryset] == ["Sekolah Ramah Anak"]
+
+
 def test_search_ranks_title_matches_first(make_innovation):
     make_innovation("Sistem Antrean Daring", summary="Layanan kesehatan di puskesmas.")
     make_innovation("Kesehatan Jiwa Masyarakat", summary="Konseling gratis.")
