@@ -5,6 +5,7 @@ sets) a missing browser is a failure, never a silent skip. Screenshots go to
 tests/browser/screenshots/ for a person to look at.
 """
 
+import importlib
 import os
 import shutil
 from pathlib import Path
@@ -22,6 +23,23 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+# Data migrations that seed reference rows. The live server needs committed data, so browser
+# tests flush the database after each test, and these rows go with it: put them back first.
+SEEDING_MIGRATIONS = [
+    "jipp.registry.migrations.0003_categories_and_sdgs",
+    "jipp.competition.migrations.0002_edition_2021",
+    "jipp.competition.evaluation.migrations.0002_rubric_guidance_2021",
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_rows(transactional_db):
+    from django.apps import apps
+
+    for name in SEEDING_MIGRATIONS:
+        importlib.import_module(name).forwards(apps, None)  # each is idempotent
 
 
 @pytest.fixture(scope="session")

@@ -42,6 +42,12 @@ def test_search_filter_open_and_export(page, shot):
     expect(page.get_by_role("heading", name="1 inovasi")).to_be_visible()
     shot("registry-02-filtered")
 
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV", exact=True).click()
+    rows = download_info.value.path().read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == 2  # the header and the one filtered result
+    assert "Layanan Sehat Keliling Sidoarjo" in rows[1]
+
     page.get_by_role("link", name="Layanan Sehat Keliling Sidoarjo").click()
     expect(page.get_by_role("heading", name="Layanan Sehat Keliling Sidoarjo")).to_be_visible()
     expect(page.get_by_text("Dokter dan bidan datang ke desa.")).to_be_visible()
