@@ -300,7 +300,9 @@ def save_draft(
     """
     if not user.has_perm("competition.change_proposal", proposal):
         raise PermissionDenied(_("This proposal can no longer be edited here."))
-    current = Proposal.objects.select_for_update().select_related("last_saved_by", "edition").get(pk=proposal.pk)
+    current = (
+        Proposal.objects.select_for_update(of=("self",)).select_related("last_saved_by", "edition").get(pk=proposal.pk)
+    )
     if current.version != expected_version:
         raise StaleProposalError(current)
     if not current.is_editable:
@@ -535,7 +537,9 @@ def forward_proposal(*, user, proposal: Proposal, now: dt.datetime | None = None
     # IMMEDIATE transactions already serialise writers).
     Agency.objects.select_for_update().filter(pk=proposal.agency_id).first()
     proposal = (
-        Proposal.objects.select_for_update().select_related("edition", "group", "agency", "unit").get(pk=proposal.pk)
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("edition", "group", "agency", "unit")
+        .get(pk=proposal.pk)
     )
     _require_open(proposal, now)
     quota = selectors.quota_for(proposal.group, proposal.agency)

@@ -101,7 +101,7 @@ def update_innovation(
         raise PermissionDenied(_("You cannot edit this innovation."))
     # Lock the row (SQLite: the IMMEDIATE transaction already holds the write lock) and edit the
     # fresh copy, so the audit log compares the stored values with the new ones.
-    current = Innovation.objects.select_for_update().select_related("unit__agency").get(pk=innovation.pk)
+    current = Innovation.objects.select_for_update(of=("self",)).select_related("unit__agency").get(pk=innovation.pk)
     if current.version != expected_version:
         raise StaleVersionError(current)
     for field, value in data.items():
