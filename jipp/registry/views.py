@@ -244,9 +244,14 @@ def innovation_status(request, pk: int):
 
 
 @login_required
-@require_POST
 def continuity_add(request, pk: int):
+    """GET: the yearly continuity form (linked from reminders); POST: record it."""
     innovation = _viewable(request, pk)
+    if not request.user.has_perm("registry.change_innovation", innovation):
+        raise PermissionDenied
+    if request.method != "POST":
+        form = ContinuityUpdateForm(initial={"year": timezone.localdate().year})
+        return render(request, "registry/continuity_form.html", {"innovation": innovation, "continuity_form": form})
     form = ContinuityUpdateForm(request.POST)
     if form.is_valid():
         try:

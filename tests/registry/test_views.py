@@ -122,3 +122,20 @@ def test_manage_list_shows_only_own_unit(client, make_innovation):
     client.force_login(UppFactory(unit=mine.unit))
     titles = [i.title for i in client.get(reverse("registry:manage_list")).context["page"]]
     assert titles == ["Punya Saya"]
+
+
+def test_continuity_form_opens_from_a_link_and_saves(client, make_innovation):
+    innovation = make_innovation("Berlanjut")
+    client.force_login(UppFactory(unit=innovation.unit))
+    url = reverse("registry:continuity_add", args=[innovation.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"year": 2026, "status": "growing", "reason": ""})
+    assert response.status_code == 302
+    innovation.refresh_from_db()
+    assert innovation.continuity == "growing"
+
+
+def test_continuity_form_is_refused_to_other_agencies(client, make_innovation):
+    innovation = make_innovation("Milik Orang")
+    client.force_login(UppFactory())
+    assert client.get(reverse("registry:continuity_add", args=[innovation.pk])).status_code == 403
