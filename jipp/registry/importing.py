@@ -6,7 +6,7 @@ every problem collected with its row number and column) -> `save_rows` (one tran
 
 Each created innovation is a draft with the same derived fields as `services.create_innovation`
 (unit, agency, region, province, agency type, year started, stemmed search text, tag masks):
-we call the same helper (`services._fill_derived`) per row and fill the masks here, because the
+we call the same helper (`services.fill_derived`) per row and fill the masks here, because the
 bulk path cannot call `create_innovation` 30,000 times within the time budget (one transaction,
 a few queries per 500 rows instead of ~10 per row). Audit log entries are written in bulk too,
 since `bulk_create` sends no signals.
@@ -41,10 +41,9 @@ from django.utils.translation import gettext_lazy
 
 from jipp.accounts.models import Role
 from jipp.core.files import XLSX, detect_kind, validate_upload
-from jipp.core.text import STOPWORDS, stem, tokens
 from jipp.regions.models import ServiceUnit
 from jipp.registry.models import Category, Innovation, Sdg
-from jipp.registry.services import TEXT_FIELDS
+from jipp.registry.services import fill_derived
 
 MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 50_000)
 MAX_MB = getattr(settings, "IMPORT_MAX_MB", 100)
@@ -101,31 +100,6 @@ COLUMN_NAMES = [c.name for c in COLUMNS]
 BY_NAME = {c.name: c for c in COLUMNS}
 TRUE_WORDS = {"yes", "ya", "y", "true", "1", "benar", "digital"}
 FALSE_WORDS = {"no", "tidak", "t", "n", "false", "0", "salah", "non-digital", ""}
-
-
-def _stem_fast(token: str) -> str:
-    # A number is its own stem (PySastrawi returns it unchanged) but costs a full stemmer pass
-    # when it is not cached, and imported texts are full of distinct numbers.
-    return token if token.isascii() and token.isdigit() else stem(token)
-
-
-def _stemmed(text: str) -> str:
-    """Exactly `jipp.core.text.stemmed_text`, with the shortcut for numbers."""
-    return " ".join(_stem_fast(token) for token in tokens(text) if token not in STOPWORDS)
-
-
-def fill_derived_bulk(innovation: Innovation, unit: ServiceUnit) -> None:
-    """The derived fields `services._fill_derived` fills (same values; a test keeps them equal),
-    with a faster search text for bulk imports. The masks are set by the caller."""
-    agency = unit.agency
-    innovation.unit = unit
-    innovation.agency = agency
-    innovation.agency_type = agency.type
-    innovation.region = agency.region
-    innovation.province = agency.province
-    innovation.year_started = innovation.start_date.year if innovation.start_date else None
-    innovation.search_title = _stemmed(innovation.title)
-    innovation.search_body = _stemmed("\n".join(t for t in (getattr(innovation, f) for f in TEXT_FIELDS) if t))
 
 
 class ImportFileError(ValidationError):
@@ -475,7 +449,7 @@ class RowValidator:
         innovation.created_by = self.user if self.user.is_authenticated else None
         innovation.status = Innovation.Status.DRAFT
         innovation.created_at = innovation.updated_at = self.now
-        fill_derived_bulk(innovation, unit)
+        fill_derived(innovation, unit)
         innovation.category_mask = category_mask
         innovation.sdg_mask = sdg_mask
         self._check_fields(innovation, errors, number)

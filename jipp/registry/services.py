@@ -38,7 +38,8 @@ class StaleVersionError(ValidationError):
         )
 
 
-def _fill_derived(innovation: Innovation, unit: ServiceUnit) -> None:
+def fill_derived(innovation: Innovation, unit: ServiceUnit) -> None:
+    """Fill the columns derived from the unit and the texts (agency, region, year, search text)."""
     agency = unit.agency
     innovation.unit = unit
     innovation.agency = agency
@@ -74,7 +75,7 @@ def create_innovation(
         raise PermissionDenied(_("You can only add innovations for your own unit or agency."))
     innovation = Innovation(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     innovation.created_by = user if user.is_authenticated else None
-    _fill_derived(innovation, unit)
+    fill_derived(innovation, unit)
     innovation.full_clean()
     innovation.save()
     _set_tags(innovation, categories, sdgs)
@@ -107,7 +108,7 @@ def update_innovation(
     for field, value in data.items():
         if field in EDITABLE_FIELDS:
             setattr(current, field, value)
-    _fill_derived(current, current.unit)
+    fill_derived(current, current.unit)
     current.full_clean()
     current.version += 1
     current.save()

@@ -296,33 +296,6 @@ def test_xlsx_with_dates_and_numbers_as_cells():
     )
 
 
-def test_bulk_derived_fields_equal_the_services():
-    from jipp.registry.importing import fill_derived_bulk
-    from jipp.registry.services import _fill_derived
-
-    unit = ServiceUnitFactory()
-    data = {
-        "title": "Pelayanan Kesehatan 2021 Tahap-2",
-        "summary": "Layanan 24 jam untuk 1.500 warga; COVID-19 dan ke2 desa.",
-        "problem": "Antrean panjang di puskesmas.",
-        "beneficiaries": "Ibu hamil, balita",
-        "start_date": __import__("datetime").date(2021, 4, 1),
-    }
-    by_service, by_import = Innovation(**data), Innovation(**data)
-    _fill_derived(by_service, unit)
-    fill_derived_bulk(by_import, unit)
-    fields = [
-        "unit_id",
-        "agency_id",
-        "agency_type",
-        "region_id",
-        "province_id",
-        "year_started",
-        "search_title",
-        "search_body",
-    ]
-    assert [getattr(by_import, f) for f in fields] == [getattr(by_service, f) for f in fields]
-
 
 def test_old_import_jobs_are_pruned(media):
     import os
