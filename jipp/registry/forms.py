@@ -90,8 +90,8 @@ class InnovationForm(StyledFormMixin, forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
-    video_url = forms.URLField(label=_("video link"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
 
     class Meta:
         model = Innovation
