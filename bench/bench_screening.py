@@ -35,28 +35,173 @@ N_PLANTED_PER_KIND = 60
 TIME_TARGET_S = 60.0
 
 _REGION_NAMES = (
-    "Sleman", "Bantul", "Kulon Progo", "Banyuwangi", "Sidoarjo", "Gresik", "Lamongan", "Bojonegoro", "Tuban",
-    "Malang", "Kediri", "Blitar", "Jember", "Lumajang", "Pasuruan", "Probolinggo", "Sumedang", "Garut", "Bandung",
-    "Bogor", "Bekasi", "Karawang", "Subang", "Purwakarta", "Cirebon", "Kuningan", "Majalengka", "Indramayu",
-    "Banyumas", "Cilacap", "Kebumen", "Purworejo", "Wonosobo", "Magelang", "Boyolali", "Klaten", "Sragen",
-    "Grobogan", "Kudus", "Jepara", "Pati", "Rembang", "Blora", "Demak", "Kendal", "Batang", "Pekalongan", "Tegal",
-    "Brebes", "Gowa", "Maros", "Bone", "Wajo", "Sinjai", "Bulukumba", "Bantaeng", "Luwu Utara", "Pinrang",
-    "Enrekang", "Agam", "Tanah Datar", "Pesisir Selatan", "Deli Serdang", "Serdang Bedagai", "Langkat", "Asahan",
-    "Siak", "Kampar", "Bengkalis", "Musi Banyuasin", "Ogan Ilir", "Lahat", "Lampung Selatan", "Pringsewu",
-    "Badung", "Gianyar", "Tabanan", "Buleleng", "Lombok Timur", "Sumbawa", "Kupang", "Sikka", "Ende", "Kubu Raya",
-    "Sanggau", "Kotawaringin Barat", "Banjar", "Tabalong", "Kutai Kartanegara", "Berau", "Minahasa", "Bolaang",
-    "Gorontalo", "Banggai", "Konawe", "Buton", "Halmahera Utara", "Maluku Tengah", "Jayapura", "Merauke", "Sorong",
+    "Sleman",
+    "Bantul",
+    "Kulon Progo",
+    "Banyuwangi",
+    "Sidoarjo",
+    "Gresik",
+    "Lamongan",
+    "Bojonegoro",
+    "Tuban",
+    "Malang",
+    "Kediri",
+    "Blitar",
+    "Jember",
+    "Lumajang",
+    "Pasuruan",
+    "Probolinggo",
+    "Sumedang",
+    "Garut",
+    "Bandung",
+    "Bogor",
+    "Bekasi",
+    "Karawang",
+    "Subang",
+    "Purwakarta",
+    "Cirebon",
+    "Kuningan",
+    "Majalengka",
+    "Indramayu",
+    "Banyumas",
+    "Cilacap",
+    "Kebumen",
+    "Purworejo",
+    "Wonosobo",
+    "Magelang",
+    "Boyolali",
+    "Klaten",
+    "Sragen",
+    "Grobogan",
+    "Kudus",
+    "Jepara",
+    "Pati",
+    "Rembang",
+    "Blora",
+    "Demak",
+    "Kendal",
+    "Batang",
+    "Pekalongan",
+    "Tegal",
+    "Brebes",
+    "Gowa",
+    "Maros",
+    "Bone",
+    "Wajo",
+    "Sinjai",
+    "Bulukumba",
+    "Bantaeng",
+    "Luwu Utara",
+    "Pinrang",
+    "Enrekang",
+    "Agam",
+    "Tanah Datar",
+    "Pesisir Selatan",
+    "Deli Serdang",
+    "Serdang Bedagai",
+    "Langkat",
+    "Asahan",
+    "Siak",
+    "Kampar",
+    "Bengkalis",
+    "Musi Banyuasin",
+    "Ogan Ilir",
+    "Lahat",
+    "Lampung Selatan",
+    "Pringsewu",
+    "Badung",
+    "Gianyar",
+    "Tabanan",
+    "Buleleng",
+    "Lombok Timur",
+    "Sumbawa",
+    "Kupang",
+    "Sikka",
+    "Ende",
+    "Kubu Raya",
+    "Sanggau",
+    "Kotawaringin Barat",
+    "Banjar",
+    "Tabalong",
+    "Kutai Kartanegara",
+    "Berau",
+    "Minahasa",
+    "Bolaang",
+    "Gorontalo",
+    "Banggai",
+    "Konawe",
+    "Buton",
+    "Halmahera Utara",
+    "Maluku Tengah",
+    "Jayapura",
+    "Merauke",
+    "Sorong",
 )
 REGIONS = tuple(f"Kabupaten {name}" for name in _REGION_NAMES) + tuple(
-    f"Kota {name}" for name in ("Surabaya", "Makassar", "Semarang", "Yogyakarta", "Padang", "Medan", "Palembang",
-                                "Pontianak", "Balikpapan", "Manado", "Denpasar", "Mataram", "Ambon", "Bitung",
-                                "Banda Aceh", "Pekanbaru", "Jambi", "Bengkulu", "Cimahi", "Depok", "Tangerang"))
+    f"Kota {name}"
+    for name in (
+        "Surabaya",
+        "Makassar",
+        "Semarang",
+        "Yogyakarta",
+        "Padang",
+        "Medan",
+        "Palembang",
+        "Pontianak",
+        "Balikpapan",
+        "Manado",
+        "Denpasar",
+        "Mataram",
+        "Ambon",
+        "Bitung",
+        "Banda Aceh",
+        "Pekanbaru",
+        "Jambi",
+        "Bengkulu",
+        "Cimahi",
+        "Depok",
+        "Tangerang",
+    )
+)
 
 # Words an editor swaps in when disguising a copy.
-_SUBSTITUTES = ("warga", "penduduk", "petugas", "aparatur", "program", "kegiatan", "layanan", "sistem", "cepat",
-                "mudah", "murah", "tepat", "efektif", "efisien", "meningkat", "bertambah", "berkurang", "menurun",
-                "wilayah", "daerah", "kawasan", "kecamatan", "kelurahan", "pemerintah", "instansi", "lembaga",
-                "mitra", "sasaran", "manfaat", "hasil", "capaian", "target", "tujuan", "strategi", "langkah")
+_SUBSTITUTES = (
+    "warga",
+    "penduduk",
+    "petugas",
+    "aparatur",
+    "program",
+    "kegiatan",
+    "layanan",
+    "sistem",
+    "cepat",
+    "mudah",
+    "murah",
+    "tepat",
+    "efektif",
+    "efisien",
+    "meningkat",
+    "bertambah",
+    "berkurang",
+    "menurun",
+    "wilayah",
+    "daerah",
+    "kawasan",
+    "kecamatan",
+    "kelurahan",
+    "pemerintah",
+    "instansi",
+    "lembaga",
+    "mitra",
+    "sasaran",
+    "manfaat",
+    "hasil",
+    "capaian",
+    "target",
+    "tujuan",
+    "strategi",
+    "langkah",
+)
 
 
 def proposal_text(sections: dict[str, str]) -> str:
@@ -150,14 +295,19 @@ def screen(corpus: list[tuple[str, str]], proposals: list[tuple[str, str, dict[s
     index = build_index(corpus, workers=workers)
     timings["index"] = time.perf_counter() - start
     mark = time.perf_counter()
-    matches = find_near_duplicates(index, [(key, proposal_text(sections)) for key, _, sections in proposals],
-                                   workers=workers)
+    matches = find_near_duplicates(
+        index, [(key, proposal_text(sections)) for key, _, sections in proposals], workers=workers
+    )
     timings["near_duplicates"] = time.perf_counter() - mark
     mark = time.perf_counter()
     titles = similar_titles([(key, title) for key, title, _ in proposals])
     limits = {key: limit for key, _, limit in SECTIONS}
-    nonsense = {key: flags for key, _, sections in proposals for section, text in sections.items()
-                if (flags := check_section(text, min_words=limits[section] // 10))}
+    nonsense = {
+        key: flags
+        for key, _, sections in proposals
+        for section, text in sections.items()
+        if (flags := check_section(text, min_words=limits[section] // 10))
+    }
     timings["titles_and_nonsense"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - start
     timings["cpu"] = _cpu_seconds() - cpu_start
@@ -189,34 +339,87 @@ def run(scale: float = 1.0, workers: int | None = None) -> list[dict]:
 
     t = result["timings"]
     name = "screening"
-    size = (f"{len(edition['proposals'])} proposals vs each other and {len(edition['corpus'])} earlier texts, "
-            f"{workers} workers")
+    size = (
+        f"{len(edition['proposals'])} proposals vs each other and {len(edition['corpus'])} earlier texts, "
+        f"{workers} workers"
+    )
     rows = [
-        {"benchmark": name, "figure": f"total time ({size})", "value": f"{t['total']:.1f} s",
-         "target": f"< {TIME_TARGET_S:.0f} s", "ok": t["total"] < TIME_TARGET_S},
-        {"benchmark": name, "figure": "  CPU time, all processes (load average before the run: "
-                                      f"{load:.1f} on {os.cpu_count()} cores)", "value": f"{t['cpu']:.1f} s",
-         "target": "", "ok": True},
+        {
+            "benchmark": name,
+            "figure": f"total time ({size})",
+            "value": f"{t['total']:.1f} s",
+            "target": f"< {TIME_TARGET_S:.0f} s",
+            "ok": t["total"] < TIME_TARGET_S,
+        },
+        {
+            "benchmark": name,
+            "figure": f"  CPU time, all processes (load average before the run: {load:.1f} on {os.cpu_count()} cores)",
+            "value": f"{t['cpu']:.1f} s",
+            "target": "",
+            "ok": True,
+        },
         {"benchmark": name, "figure": "  index the corpus", "value": f"{t['index']:.1f} s", "target": "", "ok": True},
-        {"benchmark": name, "figure": "  near-duplicates", "value": f"{t['near_duplicates']:.1f} s", "target": "",
-         "ok": True},
-        {"benchmark": name, "figure": "  titles and nonsense answers", "value": f"{t['titles_and_nonsense']:.1f} s",
-         "target": "", "ok": True},
-        {"benchmark": name, "figure": f"recall on {len(all_hits)} planted copies", "value": f"{recall:.3f}",
-         "target": ">= 0.95", "ok": recall >= 0.95},
+        {
+            "benchmark": name,
+            "figure": "  near-duplicates",
+            "value": f"{t['near_duplicates']:.1f} s",
+            "target": "",
+            "ok": True,
+        },
+        {
+            "benchmark": name,
+            "figure": "  titles and nonsense answers",
+            "value": f"{t['titles_and_nonsense']:.1f} s",
+            "target": "",
+            "ok": True,
+        },
+        {
+            "benchmark": name,
+            "figure": f"recall on {len(all_hits)} planted copies",
+            "value": f"{recall:.3f}",
+            "target": ">= 0.95",
+            "ok": recall >= 0.95,
+        },
     ]
     for kind, kind_hits in hits.items():
-        rows.append({"benchmark": name, "figure": f"  recall, {kind} ({len(kind_hits)})",
-                     "value": f"{sum(kind_hits) / len(kind_hits):.3f}", "target": "", "ok": True})
+        rows.append(
+            {
+                "benchmark": name,
+                "figure": f"  recall, {kind} ({len(kind_hits)})",
+                "value": f"{sum(kind_hits) / len(kind_hits):.3f}",
+                "target": "",
+                "ok": True,
+            }
+        )
     rows += [
-        {"benchmark": name, "figure": f"false near-duplicate flags among {len(untouched)} untouched proposals",
-         "value": f"{false_rate:.2%}", "target": "<= 1%", "ok": false_rate <= 0.01},
-        {"benchmark": name, "figure": "nonsense flags on untouched proposals", "value": f"{nonsense_false:.2%}",
-         "target": "0%", "ok": nonsense_false == 0},
-        {"benchmark": name, "figure": "title pairs flagged (>= 0.9, random titles)", "value": str(title_pairs),
-         "target": "", "ok": True},
-        {"benchmark": name, "figure": "data generation (not timed above)", "value": f"{generated_s:.1f} s",
-         "target": "", "ok": True},
+        {
+            "benchmark": name,
+            "figure": f"false near-duplicate flags among {len(untouched)} untouched proposals",
+            "value": f"{false_rate:.2%}",
+            "target": "<= 1%",
+            "ok": false_rate <= 0.01,
+        },
+        {
+            "benchmark": name,
+            "figure": "nonsense flags on untouched proposals",
+            "value": f"{nonsense_false:.2%}",
+            "target": "0%",
+            "ok": nonsense_false == 0,
+        },
+        {
+            "benchmark": name,
+            "figure": "title pairs flagged (>= 0.9, random titles)",
+            "value": str(title_pairs),
+            "target": "",
+            "ok": True,
+        },
+        {
+            "benchmark": name,
+            "figure": "data generation (not timed above)",
+            "value": f"{generated_s:.1f} s",
+            "target": "",
+            "ok": True,
+        },
     ]
     return rows
 

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def missing_translations() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for po_path in sorted(ROOT.glob("jipp/*/locale/id/LC_MESSAGES/django.po")):
+    for po_path in sorted(ROOT.glob("jipp/**/locale/id/LC_MESSAGES/django.po")):
         catalog = polib.pofile(str(po_path))
         missing = [e.msgid for e in catalog.untranslated_entries()] + [e.msgid for e in catalog.fuzzy_entries()]
         if missing:

@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jipp.core.domain.geo_svg import choropleth_classes, class_ranges
 from jipp.core.exports import export_response
+from jipp.core.maps import province_shapes
 from jipp.institutionalisation import selectors, services
 from jipp.institutionalisation.forms import LegalBasisForm, SustainabilityForm
 from jipp.institutionalisation.models import SHORT_LABELS, LegalBasis
@@ -167,9 +169,6 @@ def shares(request):
         return export_response(
             request.GET["format"], data, ["code", "province", "proven", "unprotected", "share"], "unprotected-share"
         )
-    from jipp.dashboards.domain.geo_svg import choropleth_classes, class_ranges
-    from jipp.replication.selectors import province_shapes
-
     values = {r["province"].code: r["share"] for r in rows}
     classes = choropleth_classes(values)
     paths, view_box = province_shapes()

@@ -2,13 +2,12 @@
 the public stories, counts per region and the network view's data."""
 
 import functools
-import json
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
+from jipp.core.domain.geo_svg import arc_path
+from jipp.core.maps import province_shapes
 from jipp.institutionalisation.domain.protection import adopter_count_band
 from jipp.regions.models import Agency, Region
 from jipp.registry.models import Innovation
@@ -17,7 +16,6 @@ from jipp.replication.domain.matching import RankedCandidate, RankedRegion, simi
 from jipp.replication.domain.network import Edge, layout
 from jipp.replication.models import Replication
 
-GEOJSON = Path(settings.BASE_DIR) / "jipp" / "regions" / "data" / "indonesia-provinces.geojson"
 LIST_RELATED = ("primary_source", "source_agency", "adopter_agency", "adopter_unit")
 
 
@@ -191,15 +189,6 @@ def counts_by_province(*, successful_only: bool = True) -> list[dict]:
     return rows
 
 
-@functools.lru_cache(maxsize=1)
-def province_shapes() -> tuple:
-    from jipp.dashboards.domain.geo_svg import province_paths
-
-    with GEOJSON.open(encoding="utf-8") as handle:
-        paths, view_box = province_paths(json.load(handle), width=1000)
-    return tuple(paths), view_box
-
-
 def network_data(*, province: Region | None = None, successful_only: bool = True, max_nodes: int = 60) -> dict:
     """Who replicated from whom: agency edges (weighted), the graph layout of the busiest agencies, and
     arcs between provinces for the map. Aggregated in the database: cost grows with agencies, not records."""
@@ -245,7 +234,6 @@ def network_data(*, province: Region | None = None, successful_only: bool = True
     paths, view_box = province_shapes()
     centroid = {p.code: p.centroid for p in paths}
     provinces = Region.objects.in_bulk({p for pair in arcs_raw for p in pair[:2]})
-    from jipp.dashboards.domain.geo_svg import arc_path
 
     arcs = []
     for source_id, adopter_id, n in arcs_raw:

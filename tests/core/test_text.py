@@ -11,8 +11,12 @@ from jipp.core.text import STOPWORDS, fts_query, stem, stem_tokens, stemmed_text
 def fts():
     connection = sqlite3.connect(":memory:")
     connection.execute("CREATE VIRTUAL TABLE doc USING fts5(stems)")
-    for text in ("Pelayanan kesehatan ibu dan anak di puskesmas", "Penerbitan akta kelahiran keliling",
-                 "Inovasi pendidikan inklusif", "Adaptasi layanan perizinan"):
+    for text in (
+        "Pelayanan kesehatan ibu dan anak di puskesmas",
+        "Penerbitan akta kelahiran keliling",
+        "Inovasi pendidikan inklusif",
+        "Adaptasi layanan perizinan",
+    ):
         connection.execute("INSERT INTO doc(stems) VALUES (?)", (stemmed_text(text),))
     yield connection
     connection.close()
@@ -93,7 +97,7 @@ def test_fts_query_stopword_prefix_still_matches(fts):
 
 
 # Mostly FTS5's special characters and keywords, plus arbitrary Unicode.
-FTS_SYNTAX = st.text(alphabet=st.sampled_from('abcAND ORNT"*^():-+{}[],.\'\\éİ\u0301 \t1'), max_size=40)
+FTS_SYNTAX = st.text(alphabet=st.sampled_from("abcAND ORNT\"*^():-+{}[],.'\\éİ\u0301 \t1"), max_size=40)
 
 
 @settings(max_examples=400, deadline=None)

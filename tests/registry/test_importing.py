@@ -296,7 +296,6 @@ def test_xlsx_with_dates_and_numbers_as_cells():
     )
 
 
-
 def test_old_import_jobs_are_pruned(media):
     import os
     import time

@@ -50,10 +50,31 @@ from jipp.core.text import STOPWORDS, TOKEN_RE, tokens, word_count
 
 # Whole answers that mean "nothing written yet". Compared with the answer's tokens joined
 # by single spaces, so case and punctuation do not matter.
-PLACEHOLDERS: frozenset[str] = frozenset({
-    "lorem ipsum", "tes", "test", "testing", "coba", "xxx", "belum ada", "tidak ada", "isi di sini",
-    "isi disini", "diisi", "akan diisi", "kosong", "n a", "na", "tbd", "todo", "asdf", "abc", "dummy", "contoh",
-})
+PLACEHOLDERS: frozenset[str] = frozenset(
+    {
+        "lorem ipsum",
+        "tes",
+        "test",
+        "testing",
+        "coba",
+        "xxx",
+        "belum ada",
+        "tidak ada",
+        "isi di sini",
+        "isi disini",
+        "diisi",
+        "akan diisi",
+        "kosong",
+        "n a",
+        "na",
+        "tbd",
+        "todo",
+        "asdf",
+        "abc",
+        "dummy",
+        "contoh",
+    }
+)
 _REPEATS = 5  # a character this many times in a row is a repeated character; digit runs are numbers
 _ONLY_X = re.compile(r"x{3,}")
 
@@ -100,11 +121,19 @@ def check_section(text: str, *, min_words: int = 20) -> list[Flag]:
         grams = len(words) - 3
         repeats = grams - len(set(zip(words, words[1:], words[2:], words[3:], strict=False)))
         if times * 2 >= len(words):
-            flags.append(Flag("low_diversity", "One word makes up half of the answer.",
-                              f"'{word}' {times} of {len(words)} words"))
+            flags.append(
+                Flag(
+                    "low_diversity", "One word makes up half of the answer.", f"'{word}' {times} of {len(words)} words"
+                )
+            )
         elif len(words) >= 30 and repeats * 2 >= grams:
-            flags.append(Flag("low_diversity", "The answer repeats the same passage.",
-                              f"{repeats} of {grams} four-word sequences are repeats"))
+            flags.append(
+                Flag(
+                    "low_diversity",
+                    "The answer repeats the same passage.",
+                    f"{repeats} of {grams} four-word sequences are repeats",
+                )
+            )
     joined = " ".join(words)
     if not words and text.strip():
         flags.append(Flag("placeholder", "The answer has no words, only punctuation.", text.strip()[:40]))
@@ -120,7 +149,7 @@ def _repeated_characters(text: str) -> str | None:
     same = codes[1:] == codes[:-1]
     starts = np.ones(max(len(codes) - _REPEATS + 1, 0), dtype=bool)
     for offset in range(_REPEATS - 1):
-        starts &= same[offset:offset + len(starts)]
+        starts &= same[offset : offset + len(starts)]
     for start in np.flatnonzero(starts).tolist():
         if not (text[start].isspace() or text[start].isdigit()):
             end = start + _REPEATS
@@ -171,11 +200,12 @@ def similar_titles(titles: Sequence[tuple[Hashable, str]], threshold: float = 0.
     rows: list[int] = []
     cols: list[int] = []
     for row, text in enumerate(normalised):
-        for gram in {text[i:i + 3] for i in range(max(len(text) - 2, 1))}:
+        for gram in {text[i : i + 3] for i in range(max(len(text) - 2, 1))}:
             rows.append(row)
             cols.append(vocabulary.setdefault(gram, len(vocabulary)))
-    matrix = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
-                           shape=(len(normalised), max(len(vocabulary), 1)))
+    matrix = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(normalised), max(len(vocabulary), 1))
+    )
     sizes = np.asarray(matrix.sum(axis=1)).ravel()
     shared = sp.triu(matrix @ matrix.T, k=1).tocoo()
     # Titles with ratio >= t differ in at most (1 - t) of their characters; each differing
@@ -191,8 +221,9 @@ def similar_titles(titles: Sequence[tuple[Hashable, str]], threshold: float = 0.
         if a and (a == b or (matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold)):
             score = 1.0 if a == b else matcher.ratio()
             if score >= threshold:
-                matches.append(TitleMatch(titles[first][0], titles[second][0], titles[first][1], titles[second][1],
-                                          score, a == b))
+                matches.append(
+                    TitleMatch(titles[first][0], titles[second][0], titles[first][1], titles[second][1], score, a == b)
+                )
     return matches
 
 
@@ -209,8 +240,11 @@ class _WordHashes(dict):
     """Word -> 64-bit hash; stopwords -> 0 (dropped). Filled on first sight of a word."""
 
     def __missing__(self, word: str) -> int:
-        value = 0 if word in STOPWORDS else int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(),
-                                                           "little") | 1
+        value = (
+            0
+            if word in STOPWORDS
+            else int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little") | 1
+        )
         self[word] = value
         return value
 
@@ -233,7 +267,7 @@ def _shingles(word_hashes: np.ndarray) -> np.ndarray:
         return np.empty(0, dtype=np.uint64)
     mixed = word_hashes[:n] * _MULTIPLIERS[0]
     for offset in range(1, SHINGLE_SIZE):
-        mixed = (mixed ^ (mixed >> np.uint64(29))) + word_hashes[offset:offset + n] * _MULTIPLIERS[offset]
+        mixed = (mixed ^ (mixed >> np.uint64(29))) + word_hashes[offset : offset + n] * _MULTIPLIERS[offset]
     return mixed
 
 
@@ -250,7 +284,7 @@ def _shingle_sets_parallel(texts: Sequence[str], workers: int) -> tuple[np.ndarr
     # Tokenising is the bulk of the work and is per text: split it across processes.
     # Hashes do not depend on the process, so the result is the same for any ``workers``.
     size = -(-len(texts) // (workers * 4))
-    chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
+    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         parts = list(pool.map(_shingle_sets, chunks))
     return np.concatenate([part[0] for part in parts]), np.concatenate([part[1] for part in parts])
@@ -339,8 +373,10 @@ def _incidence(lengths: np.ndarray, columns: np.ndarray, keep: np.ndarray, n_col
     """Build the rows x columns 0/1 matrix from per-row column runs, keeping only ``keep`` entries."""
     rows = np.repeat(np.arange(len(lengths)), lengths)
     indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=len(lengths)))])
-    return sp.csr_matrix((np.ones(int(indptr[-1]), dtype=np.float32), columns[keep].astype(np.int32), indptr),
-                         shape=(len(lengths), n_columns))
+    return sp.csr_matrix(
+        (np.ones(int(indptr[-1]), dtype=np.float32), columns[keep].astype(np.int32), indptr),
+        shape=(len(lengths), n_columns),
+    )
 
 
 @dataclass
@@ -409,8 +445,9 @@ def find_near_duplicates(
     column = np.where(in_corpus, position, len(index.shingles) + np.cumsum(~in_corpus) - 1)
     n_columns = len(index.shingles) + len(new_hashes)
     query_matrix = _incidence(q_lengths, column[inverse], (df <= index.max_df)[inverse], n_columns)
-    corpus_matrix = sp.csr_matrix((index.matrix.data, index.matrix.indices, index.matrix.indptr),
-                                  shape=(n_corpus, n_columns))
+    corpus_matrix = sp.csr_matrix(
+        (index.matrix.data, index.matrix.indices, index.matrix.indptr), shape=(n_corpus, n_columns)
+    )
 
     # Candidates: pairs sharing enough uncommon shingles to possibly reach the threshold.
     # A passage of L tokens holds about L - 2 shingles and a light edit keeps about half of
@@ -421,8 +458,10 @@ def find_near_duplicates(
     for product_matrix, offset in products:
         product = product_matrix.tocoo()
         rows, cols = product.row, product.col + offset
-        needed = np.maximum(min_passage_tokens - SHINGLE_SIZE + 1,
-                            0.3 * threshold * np.minimum(n_shingles[n_corpus + rows], n_shingles[cols]))
+        needed = np.maximum(
+            min_passage_tokens - SHINGLE_SIZE + 1,
+            0.3 * threshold * np.minimum(n_shingles[n_corpus + rows], n_shingles[cols]),
+        )
         chosen = product.data >= needed
         pairs.extend(zip(rows[chosen].tolist(), cols[chosen].tolist(), strict=True))
     pairs.sort()
@@ -432,13 +471,14 @@ def find_near_duplicates(
     matches = []
     for query, source in pairs:
         # Uncommon shingles the two texts share: the columns both matrix rows hold.
-        q_cols = query_matrix.indices[query_matrix.indptr[query]:query_matrix.indptr[query + 1]]
+        q_cols = query_matrix.indices[query_matrix.indptr[query] : query_matrix.indptr[query + 1]]
         s_matrix, s_row = (corpus_matrix, source) if source < n_corpus else (query_matrix, source - n_corpus)
-        s_cols = s_matrix.indices[s_matrix.indptr[s_row]:s_matrix.indptr[s_row + 1]]
+        s_cols = s_matrix.indices[s_matrix.indptr[s_row] : s_matrix.indptr[s_row + 1]]
         shared_cols = np.intersect1d(q_cols, s_cols)
         in_old = shared_cols < len(index.shingles)
-        rare = np.concatenate([index.shingles[shared_cols[in_old]],
-                               new_hashes[shared_cols[~in_old] - len(index.shingles)]])
+        rare = np.concatenate(
+            [index.shingles[shared_cols[in_old]], new_hashes[shared_cols[~in_old] - len(index.shingles)]]
+        )
         q_doc = docs.get(n_corpus + query) or docs.setdefault(n_corpus + query, _doc(all_texts[n_corpus + query]))
         s_doc = docs.get(source) or docs.setdefault(source, _doc(all_texts[source]))
         spans = _align(q_doc.shingles, s_doc.shingles, rare, gap, min_passage_tokens, min_rare)
@@ -452,14 +492,21 @@ def find_near_duplicates(
         score = max(q_cover, s_cover)
         if score >= threshold:
             source_key = index.keys[source] if source < n_corpus else keys[source - n_corpus]
-            matches.append((query, -score, source, Match(
-                keys[query], source_key, score, q_cover, s_cover, _passages(q_doc, s_doc, spans))))
+            matches.append(
+                (
+                    query,
+                    -score,
+                    source,
+                    Match(keys[query], source_key, score, q_cover, s_cover, _passages(q_doc, s_doc, spans)),
+                )
+            )
     matches.sort(key=lambda item: item[:3])
     return [match for *_, match in matches]
 
 
-def _align(q: np.ndarray, s: np.ndarray, rare: np.ndarray, gap: int, min_tokens: int,
-           min_rare: int) -> list[tuple[int, int, int, int]]:
+def _align(
+    q: np.ndarray, s: np.ndarray, rare: np.ndarray, gap: int, min_tokens: int, min_rare: int
+) -> list[tuple[int, int, int, int]]:
     """Return passages as content-token ranges ``(q_start, q_end, s_start, s_end)``, ordered by q_start.
 
     Shingle positions (i in q, j in s) with the same hash are chained along diagonals
@@ -471,8 +518,7 @@ def _align(q: np.ndarray, s: np.ndarray, rare: np.ndarray, gap: int, min_tokens:
     # Shingles repeated within a text (stock phrases) would pair every copy with every copy.
     q_hashes, q_counts = np.unique(q, return_counts=True)
     s_hashes, s_counts = np.unique(s, return_counts=True)
-    shared = np.intersect1d(q_hashes[q_counts <= _MAX_REPEATS], s_hashes[s_counts <= _MAX_REPEATS],
-                            assume_unique=True)
+    shared = np.intersect1d(q_hashes[q_counts <= _MAX_REPEATS], s_hashes[s_counts <= _MAX_REPEATS], assume_unique=True)
     q_pos = np.flatnonzero(np.isin(q, shared))
     if not len(q_pos):
         return []
@@ -490,8 +536,9 @@ def _align(q: np.ndarray, s: np.ndarray, rare: np.ndarray, gap: int, min_tokens:
     breaks = np.flatnonzero((np.diff(diagonal) != 0) | (np.diff(i) > gap)) + 1
     starts, ends = np.concatenate([[0], breaks]), np.concatenate([breaks, [len(i)]]) - 1
     rare_counts = np.add.reduceat(is_rare.astype(np.int64), starts)
-    chains = sorted(zip(i[starts].tolist(), i[ends].tolist(), diagonal[starts].tolist(), rare_counts.tolist(),
-                        strict=True))
+    chains = sorted(
+        zip(i[starts].tolist(), i[ends].tolist(), diagonal[starts].tolist(), rare_counts.tolist(), strict=True)
+    )
 
     spans: list[list[int]] = []  # [q_start, q_end, s_start, s_end, rare shingles], ends exclusive
     for first, last, diag, n_rare in chains:
@@ -512,7 +559,6 @@ def _align(q: np.ndarray, s: np.ndarray, rare: np.ndarray, gap: int, min_tokens:
         if b - a >= min_tokens and n_rare >= min_rare and covered * 2 < b - a:
             kept.append((a, b, c, d))
     return sorted(kept)
-
 
 
 def _union_length(intervals: list[tuple[int, int]]) -> int:

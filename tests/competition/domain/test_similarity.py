@@ -105,25 +105,36 @@ def test_check_section_lorem_ipsum_inside_long_text():
 
 
 def test_similar_titles_same_after_normalisation():
-    matches = similar_titles([(1, "Layanan Akta Keliling (Si Akrab) Kabupaten Sleman"),
-                              (2, "LAYANAN AKTA KELILING - SI AKRAB - KABUPATEN SLEMAN"),
-                              (3, "Gerakan Literasi Desa (Gelis) Kota Batu")])
+    matches = similar_titles(
+        [
+            (1, "Layanan Akta Keliling (Si Akrab) Kabupaten Sleman"),
+            (2, "LAYANAN AKTA KELILING - SI AKRAB - KABUPATEN SLEMAN"),
+            (3, "Gerakan Literasi Desa (Gelis) Kota Batu"),
+        ]
+    )
     assert [(m.first_key, m.second_key, m.same, m.score) for m in matches] == [(1, 2, True, 1.0)]
 
 
 def test_similar_titles_nearly_same_above_threshold():
-    matches = similar_titles([("a", "Layanan Akta Kelahiran Keliling Kabupaten Sleman"),
-                              ("b", "Layanan Akta Kelahiran Keliling Kabupaten Bantul")], threshold=0.85)
+    matches = similar_titles(
+        [
+            ("a", "Layanan Akta Kelahiran Keliling Kabupaten Sleman"),
+            ("b", "Layanan Akta Kelahiran Keliling Kabupaten Bantul"),
+        ],
+        threshold=0.85,
+    )
     assert [(m.first_key, m.second_key, m.same) for m in matches] == [("a", "b", False)]
     assert 0.85 <= matches[0].score < 1
 
 
 def test_similar_titles_same_topic_and_region_not_flagged():
-    titles = ["Layanan Pemeriksaan Kehamilan Keliling (Si Bumil) Kabupaten Sleman",
-              "Gerakan Imunisasi Dasar Lengkap (Gerimis) Kabupaten Sleman",
-              "Klinik Kesehatan Jiwa Terpadu (Kejora) Kabupaten Sleman",
-              "Pojok Gizi Balita (Pogi) Kabupaten Sleman",
-              "Layanan Pemeriksaan Gizi Balita Keliling (Si Gibal) Kabupaten Sleman"]
+    titles = [
+        "Layanan Pemeriksaan Kehamilan Keliling (Si Bumil) Kabupaten Sleman",
+        "Gerakan Imunisasi Dasar Lengkap (Gerimis) Kabupaten Sleman",
+        "Klinik Kesehatan Jiwa Terpadu (Kejora) Kabupaten Sleman",
+        "Pojok Gizi Balita (Pogi) Kabupaten Sleman",
+        "Layanan Pemeriksaan Gizi Balita Keliling (Si Gibal) Kabupaten Sleman",
+    ]
     assert similar_titles(list(enumerate(titles))) == []
 
 
@@ -165,11 +176,11 @@ def test_find_near_duplicates_passages_are_slices_that_overlap(edition):
     for match in matches:
         assert match.passages
         for passage in match.passages:
-            assert texts[match.query_key][passage.query_start:passage.query_end] == passage.query_text
-            assert texts[match.source_key][passage.source_start:passage.source_end] == passage.source_text
+            assert texts[match.query_key][passage.query_start : passage.query_end] == passage.query_text
+            assert texts[match.source_key][passage.source_start : passage.source_end] == passage.source_text
             q_words, s_words = tokens(passage.query_text), tokens(passage.source_text)
-            q_grams = {tuple(q_words[i:i + 3]) for i in range(len(q_words) - 2)}
-            s_grams = {tuple(s_words[i:i + 3]) for i in range(len(s_words) - 2)}
+            q_grams = {tuple(q_words[i : i + 3]) for i in range(len(q_words) - 2)}
+            s_grams = {tuple(s_words[i : i + 3]) for i in range(len(s_words) - 2)}
             assert len(q_grams & s_grams) >= 2
 
 

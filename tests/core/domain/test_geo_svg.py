@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jipp.dashboards.domain.geo_svg import ProvincePath, arc_path, choropleth_classes, class_ranges, province_paths
+from jipp.core.domain.geo_svg import ProvincePath, arc_path, choropleth_classes, class_ranges, province_paths
 
 DATA_DIR = Path(__file__).resolve().parents[3] / "jipp" / "regions" / "data"
 
