@@ -1,0 +1,27 @@
+"""Reads for the hubs app (and for the apps above it: dashboards)."""
+
+from django.db.models import Q, QuerySet
+
+from jipp.accounts.models import Role
+from jipp.hubs.models import Hub, Spoke
+
+
+def spoke_agency_ids(hub: Hub) -> set[int]:
+    """Ids of the agencies that are active spokes of `hub` today."""
+    return set(Spoke.objects.filter(hub=hub, left_on__isnull=True).values_list("agency_id", flat=True))
+
+
+def hubs_for_user(user) -> QuerySet[Hub]:
+    """The hubs a user may work on: all for the Ministry, their own for hub admins and mentors, none otherwise."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Hub.objects.none()
+    if user.is_ministry:
+        return Hub.objects.all()
+    if user.role == Role.HUB_ADMIN:
+        condition = Q(admins=user)
+        if user.agency_id:
+            condition |= Q(agency_id=user.agency_id)
+        return Hub.objects.filter(condition).distinct()
+    if user.role == Role.MENTOR:
+        return Hub.objects.filter(mentors=user).distinct()
+    return Hub.objects.none()
