@@ -68,8 +68,9 @@ class Hub(TimeStampedModel):
     )
     cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), on_delete=models.PROTECT, related_name="hubs")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    status_since = models.DateField(_("status since"))
-    designated_on = models.DateField(_("designated on"))
+    # Empty for historical hubs whose decree date is not recorded.
+    status_since = models.DateField(_("status since"), null=True, blank=True)
+    designated_on = models.DateField(_("designated on"), null=True, blank=True)
     mentor_university = models.CharField(_("mentor university"), max_length=200, blank=True)
     admins = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("hub admins"), blank=True, related_name="administered_hubs"

@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 
 from jipp.accounts.models import Role
 from jipp.hubs.models import Hub, Spoke
+from jipp.regions.models import Agency
 
 
 def spoke_agency_ids(hub: Hub) -> set[int]:
@@ -25,3 +26,15 @@ def hubs_for_user(user) -> QuerySet[Hub]:
     if user.role == Role.MENTOR:
         return Hub.objects.filter(mentors=user).distinct()
     return Hub.objects.none()
+
+
+def default_spoke_agencies(hub: Hub) -> QuerySet[Agency]:
+    """The agencies a hub carries by default: a province's regency and city governments; none for a K/L.
+
+    A K/L hub's units or field offices are added by hand (they are not agencies in the reference data).
+    """
+    if hub.kind != Hub.Kind.PROVINCE or hub.region_id is None:
+        return Agency.objects.none()
+    return Agency.objects.filter(
+        type__in=(Agency.Type.REGENCY, Agency.Type.CITY), region__parent_id=hub.region_id
+    ).order_by("name")
