@@ -46,7 +46,7 @@ run: $(VENV)/.installed compilemessages
 		$(MANAGE) runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev compilemessages
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 test-fast: $(VENV)/.installed-dev compilemessages
 	$(PY) -m pytest -m "not browser"
