@@ -231,6 +231,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AgencyTypeEnum": "jipp.regions.models.Agency.Type",
         "ContinuityEnum": "jipp.registry.models.Innovation.Continuity",
+        "HubKindEnum": "jipp.hubs.models.HubKind",
+        "HubActivityKindEnum": "jipp.hubs.models.Activity.Kind",
         "InnovationStatusEnum": "jipp.registry.models.Innovation.Status",
         "ProposalStatusEnum": "jipp.competition.models.Proposal.Status",
         "ReplicationStatusEnum": "jipp.replication.models.Replication.Status",
