@@ -270,3 +270,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# ---------------------------------------------------------------------------------------
+# Security (kept together; owned by the security work, issue #14)
+# ---------------------------------------------------------------------------------------
+# Text kept after a session expired is the user's draft, not an event: the audit log keeps no copy.
+AUDITLOG_EXCLUDE_TRACKING_MODELS = (*AUDITLOG_EXCLUDE_TRACKING_MODELS, "competition.unsaveddraft")
