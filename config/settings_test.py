@@ -10,3 +10,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # the running site does (busy timeout, IMMEDIATE transactions) and the race tests are meaningful.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+# Rate limits count per address in the cache; the suite logs in from one address all day long.
+# tests/security enable them where they are the subject.
+RATE_LIMITS_ENABLED = False

@@ -173,3 +173,48 @@ def test_spreadsheet_safe(value, expected):
     from jipp.core.exports import spreadsheet_safe
 
     assert spreadsheet_safe(value) == expected
+
+
+# --- 5. server errors users hit ----------------------------------------------------------------
+
+
+def test_near_duplicate_flag_against_earlier_text_page_renders(client):
+    from jipp.competition.models import ScreeningFlag
+    from tests.factories import MinistryUserFactory
+    from tests.factories.competition import forwarded_proposal
+
+    proposal = forwarded_proposal(edition=juklak_edition(2026))
+    flag = ScreeningFlag.objects.create(
+        proposal=proposal, kind="near_duplicate", message="m", score=0.8,
+        evidence={"source_title": "Inovasi Lama", "same_innovation": True, "query_coverage": 0.5,
+                  "source_coverage": 0.4, "passages": [{"query": "a", "source": "b"}]},
+    )  # fmt: skip
+    client.force_login(MinistryUserFactory())
+    response = client.get(reverse("competition:flag_detail", args=[flag.pk]))
+    assert response.status_code == 200
+    assert "Inovasi Lama" in response.content.decode()
+
+
+def test_api_create_user_without_email_is_created(client):
+    from jipp.accounts.models import User
+    from tests.factories import MinistryUserFactory
+
+    client.force_login(MinistryUserFactory())
+    response = client.post("/api/v1/users/", {"username": "evaluator.baru", "full_name": "Evaluator Baru",
+                                              "role": "evaluator"}, content_type="application/json")  # fmt: skip
+    assert response.status_code == 201
+    assert User.objects.get(username="evaluator.baru").email == ""
+
+
+# --- 7. API usernames unique regardless of case, like the HTML form --------------------------------
+
+
+def test_api_refuses_username_differing_only_by_case(client):
+    from tests.factories import MinistryUserFactory, UserFactory
+
+    UserFactory(username="budi.santoso")
+    client.force_login(MinistryUserFactory())
+    response = client.post("/api/v1/users/", {"username": "Budi.Santoso", "full_name": "Budi", "role": "evaluator",
+                                              "email": "b@example.go.id"}, content_type="application/json")  # fmt: skip
+    assert response.status_code == 400
+    assert response.json() == {"username": ["Nama pengguna ini sudah dipakai."]}  # the UI language
