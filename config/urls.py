@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from jipp.core.health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("jipp.core.urls")),
     path("", include("jipp.regions.urls")),
     path("accounts/", include("jipp.accounts.urls")),
@@ -18,3 +21,6 @@ urlpatterns = [
     path("api/", include("jipp.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Faults with their own clear answer (database unavailable: 503; number out of range: 400).
+handler500 = "jipp.core.reliability.server_error"

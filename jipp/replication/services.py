@@ -22,6 +22,7 @@ from jipp.regions.models import ServiceUnit
 from jipp.registry.models import Innovation
 from jipp.registry.services import set_replication_count
 from jipp.replication.models import Document, Replication, ReplicationSource, StageRecord, TimelineEntry
+from jipp.replication.rules import agency_member
 
 STAGE_ORDER = [s.value for s in Replication.Stage]
 ADOPTER_KINDS = {
@@ -38,9 +39,12 @@ SIDE_KINDS = {Document.Side.ADOPTER: ADOPTER_KINDS, Document.Side.SOURCE: SOURCE
 
 
 def side_of(user, replication: Replication) -> str | None:
-    if user.is_authenticated and user.agency_id == replication.adopter_agency_id:
+    """The side `user` acts for (an agency member of the adopter or the source agency), else None."""
+    if not agency_member(user):
+        return None
+    if user.agency_id == replication.adopter_agency_id:
         return Document.Side.ADOPTER
-    if user.is_authenticated and user.agency_id == replication.source_agency_id:
+    if user.agency_id == replication.source_agency_id:
         return Document.Side.SOURCE
     return None
 
