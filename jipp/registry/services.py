@@ -4,6 +4,7 @@ denormalised columns (agency, region, masks, search text, version) consistent.""
 from collections.abc import Iterable
 from datetime import date
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -36,6 +37,18 @@ class StaleVersionError(ValidationError):
             % {"version": current.version},
             code="stale",
         )
+
+
+def published_changed(innovation_ids: list[int]) -> None:
+    """Tell the apps above (by an AppConfig hook, no import) that published innovations changed.
+
+    Called when an innovation is published, withdrawn or its published text changes; replication
+    rebuilds its finder index from it, so an innovation published today is found today.
+    """
+    for config in apps.get_app_configs():
+        hook = getattr(config, "on_published_innovations_changed", None)
+        if hook:
+            hook(innovation_ids)
 
 
 def fill_derived(innovation: Innovation, unit: ServiceUnit) -> None:
@@ -114,6 +127,8 @@ def update_innovation(
     current.save()
     _set_tags(current, categories, sdgs)
     schedule_similar_refresh(current.pk)
+    if current.status == Innovation.Status.PUBLISHED:
+        published_changed([current.pk])
     return current
 
 
@@ -130,6 +145,7 @@ def set_status(*, user, innovation: Innovation, status: str) -> Innovation:
     innovation.version += 1
     innovation.save(update_fields=["status", "published_at", "version", "updated_at"])
     schedule_similar_refresh(innovation.pk)
+    published_changed([innovation.pk])
     return innovation
 
 
