@@ -65,7 +65,7 @@ def fill_derived(innovation: Innovation, unit: ServiceUnit) -> None:
     )
 
 
-def _set_tags(innovation: Innovation, categories: Iterable[Category] | None, sdgs: Iterable[Sdg] | None) -> None:
+def set_tags(innovation: Innovation, categories: Iterable[Category] | None, sdgs: Iterable[Sdg] | None) -> None:
     if categories is not None:
         categories = list(categories)
         innovation.categories.set(categories)
@@ -91,7 +91,7 @@ def create_innovation(
     fill_derived(innovation, unit)
     innovation.full_clean()
     innovation.save()
-    _set_tags(innovation, categories, sdgs)
+    set_tags(innovation, categories, sdgs)
     schedule_similar_refresh(innovation.pk)
     return innovation
 
@@ -116,6 +116,12 @@ def update_innovation(
     # Lock the row (SQLite: the IMMEDIATE transaction already holds the write lock) and edit the
     # fresh copy, so the audit log compares the stored values with the new ones.
     current = Innovation.objects.select_for_update(of=("self",)).select_related("unit__agency").get(pk=innovation.pk)
+    if current.status == Innovation.Status.PUBLISHED and not user.has_perm("registry.publish_innovation", current):
+        # A UPP's change to a published innovation waits for its Admin Lokal (jipp.registry.revisions).
+        raise ValidationError(
+            _("This innovation is published: your change must be approved by your Admin Lokal first."),
+            code="needs_review",
+        )
     if current.version != expected_version:
         raise StaleVersionError(current)
     for field, value in data.items():
@@ -125,7 +131,7 @@ def update_innovation(
     current.full_clean()
     current.version += 1
     current.save()
-    _set_tags(current, categories, sdgs)
+    set_tags(current, categories, sdgs)
     schedule_similar_refresh(current.pk)
     if current.status == Innovation.Status.PUBLISHED:
         published_changed([current.pk])

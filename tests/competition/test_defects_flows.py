@@ -3,9 +3,11 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from jipp.competition import services
 from jipp.competition.models import Proposal
 from jipp.competition.templatetags.competition import in_zone
 from tests.factories import MinistryUserFactory, UppFactory
@@ -89,3 +91,27 @@ def test_draft_of_a_closed_edition_is_not_offered_for_sending(client):
     assert response.context["can"]["submit"] is False
     assert response.context["submission"].is_closed is True
     assert reverse("competition:proposal_submit", args=[proposal.pk]) not in response.content.decode()
+
+
+# --- a proposal starts only from a published innovation ----------------------------------------
+
+
+def test_draft_innovation_cannot_be_entered(client):
+    edition = juklak_edition(2026)
+    upp = UppFactory()
+    draft = InnovationFactory(unit=upp.unit, draft=True, title="Masih draf")
+    published = InnovationFactory(unit=upp.unit, title="Sudah terbit")
+    client.force_login(upp)
+    form = client.get(reverse("competition:proposal_start"), {"edition": 2026}).context["form"]
+    assert [i.title for i in form.fields["innovation"].queryset] == ["Sudah terbit"]
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.start_proposal(user=upp, edition=edition, group=edition.groups.first(), innovation=draft)
+    assert caught.value.message_dict["innovation"] == [
+        "Only a published innovation can be entered: ask your Admin Lokal to publish it first."
+    ]
+    assert (
+        services.start_proposal(
+            user=upp, edition=edition, group=edition.groups.get(kind="umum"), innovation=published
+        ).innovation
+        == published
+    )
