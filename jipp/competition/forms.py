@@ -16,7 +16,7 @@ class ProposalStartForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         taken = Proposal.objects.filter(edition=edition).values("innovation_id")
         self.fields["innovation"].queryset = (
-            Innovation.objects.filter(unit=unit).exclude(pk__in=taken).exclude(status=Innovation.Status.WITHDRAWN)
+            Innovation.objects.filter(unit=unit, status=Innovation.Status.PUBLISHED).exclude(pk__in=taken)
         ).order_by("title")
         groups = edition.groups.all()
         invited = [

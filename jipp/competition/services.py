@@ -256,6 +256,11 @@ def start_proposal(*, user, edition: Edition, group: Group, innovation: Innovati
         raise ValidationError({"group": _("This group belongs to another edition.")})
     if not edition.is_published:
         raise ValidationError(_("This edition is not open for proposals."))
+    if innovation.status != Innovation.Status.PUBLISHED:
+        # The proposal copies the innovation: only a version the Admin Lokal has published may compete.
+        raise ValidationError(
+            {"innovation": _("Only a published innovation can be entered: ask your Admin Lokal to publish it first.")}
+        )
     now = now or timezone.now()
     if not checks.is_before_deadline(now, selectors.deadline_for(edition, innovation.agency)):
         raise ValidationError(_("The submission deadline of this edition has passed."))

@@ -17,4 +17,6 @@ class RegistryConfig(AppConfig):
         items = [NavItem("registry:catalogue", _("Innovations"), order=10)]
         if user.is_authenticated and (user.is_ministry or user.role in ("upp", "admin_lokal")):
             items.append(NavItem("registry:manage_list", _("My innovations"), order=11))
+        if user.is_authenticated and (user.is_ministry or user.role == "admin_lokal"):
+            items.append(NavItem("registry:revision_list", _("Changes to approve"), order=12))
         return items

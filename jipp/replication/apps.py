@@ -26,3 +26,9 @@ class ReplicationConfig(AppConfig):
         from jipp.replication.tasks import schedule_rebuild
 
         schedule_rebuild()
+
+    def on_published_innovations_changed(self, innovation_ids):
+        """The registry calls this when innovations are published, withdrawn or their text changes."""
+        from jipp.replication.tasks import schedule_rebuild
+
+        schedule_rebuild()

@@ -4,6 +4,7 @@ replication counts, and notifies both sides (by a background task)."""
 
 from collections.abc import Iterable
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -164,6 +165,15 @@ def _check_stage_dates(replication, stage: str, started_on: date, completed_on: 
         )
     if started_on > today or (completed_on is not None and completed_on > today):
         raise ValidationError({"started_on": _("%(stage)s: dates cannot be in the future.") % {"stage": label}})
+    # The request's day in the adopter's own zone: a stage cannot have begun before it was asked for.
+    asked_on = timezone.localtime(replication.created_at, ZoneInfo(replication.adopter_agency.timezone)).date()
+    if started_on < asked_on:
+        raise ValidationError(
+            {
+                "started_on": _("%(stage)s cannot start before the request was made (%(date)s).")
+                % {"stage": label, "date": asked_on.isoformat()}
+            }
+        )
     position = STAGE_ORDER.index(stage)
     for other in replication.stages.exclude(stage=stage):
         other_position = STAGE_ORDER.index(other.stage)
