@@ -4,6 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 
 urlpatterns = [
     path("", include("jipp.core.urls")),
+    path("notifications/", include("jipp.notifications.urls")),
     path("", include("jipp.regions.urls")),
     path("accounts/", include("jipp.accounts.urls")),
     path("", include("jipp.registry.urls")),
@@ -18,3 +19,7 @@ urlpatterns = [
     path("api/", include("jipp.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "jipp.core.views.permission_denied"
+handler404 = "jipp.core.views.page_not_found"
+handler500 = "jipp.core.views.server_error"

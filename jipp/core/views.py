@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from jipp.core.nav import guides
+from jipp.core.nav import guides, home_items_for
 
 
 def home(request):
@@ -28,6 +28,61 @@ def home(request):
         "agencies": agency_model.objects.count(),
     }
     return render(request, "core/home.html", {"stats": stats})
+
+
+@login_required
+def my_home(request):
+    """What this person must do now: the items every installed app offers for the user's role."""
+    items = home_items_for(request.user)
+    sections: dict[str, list] = {}
+    for item in items:
+        sections.setdefault(str(item.section), []).append(item)
+    return render(
+        request,
+        "core/my_home.html",
+        {"sections": sections, "todo_total": sum(item.count or 0 for item in items if item.tone != "info")},
+    )
+
+
+def permission_denied(request, exception=None):
+    return _error_page(request, 403, _("You cannot open this page"), _error_reason(exception))
+
+
+def page_not_found(request, exception=None):
+    return _error_page(request, 404, _("Page not found"), "")
+
+
+def server_error(request):
+    """The 500 page: rendered without context processors or the database, which may be what failed."""
+    try:
+        from django.template.loader import get_template
+
+        body = get_template("core/error.html").render(
+            {"status": 500, "title": _("Something went wrong on our side"), "reason": ""}
+        )
+    except Exception:  # even the template failed: a plain page, never a second error
+        body = (
+            "<!doctype html><html lang='id'><head><meta charset='utf-8'><title>500 · Hub JIPP</title></head>"
+            "<body><h1>500</h1><p>Terjadi kesalahan. / Something went wrong.</p><p><a href='/'>Hub JIPP</a></p>"
+            "</body></html>"
+        )
+    return HttpResponse(body, status=500)
+
+
+def _error_reason(exception) -> str:
+    message = str(exception or "").strip()
+    # PermissionDenied raised with a user-facing sentence (services do) is worth showing.
+    return message if message and not message.startswith("<") and len(message) < 300 else ""
+
+
+def _error_page(request, status: int, title: str, reason: str):
+    try:
+        return render(request, "core/error.html", {"status": status, "title": title, "reason": reason}, status=status)
+    except Exception:  # the context failed (a broken database, say): render without it
+        from django.template.loader import get_template
+
+        body = get_template("core/error.html").render({"status": status, "title": title, "reason": reason})
+        return HttpResponse(body, status=status)
 
 
 def about_data(request):
