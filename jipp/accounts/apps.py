@@ -6,6 +6,7 @@ class AccountsConfig(AppConfig):
     name = "jipp.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+    audit_urls = {"user": "accounts:user_detail"}
     guides = [("accounts", _("Accounts and roles"))]
 
     def nav_items(self, user):

@@ -12,6 +12,7 @@ class CompetitionConfig(AppConfig):
         ("kipp-secretariat", _("KIPP: administrative selection (secretariat)")),
     ]
     # Messages about a proposal are composed by the services (in the actor's language) and bridged here.
+    audit_urls = {"proposal": "competition:proposal_detail"}
     notification_kinds = {"kipp.proposal": _("%(message)s")}
 
     def nav_items(self, user):

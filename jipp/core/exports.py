@@ -15,12 +15,28 @@ class _Echo:
         return value
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(text: str) -> str:
+    """Neutralise text a spreadsheet would run as a formula (=, +, -, @, tab, CR first): prefix a quote.
+
+    A plain number written as text ("-12,5") is left alone.
+    """
+    if text and text.startswith(_FORMULA_START):
+        plain = text.replace(",", "").replace(".", "", 1).lstrip("+-")
+        if text[0] in "+-" and plain.isdigit():
+            return text
+        return "'" + text
+    return text
+
+
 def _cell(value):
     if value is None:
         return ""
     if isinstance(value, bool | int | float):
         return value
-    return str(value)
+    return safe_cell(str(value))
 
 
 def export_response(fmt: str, rows, headers: list[str], name: str):

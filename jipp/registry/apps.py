@@ -10,6 +10,7 @@ class RegistryConfig(AppConfig):
         ("registry", _("The innovation registry and catalogue")),
         ("registry-data", _("Importing, exporting and attachments")),
     ]
+    audit_urls = {"innovation": "registry:innovation_detail"}
     notification_kinds = {
         "registry.published": _("Your innovation “%(title)s” was published in the catalogue."),
         "registry.withdrawn": _("Your innovation “%(title)s” was withdrawn from the catalogue."),
