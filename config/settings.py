@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Ours, in dependency order (DESIGN.md): later apps may import earlier ones only.
     "jipp.core",
+    "jipp.notifications",
     "jipp.regions",
     "jipp.accounts",
     "jipp.registry",
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
                 "jipp.core.context_processors.site",
+                "jipp.notifications.context_processors.unread",
             ],
         },
     },
@@ -140,7 +142,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "core:my_home"
 LOGOUT_REDIRECT_URL = "core:home"
 
 # Lock an account for a while after repeated failed logins (django-axes).
@@ -160,6 +162,8 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Jakarta"
 LOCALE_PATHS = [BASE_DIR / "jipp" / "core" / "locale"]
+# One format for dates, times and numbers (jipp/core/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["jipp.core.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

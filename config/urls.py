@@ -7,6 +7,7 @@ from jipp.core.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("jipp.core.urls")),
+    path("notifications/", include("jipp.notifications.urls")),
     path("", include("jipp.regions.urls")),
     path("accounts/", include("jipp.accounts.urls")),
     path("", include("jipp.registry.urls")),
@@ -22,5 +23,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# Faults with their own clear answer (database unavailable: 503; number out of range: 400).
+# Faults with their own clear answer (database unavailable: 503; number out of range: 400),
+# anything else the styled 500 page.
+handler403 = "jipp.core.views.permission_denied"
+handler404 = "jipp.core.views.page_not_found"
 handler500 = "jipp.core.reliability.server_error"

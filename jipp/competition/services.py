@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +45,7 @@ from jipp.competition.models import (
 )
 from jipp.core.files import DOCUMENT_KINDS, IMAGE_KINDS, generated_name, validate_upload
 from jipp.core.text import word_count
+from jipp.notifications.services import notify as notify_people
 from jipp.regions.models import Agency
 from jipp.registry.models import Award, Category, Innovation, Sdg
 
@@ -215,17 +216,9 @@ def notify(*, proposal: Proposal, message: str, users: Iterable[User]) -> None:
     """Leave `message` in each user's in-app notifications and send it by email (after the commit)."""
     users = [u for u in users if u is not None]
     Notification.objects.bulk_create([Notification(user=u, proposal=proposal, message=message[:400]) for u in users])
-    addresses = [u.email for u in users if u.email]
-    if addresses:
-        subject = _("KIPP %(year)d: %(title)s") % {"year": proposal.edition.year, "title": proposal.title[:80]}
-
-        def send():
-            try:
-                send_mail(subject, message, None, addresses, fail_silently=False)
-            except Exception:  # a mail server outage must not undo the change
-                logger.exception("Could not send the KIPP notification email")
-
-        transaction.on_commit(send)
+    # The platform's notifications (bell, /notifications/, e-mail as each person prefers).
+    url = reverse("competition:proposal_detail", args=[proposal.pk])
+    notify_people(users, "kipp.proposal", proposal, url=url, message=message, year=proposal.edition.year)
 
 
 def _event(proposal: Proposal, *, actor, note: str = "", at: dt.datetime | None = None) -> None:
