@@ -44,7 +44,7 @@ class StrictFieldsMixin:
         if hasattr(data, "keys"):
             writable = {name for name, f in self.fields.items() if not f.read_only}
             errors = {}
-            for name in data.keys():
+            for name in data:
                 if name in writable:
                     continue
                 if name in self.read_only_names or name in self.fields:
@@ -247,9 +247,7 @@ CATALOGUE_PARAMETERS = [
     OpenApiParameter("continuity", str, enum=Innovation.Continuity.values),
     OpenApiParameter("award", str, enum=["any", *[v for v in Innovation.AwardTier.values if v]]),
     OpenApiParameter("award_year", int, description="Year of an award (with award_tier: of the same award)."),
-    OpenApiParameter(
-        "award_tier", str, description="Tier code of an award, e.g. top45, top99 (see /api/v1/award-tiers/)."
-    ),
+    OpenApiParameter("award_tier", str, description="Tier code of an award, e.g. top45 (see /api/v1/award-tiers/)."),
     OpenApiParameter("year", int, description="Year the innovation started."),
     OpenApiParameter("replicated", str, enum=["yes", "no"]),
     OpenApiParameter("legal_basis", str, enum=["yes", "no"]),
