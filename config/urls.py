@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from jipp.dashboards.views import portal
+
 urlpatterns = [
+    # The public portal (dashboards) answers `/`; `core:home` still reverses to it.
+    path("", portal, name="portal"),
     path("", include("jipp.core.urls")),
     path("", include("jipp.regions.urls")),
     path("accounts/", include("jipp.accounts.urls")),

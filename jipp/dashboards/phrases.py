@@ -1,0 +1,20 @@
+"""Strings used in several places of the dashboards."""
+
+from django.utils.translation import gettext_lazy as _
+
+UNKNOWN_MEASURE = _("There is no measure called “%(value)s”; showing published innovations instead.")
+NO_DATA_YEAR = _("There are no figures for %(year)s yet; showing all years.")
+BAD_YEAR = _("“%(value)s” is not a year; showing all years.")
+UNKNOWN_KIND = _("There is no kind of agency called “%(value)s”; showing all kinds.")
+ALL_YEARS = _("All years")
+FUNNEL_STEPS = {
+    "created": _("Created (published)"),
+    "developed": _("Developed (development or later)"),
+    "institutionalised": _("Institutionalised"),
+}
+CONTINUITY = {
+    "continuing": _("Continuing"),
+    "growing": _("Growing"),
+    "stopped": _("Stopped"),
+    "dormant": _("Dormant"),
+}
