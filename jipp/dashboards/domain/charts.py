@@ -22,8 +22,8 @@ def nice_ticks(maximum: float, count: int = 4) -> list[float]:
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     ticks = [0.0]
-    while ticks[-1] < maximum - 1e-9:
-        ticks.append(round(ticks[-1] + step, 10))
+    while ticks[-1] < maximum * (1 - 1e-12):
+        ticks.append(float(f"{len(ticks) * step:.12g}"))
     return ticks
 
 
