@@ -27,6 +27,7 @@ def test_map_class_ranges_for_the_legend():
     values = {"11": 1.0, "12": 2.0, "13": 3.0, "14": 4.0, "15": 10.0, "16": None}
     classes = choropleth_classes(values, bins=5)
     assert classes == {"11": 0, "12": 1, "13": 2, "14": 3, "15": 4}
-    assert class_ranges(values, classes) == {0: (1.0, 1.0), 1: (2.0, 2.0), 2: (3.0, 3.0), 3: (4.0, 4.0), 4: (10.0, 10.0)}
+    ranges = class_ranges(values, classes)
+    assert ranges == {0: (1.0, 1.0), 1: (2.0, 2.0), 2: (3.0, 3.0), 3: (4.0, 4.0), 4: (10.0, 10.0)}
     ties = {"a": 5.0, "b": 5.0, "c": 9.0}
     assert class_ranges(ties, choropleth_classes(ties, bins=2)) == {0: (5.0, 5.0), 1: (9.0, 9.0)}
