@@ -7,8 +7,8 @@ NO_DATA_YEAR = _("There are no figures for %(year)s yet; showing all years.")
 BAD_YEAR = _("“%(value)s” is not a year; showing all years.")
 ALL_YEARS = _("All years")
 FUNNEL_STEPS = {
-    "created": _("Created (published)"),
-    "developed": _("Developed (development or later)"),
+    "created": _("Created"),
+    "developed": _("Developed"),
     "institutionalised": _("Institutionalised"),
 }
 CONTINUITY = {

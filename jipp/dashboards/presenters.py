@@ -73,6 +73,16 @@ def line_chart(
     )
 
 
+def map_classes(values: dict[str, float | None]) -> dict[str, int]:
+    """Zero gets the lightest class of its own; the positive values share the other four by quantile.
+    (Most measures are counts where many provinces have none: plain quantiles would lump them with
+    the small ones and leave two classes.)"""
+    positive = {k: v for k, v in values.items() if v is not None and v > 0}
+    classes = {k: c + 1 for k, c in choropleth_classes(positive, bins=4).items()}
+    classes.update({k: 0 for k, v in values.items() if v is not None and v <= 0})
+    return classes
+
+
 def province_map(
     values: dict[str, float | None],
     measure: Measure,
@@ -84,7 +94,7 @@ def province_map(
     """The choropleth: one shape per province with its class, value, rank and link; the legend's class
     ranges; hub marks; and, when `arcs` is given, replication arcs between provinces."""
     paths, view_box = province_shapes()
-    classes = choropleth_classes(values)
+    classes = map_classes(values)
     ranks = F.ranks(values)
     shapes = []
     for p in paths:

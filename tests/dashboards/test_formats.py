@@ -31,3 +31,10 @@ def test_map_class_ranges_for_the_legend():
     assert ranges == {0: (1.0, 1.0), 1: (2.0, 2.0), 2: (3.0, 3.0), 3: (4.0, 4.0), 4: (10.0, 10.0)}
     ties = {"a": 5.0, "b": 5.0, "c": 9.0}
     assert class_ranges(ties, choropleth_classes(ties, bins=2)) == {0: (5.0, 5.0), 1: (9.0, 9.0)}
+
+
+def test_zero_has_its_own_map_class_and_positives_share_the_rest():
+    from jipp.dashboards.presenters import map_classes
+
+    values = {"a": 0.0, "b": 0.0, "c": 1.0, "d": 2.0, "e": 3.0, "f": 50.0, "g": None}
+    assert map_classes(values) == {"a": 0, "b": 0, "c": 1, "d": 2, "e": 3, "f": 4}

@@ -34,6 +34,7 @@ class Bar:
     y: float
     length: float
     height: float
+    x: float = 0.0  # where the bar starts
 
     @property
     def mid(self) -> float:
@@ -42,7 +43,8 @@ class Bar:
 
     @property
     def end(self) -> float:
-        return self.length
+        """Where the bar ends (the value is written just after it)."""
+        return round(self.x + self.length, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +64,11 @@ class BarChart:
 def bar_chart(
     items: Sequence[tuple[str, float | None]],
     *,
-    width: float = 640,
-    label_width: float = 200,
+    width: float = 500,
+    label_width: float = 170,
     bar_height: float = 22,
     gap: float = 8,
-    value_room: float = 70,
+    value_room: float = 64,
 ) -> BarChart:
     """Horizontal bars, one per ``(label, value)`` in the given order. ``None`` draws no bar.
 
@@ -80,7 +82,7 @@ def bar_chart(
     y = gap / 2
     for label, v in items:
         length = 0.0 if v is None or not math.isfinite(v) or v <= 0 else plot_width * v / top
-        bars.append(Bar(label=label, value=v, y=round(y, 1), length=round(length, 1), height=bar_height))
+        bars.append(Bar(label=label, value=v, y=round(y, 1), length=round(length, 1), height=bar_height, x=label_width))
         y += bar_height + gap
     height = round(y + 18, 1)  # room for the tick labels
     return BarChart(
@@ -124,7 +126,7 @@ def line_chart(
     categories: Sequence[str],
     series: Mapping[str, Sequence[float | None]],
     *,
-    width: float = 640,
+    width: float = 480,
     height: float = 240,
     left: float = 56,
     right: float = 16,
