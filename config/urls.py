@@ -3,9 +3,12 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from jipp.core.health import healthz
+from jipp.dashboards.views import portal
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The public portal (dashboards) answers `/`; `core:home` still reverses to it.
+    path("", portal, name="portal"),
     path("", include("jipp.core.urls")),
     path("notifications/", include("jipp.notifications.urls")),
     path("", include("jipp.regions.urls")),
