@@ -34,6 +34,7 @@ messages: $(VENV)/.installed-dev
 # is empty), then serve with one background worker; Ctrl-C stops both.
 run: $(VENV)/.installed compilemessages
 	$(MANAGE) migrate --verbosity 0
+	$(MANAGE) createcachetable
 	$(MANAGE) load_regions
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	@$(MANAGE) shell --verbosity 0 -c "from jipp.accounts.models import User; import sys; sys.exit(0 if User.objects.exists() else 1)" \
