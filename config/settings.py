@@ -364,3 +364,46 @@ LOGGING["loggers"] = {
     # One JSON line per request (jipp/core/requestlog.py): route, status, role, request id; no personal data.
     "jipp.request": {"handlers": ["console"], "level": env_str("REQUEST_LOG_LEVEL", "INFO"), "propagate": False},
 }
+
+# --- Production: shared cache, proxies, read replica (docs/production.md) -------------------------
+# One cache shared by every app server and worker: the database by default (`createcachetable`
+# makes its table; `make run` and `make serve` do it), Redis or Valkey with CACHE_URL=redis://...
+# (needs the `redis` package), a per-process memory cache only with CACHE_URL=locmem://.
+CACHE_URL = env_str("CACHE_URL", "db://jipp_cache")
+
+
+def _cache_from_url(url: str) -> dict:
+    scheme, _, rest = url.partition("://")
+    if scheme in {"redis", "rediss", "valkey", "valkeys"}:
+        location = ("rediss" if scheme.endswith("s") else "redis") + "://" + rest
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location, "KEY_PREFIX": "jipp"}
+    if scheme == "db":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest or "jipp_cache"}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest or "jipp"}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise SettingsError(f"CACHE_URL must start with db://, redis://, rediss://, valkey:// or locmem:// (got {url!r})")
+
+
+CACHES = {"default": _cache_from_url(CACHE_URL)}
+
+# Proxies: how many proxies we run in front of the app servers. The client's address is then the
+# TRUSTED_PROXY_COUNT-th entry from the right of X-Forwarded-For (jipp.core.net.client_ip); with 0,
+# REMOTE_ADDR (TRUSTED_PROXY_COUNT is set in the security block above). The proxy terminates TLS and
+# sets X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER above).
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+
+# Read replica: public catalogue, dashboards and open-data API reads go to DATABASE_REPLICA_URL,
+# every write and a user's reads right after a write to the primary (jipp.core.db_router).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    except ValueError as exc:
+        raise SettingsError(f"DATABASE_REPLICA_URL is not a valid database address ({exc})") from None
+    DATABASE_ROUTERS = ["jipp.core.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+                      "jipp.core.db_router.ReplicaMiddleware")  # fmt: skip
+REPLICA_PATH_PREFIXES = env_list("REPLICA_PATH_PREFIXES", ["/innovations/", "/dashboards/", "/api/v1/"])
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)

@@ -194,6 +194,8 @@ class Innovation(TimeStampedModel):
     # Stemmed text for full-text search (FTS5 on SQLite reads these columns; see jipp.registry.search).
     search_title = models.TextField(default="", editable=False)
     search_body = models.TextField(default="", editable=False)
+    # Short names (the part of the title in brackets) and acronyms, unstemmed: ranked first.
+    search_name = models.TextField(default="", blank=True, editable=False)
     # Ids of similar innovations, computed ahead of time by a background task.
     similar_ids = models.JSONField(default=list, blank=True, editable=False)
 
