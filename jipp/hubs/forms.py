@@ -335,3 +335,8 @@ class VerifyForm(StyledFormMixin, forms.Form):
 
     def verified(self) -> dict[str, tuple[int, str]]:
         return {a: (self.cleaned_data[f"{a}_level"], self.cleaned_data[f"{a}_reason"]) for a in self.aspects}
+
+
+class ProvincialEditionForm(StyledFormMixin, forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2019, max_value=2100)
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
