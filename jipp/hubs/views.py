@@ -639,6 +639,7 @@ def round_detail(request, pk: int):
             for r in ranking.rows
         )
         return export_response(request.GET["format"], rows, headers, f"round-{round_.pk}-ranking")
+    _prepare_cells(ranking)
     declaration = ConflictDeclaration.objects.filter(round=round_, member=request.user).first()
     my_scored = set(Score.objects.filter(round=round_, member=request.user).values_list("candidate_id", flat=True))
     return render(
@@ -661,6 +662,13 @@ def round_detail(request, pk: int):
             "members": round_.members.order_by("username"),
         },
     )
+
+
+def _prepare_cells(ranking) -> None:
+    """Per row, the criterion cells in column order and the figures, so the template loops without lookups."""
+    for row in ranking.rows:
+        row.cells = [row.contributions[c.pk] for c in ranking.criteria]
+        row.figures = ranking.figures.get(row.candidate)
 
 
 def _back_to_round(round_, anchor=""):
@@ -834,13 +842,15 @@ def round_decide(request, pk: int):
             return redirect("hubs:round", round_.pk)
     # Show the round again with the typed decision and its errors.
     criteria = list(round_.criteria.all())
+    ranking = selectors.round_ranking(round_=round_)
+    _prepare_cells(ranking)
     return render(
         request,
         "hubs/round_detail.html",
         {
             "round": round_,
             "criteria": criteria,
-            "ranking": selectors.round_ranking(round_=round_),
+            "ranking": ranking,
             "what_if_form": WeightsForm(criteria=criteria),
             "weights_form": WeightsForm(criteria=criteria),
             "candidate_form": CandidateForm(round_=round_),
