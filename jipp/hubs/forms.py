@@ -80,7 +80,7 @@ class RoundForm(StyledFormMixin, forms.Form):
                 initial=weight,
             )
             for key in (f"criterion_{i}", f"weight_{i}"):
-                self.fields[key].widget.attrs["class"] += " criterion-input"
+                self.fields[key].widget.attrs["class"] = "form-control"
 
     def clean_guide(self):
         try:
