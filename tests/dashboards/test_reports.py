@@ -38,7 +38,7 @@ def test_the_pdf_has_every_section_and_the_map(world):
     assert " ".join(pages[0].split()).startswith("National report on public-service innovation 2025")
     for section in ("Summary", "The map", "Charts", "Tables", "Method notes"):
         assert section in text
-    assert "Published innovations per province." in text  # the map's caption
+    assert "Published innovations per province; hub provinces are marked." in text  # the map caption
     assert "Jawa Timur" in text  # the province table
     # The map is vector paths: the page that holds it draws far more than text.
     with report.pdf.open("rb") as handle:
