@@ -80,3 +80,14 @@ def test_reports_are_the_ministrys(client, world):
     client.force_login(AdminLokalFactory(agency=world["sidoarjo"]))
     assert client.get(reverse("dashboards:reports")).status_code == 403
     assert client.post(reverse("dashboards:report_request"), {"year": "2025"}).status_code == 403
+
+
+def test_the_report_in_indonesian(world):
+    report, _ = request_report(scope="national", year=2025, language="id")
+    report = build_report(report_id=report.pk)
+    text = " ".join(" ".join(pdf_pages(report)).split())
+    assert text.startswith("Laporan nasional inovasi pelayanan publik 2025")
+    for section in ("Peta", "Grafik", "Tabel", "Catatan metode"):
+        assert section in text
+    with report.xlsx.open("rb") as handle:
+        assert load_workbook(io.BytesIO(handle.read())).sheetnames[1] == "Provinsi"
