@@ -54,7 +54,7 @@ from jipp.core.files import XLSX, detect_kind, validate_upload
 from jipp.regions.domain.resolver import Resolution, fold
 from jipp.regions.models import UNSPECIFIED_UNIT_NAME, Agency, ServiceUnit
 from jipp.regions.services import agency_matcher, unit_for, unspecified_unit
-from jipp.registry.awards import SUMMARY_ORDER, TierBook, refresh_award_summary
+from jipp.registry.awards import SUMMARY_ORDER, TierBook, award_title, refresh_award_summary
 from jipp.registry.bounds import EARLIEST_YEAR, bounds_message, latest_year, validate_date
 from jipp.registry.models import Award, AwardTier, Category, ImportBatch, Innovation, Sdg
 from jipp.registry.services import fill_derived
@@ -533,6 +533,7 @@ class RowValidator:
                   % {"tier": str(tier_cell)[:60], "year": year, "names": names})  # fmt: skip
             return None
         award = {"year": year, "tier": tier.code, "label": f"{year} {tier.name}", "category": tier.category,
+                 "title": award_title(tier),
                  "decree_number": "", "decree_date": None, "source_url": "",
                  "summary": AwardTier.SUMMARY[tier.kind]}  # fmt: skip
         for name in ("award_category", "decree_number", "source_url"):
@@ -885,7 +886,7 @@ def _save_awards(innovations: list[Innovation], registry_awards: list[tuple[int,
         new.append(
             Award(
                 innovation_id=pk, competition="KIPP", year=award["year"], tier=award["tier"],
-                category=award["category"], title=f"{award['label']} (KIPP)", decree_number=award["decree_number"],
+                category=award["category"], title=award["title"], decree_number=award["decree_number"],
                 decree_date=award["decree_date"], source_url=award["source_url"], is_imported=True,
             )
         )  # fmt: skip

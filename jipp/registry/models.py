@@ -125,8 +125,9 @@ class Innovation(TimeStampedModel):
 
     class AwardTier(models.TextChoices):
         NONE = "", _("No award")
-        TOP99 = "top99", _("Top 99")
-        TOP45 = "top45", _("Top 45")
+        # A summary of the best award (see AwardTier.SUMMARY): any Top 99 finalist, any winner (Top 9 to 45).
+        TOP99 = "top99", _("KIPP finalist (Top 99)")
+        TOP45 = "top45", _("KIPP winner (Top 9–45)")
         OUTSTANDING = "outstanding", _("Outstanding Achievement")
 
     # Ownership (agency, region and province are copies of the unit's, for filtering without joins).

@@ -55,4 +55,9 @@ class Migration(migrations.Migration):
                 'ordering': ['-created_at'],
             },
         ),
+        migrations.AlterField(
+            model_name='innovation',
+            name='award_tier',
+            field=models.CharField(blank=True, choices=[('', 'No award'), ('top99', 'KIPP finalist (Top 99)'), ('top45', 'KIPP winner (Top 9–45)'), ('outstanding', 'Outstanding Achievement')], max_length=12, verbose_name='best KIPP award'),
+        ),
     ]
