@@ -25,7 +25,7 @@ from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.response import Response
 
 from jipp.regions.models import Agency, ServiceUnit
-from jipp.registry import services
+from jipp.registry import revisions, services
 from jipp.registry.awards import TierBook, record_award
 from jipp.registry.exporting import _bits
 from jipp.registry.filters import parse_catalogue_params
@@ -377,6 +377,29 @@ class InnovationViewSet(viewsets.GenericViewSet):
         version = data.pop("version")
         categories = data.pop("categories", None)
         sdgs = data.pop("sdgs", None)
+        if revisions.needs_review(request.user, innovation):
+            # A UPP's change to a published innovation waits for its Admin Lokal, as on the web.
+            try:
+                revision = revisions.propose_revision(
+                    user=request.user,
+                    innovation=innovation,
+                    data=data,
+                    expected_version=version,
+                    categories=categories,
+                    sdgs=sdgs,
+                )
+            except services.StaleVersionError as exc:
+                return Response(
+                    {"detail": exc.messages[0], "version": exc.current.version}, status=status.HTTP_409_CONFLICT
+                )
+            return Response(
+                {
+                    "detail": "The change waits for the Admin Lokal's approval.",
+                    "revision": revision.pk if revision else None,
+                    "changes": revision.changes if revision else {},
+                },
+                status=status.HTTP_202_ACCEPTED,
+            )
         try:
             saved = services.update_innovation(
                 user=request.user,

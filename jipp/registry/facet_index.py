@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import connection
+from django.db import connections, router
 
 from jipp.registry.models import Award, Innovation
 
@@ -59,11 +59,13 @@ class FacetIndex:
 
 
 _lock = threading.Lock()
-_current: FacetIndex | None = None
+_current: dict[str, FacetIndex] = {}
 
 
 def _fingerprint() -> tuple:
-    # Two queries: each alone is answered from an index (SQLite cannot do both in one).
+    # Two queries: each alone is answered from an index (SQLite cannot do both in one). On the
+    # connection that reads innovations (a read replica on public pages, when configured).
+    connection = connections[router.db_for_read(Innovation) or "default"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM registry_innovation")
         (count,) = cursor.fetchone()
@@ -73,7 +75,12 @@ def _fingerprint() -> tuple:
 
 
 def _load(fingerprint: tuple) -> FacetIndex:
-    rows = list(Innovation.objects.filter(status=Innovation.Status.PUBLISHED).order_by("id").values_list(*COLUMNS))
+    rows = list(
+        Innovation.objects.using(fingerprint[0])
+        .filter(status=Innovation.Status.PUBLISHED)
+        .order_by("id")
+        .values_list(*COLUMNS)
+    )
     columns = {name: [row[i] for row in rows] for i, name in enumerate(COLUMNS)}
     n = len(rows)
     ids = np.fromiter(columns["id"], dtype=np.int64, count=n)
@@ -118,13 +125,18 @@ def _load_awards(ids: np.ndarray) -> dict:
 
 
 def current_index() -> FacetIndex:
-    """The index for the current database contents (reloaded when they changed)."""
-    global _current
+    """The index for the current database contents (reloaded when they changed).
+
+    Safe with several processes: each process keeps its own copy, and every request first reads
+    the table's fingerprint from the database, so a write through any app server is seen by all.
+    One copy per database alias (the primary and a read replica may differ for a moment).
+    """
     fingerprint = _fingerprint()
-    index = _current
+    index = _current.get(fingerprint[0])
     if index is not None and index.fingerprint == fingerprint:
         return index
     with _lock:
-        if _current is None or _current.fingerprint != fingerprint:
-            _current = _load(fingerprint)
-        return _current
+        index = _current.get(fingerprint[0])
+        if index is None or index.fingerprint != fingerprint:
+            index = _current[fingerprint[0]] = _load(fingerprint)
+        return index

@@ -69,3 +69,12 @@ class ContinuityUpdateForm(StyledFormMixin, forms.ModelForm):
         model = ContinuityUpdate
         fields = ["year", "status", "reason"]
         widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+
+class RevisionRejectForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for rejecting"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("The unit sees this reason and can change its edit."),
+    )

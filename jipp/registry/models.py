@@ -196,6 +196,8 @@ class Innovation(TimeStampedModel):
     # Stemmed text for full-text search (FTS5 on SQLite reads these columns; see jipp.registry.search).
     search_title = models.TextField(default="", editable=False)
     search_body = models.TextField(default="", editable=False)
+    # Short names (the part of the title in brackets) and acronyms, unstemmed: ranked first.
+    search_name = models.TextField(default="", blank=True, editable=False)
     # Ids of similar innovations, computed ahead of time by a background task.
     similar_ids = models.JSONField(default=list, blank=True, editable=False)
 
@@ -357,6 +359,60 @@ class Attachment(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class InnovationRevision(TimeStampedModel):
+    """A UPP's change to a published innovation, waiting for its Admin Lokal (the published version stays).
+
+    `changes` holds only the fields that differ from the published version when the UPP last saved
+    (JSON: dates as ISO strings, `categories` and `sdgs` as sorted lists of ids), so approving applies
+    exactly what the UPP changed and nothing the Admin Lokal edited meanwhile. One pending revision per
+    innovation: the UPP keeps editing it until it is approved or rejected.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="revisions")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    changes = models.JSONField(_("proposed changes"), default=dict)
+    base_version = models.PositiveIntegerField(_("based on version"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("pending revision")
+        verbose_name_plural = _("pending revisions")
+        constraints = [
+            models.UniqueConstraint(
+                "innovation",
+                condition=models.Q(status="pending"),
+                name="one_pending_revision_per_innovation",
+                violation_error_message=_("This innovation already has a change waiting for approval."),
+            )
+        ]
+        indexes = [models.Index(fields=["status", "innovation"], name="revision_status_innov")]
+
+    def __str__(self) -> str:
+        return f"{self.innovation} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
 
 
 class ImportBatch(TimeStampedModel):

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('regions', '0002_agency_aliases_and_field_offices'),
-        ('registry', '0007_seed_award_tiers'),
+        ('registry', '0009_merge_search_folding'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
