@@ -26,6 +26,8 @@ class RegistryConfig(AppConfig):
         items = [NavItem("registry:catalogue", _("Innovation catalogue"), order=10, group="registry")]
         if user.is_authenticated and (user.is_ministry or user.role in ("upp", "admin_lokal")):
             items.append(NavItem("registry:manage_list", _("My innovations"), order=11, group="registry"))
+        if user.is_authenticated and (user.is_ministry or user.role == "admin_lokal"):
+            items.append(NavItem("registry:revision_list", _("Changes to approve"), order=12, group="registry"))
         return items
 
     def home_items(self, user):

@@ -36,6 +36,12 @@ class ReplicationConfig(AppConfig):
 
         schedule_rebuild()
 
+    def on_published_innovations_changed(self, innovation_ids):
+        """The registry calls this when innovations are published, withdrawn or their text changes."""
+        from jipp.replication.tasks import schedule_rebuild
+
+        schedule_rebuild()
+
     def home_items(self, user):
         """Lines on the person's home page (/home/): what to do now, with counts and deadlines."""
         from jipp.replication.home import home_items

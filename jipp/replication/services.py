@@ -4,6 +4,7 @@ replication counts, and notifies both sides (by a background task)."""
 
 from collections.abc import Iterable
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,7 @@ from jipp.regions.models import ServiceUnit
 from jipp.registry.models import Innovation
 from jipp.registry.services import set_replication_count
 from jipp.replication.models import Document, Replication, ReplicationSource, StageRecord, TimelineEntry
+from jipp.replication.rules import agency_member
 
 STAGE_ORDER = [s.value for s in Replication.Stage]
 ADOPTER_KINDS = {
@@ -40,9 +42,12 @@ SIDE_KINDS = {Document.Side.ADOPTER: ADOPTER_KINDS, Document.Side.SOURCE: SOURCE
 
 
 def side_of(user, replication: Replication) -> str | None:
-    if user.is_authenticated and user.agency_id == replication.adopter_agency_id:
+    """The side `user` acts for (an agency member of the adopter or the source agency), else None."""
+    if not agency_member(user):
+        return None
+    if user.agency_id == replication.adopter_agency_id:
         return Document.Side.ADOPTER
-    if user.is_authenticated and user.agency_id == replication.source_agency_id:
+    if user.agency_id == replication.source_agency_id:
         return Document.Side.SOURCE
     return None
 
@@ -179,6 +184,15 @@ def _check_stage_dates(replication, stage: str, started_on: date, completed_on: 
         )
     if started_on > today or (completed_on is not None and completed_on > today):
         raise ValidationError({"started_on": _("%(stage)s: dates cannot be in the future.") % {"stage": label}})
+    # The request's day in the adopter's own zone: a stage cannot have begun before it was asked for.
+    asked_on = timezone.localtime(replication.created_at, ZoneInfo(replication.adopter_agency.timezone)).date()
+    if started_on < asked_on:
+        raise ValidationError(
+            {
+                "started_on": _("%(stage)s cannot start before the request was made (%(date)s).")
+                % {"stage": label, "date": asked_on.isoformat()}
+            }
+        )
     position = STAGE_ORDER.index(stage)
     for other in replication.stages.exclude(stage=stage):
         other_position = STAGE_ORDER.index(other.stage)
