@@ -18,7 +18,7 @@ class DashboardsConfig(AppConfig):
     def nav_items(self, user):
         from jipp.core.nav import NavItem
 
-        items = [NavItem("dashboards:national", _("Dashboard"), 5)]
+        items = [NavItem("dashboards:national", _("Dashboard"), 5, group="dashboards")]
         if user.is_authenticated and user.agency_id and user.role in ("admin_lokal", "upp"):
-            items.append(NavItem("dashboards:my_agency", _("My agency's dashboard"), 6))
+            items.append(NavItem("dashboards:my_agency", _("My agency's dashboard"), 6, group="dashboards"))
         return items
