@@ -422,15 +422,14 @@ def _require_open(proposal: Proposal, now: dt.datetime) -> None:
 
 
 def format_in_zone(moment: dt.datetime | None, zone: str) -> str:
-    """`moment` as "15-03-2021 23:59 WIB" in `zone` (an IANA name)."""
+    """`moment` as "15 Mar 2021, 23.59 WIB" in `zone` (an IANA name)."""
     import zoneinfo
 
-    from jipp.core.timezones import abbreviation
+    from jipp.core.formatting import format_moment
 
     if moment is None:
         return ""
-    local = moment.astimezone(zoneinfo.ZoneInfo(zone))
-    return f"{local:%d-%m-%Y %H:%M} {abbreviation(zone)}"
+    return format_moment(moment, zone=zoneinfo.ZoneInfo(zone))  # the platform's one format
 
 
 def _already_message(proposal: Proposal) -> str:

@@ -23,6 +23,12 @@ class HubsConfig(AppConfig):
             items.append(NavItem("hubs:maturity_queue", _("Hub maturity"), 63, group="hubs"))
         return items
 
+    def home_items(self, user):
+        """Lines on the person's home page (/home/): their hub's work."""
+        from jipp.hubs.home import home_items
+
+        return home_items(user)
+
     def agency_scope(self, user):
         """The agencies a hub admin or mentor works on (core.scoping): their hubs' active spokes and the
         hubs' own agencies. None (no narrowing) for everyone else."""

@@ -17,9 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_nav_groups_for_the_ministry_are_the_areas_in_order():
     keys = [group.key for group in nav_groups(MinistryUserFactory())]
-    assert keys == [
-        "registry", "kipp", "replication", "institutionalisation", "hubs", "dashboards", "admin"
-    ]  # fmt: skip
+    assert keys == ["registry", "kipp", "replication", "institutionalisation", "hubs", "dashboards", "admin"]
 
 
 def test_nav_groups_for_the_public_hold_no_administration(rf):
