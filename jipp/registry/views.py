@@ -186,7 +186,12 @@ def innovation_create(request):
     units = _editable_units(request.user)
     if not units.exists():
         raise PermissionDenied
-    unit_form = UnitChoiceForm(request.POST or None, units=units, initial={"unit": units.first()})
+    unit_form = UnitChoiceForm(
+        request.POST or None,
+        units=units,
+        initial={"unit": units.first()},
+        agency_id=None if request.user.is_ministry else request.user.agency_id,
+    )
     form = InnovationForm(request.POST or None)
     if request.method == "POST" and unit_form.is_valid() and form.is_valid():
         try:
