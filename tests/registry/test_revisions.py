@@ -296,3 +296,10 @@ def test_api_patch_by_the_upp_of_a_published_innovation_waits_for_approval(publi
     assert response.status_code == 202
     assert response.json()["changes"] == {"title": "Lewat API"}
     assert Innovation.objects.get(pk=innovation.pk).title == "Akta Keliling"
+
+
+def test_word_diff_marks_only_the_added_word():
+    assert revisions.word_diff("Akta Keliling", "Akta Keliling Desa") == (
+        ("equal", "Akta Keliling"),
+        ("insert", " Desa"),
+    )
