@@ -34,6 +34,7 @@ messages: $(VENV)/.installed-dev
 # is empty), then serve with one background worker; Ctrl-C stops both.
 run: $(VENV)/.installed compilemessages
 	$(MANAGE) migrate --verbosity 0
+	$(MANAGE) createcachetable
 	$(MANAGE) load_regions
 	$(MANAGE) load_hub_history
 	$(MANAGE) collectstatic --noinput --verbosity 0

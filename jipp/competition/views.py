@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -25,6 +26,7 @@ from jipp.competition.forms import (
     ProposalEditForm,
     ProposalStartForm,
     ReturnForm,
+    section_max_chars,
 )
 from jipp.competition.models import (
     Edition,
@@ -290,12 +292,47 @@ def _session_tokens(request) -> dict:
     return request.session.get(SESSION_DRAFTS, {})
 
 
+# A browser that opened a proposal's edit page while logged in with the right to edit it carries a
+# signed cookie naming that proposal. Only such a browser may leave text behind once its session has
+# expired; any other anonymous POST writes nothing and gets the same answer whatever the id.
+EDITOR_COOKIE = "kipp_editor"
+EDITOR_COOKIE_SALT = "jipp.competition.editor"
+EDITOR_COOKIE_MAX_AGE = 2 * 24 * 3600
+EDITOR_COOKIE_KEEP = 20
+
+
+def _editor_pks(request) -> list[int]:
+    raw = request.get_signed_cookie(EDITOR_COOKIE, default="", salt=EDITOR_COOKIE_SALT, max_age=EDITOR_COOKIE_MAX_AGE)
+    return [int(part) for part in raw.split(",") if part.isdigit()]
+
+
+def _remember_editor(request, response, pk: int) -> None:
+    pks = [pk] + [p for p in _editor_pks(request) if p != pk]
+    response.set_signed_cookie(
+        EDITOR_COOKIE,
+        ",".join(str(p) for p in pks[:EDITOR_COOKIE_KEEP]),
+        salt=EDITOR_COOKIE_SALT,
+        max_age=EDITOR_COOKIE_MAX_AGE,
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Lax",
+    )
+
+
 def _keep_posted_text(request, pk: int) -> bool:
-    """The session expired mid-edit: keep what was posted for this browser; True if kept."""
-    proposal = Proposal.objects.filter(pk=pk).first()
+    """The session expired mid-edit: keep what was posted for this browser; True if kept.
+
+    Kept only for a browser that was editing this proposal (signed cookie), only the proposal's own
+    fields, each capped; one copy per browser and proposal.
+    """
+    if pk not in _editor_pks(request):
+        return False
+    proposal = Proposal.objects.filter(pk=pk).select_related("group").first()
     if proposal is None or not proposal.is_editable:
         return False
-    data = {k: v for k, v in request.POST.items() if k.startswith("section_") or k in ("title", "video_url")}
+    limits = {f"section_{s.key}": section_max_chars(s.max_words) for s in selectors.sections_of(proposal.group)}
+    limits.update(title=250, video_url=200)
+    data = {k: v[: limits[k]] for k, v in request.POST.items() if k in limits}
     tokens = _session_tokens(request)
     tokens[str(pk)] = services.keep_unsaved_draft(proposal=proposal, data=data, token=tokens.get(str(pk)))
     request.session[SESSION_DRAFTS] = tokens
@@ -348,7 +385,9 @@ def proposal_edit(request, pk: int):
                 messages.success(request, _("Proposal saved."))
                 if "submit" in request.POST:
                     return redirect("competition:proposal_detail", pk=pk)
-                return redirect("competition:proposal_edit", pk=pk)
+                response = redirect("competition:proposal_edit", pk=pk)
+                _remember_editor(request, response, pk)
+                return response
     else:
         initial = {
             "version": proposal.version,
@@ -366,7 +405,7 @@ def proposal_edit(request, pk: int):
                 initial.update({k: v for k, v in restored.data.items() if k.startswith("section_")
                                 or k in ("title", "video_url")})  # fmt: skip
         form = ProposalEditForm(initial=initial, proposal=proposal, sections=sections)
-    return render(
+    response = render(
         request,
         "competition/proposal_form.html",
         {
@@ -382,6 +421,8 @@ def proposal_edit(request, pk: int):
             "zone": proposal.agency.timezone,
         },
     )
+    _remember_editor(request, response, pk)
+    return response
 
 
 def _other_version(current: Proposal) -> dict:
@@ -401,7 +442,7 @@ def proposal_autosave(request, pk: int):
         return HttpResponse(status=405)
     context = {"proposal_pk": pk}
     if not request.user.is_authenticated:
-        context["state"] = "expired" if _keep_posted_text(request, pk) else "error"
+        context["state"] = "expired" if _keep_posted_text(request, pk) else "login"
         context["login_url"] = f"{reverse('accounts:login')}?next={reverse('competition:proposal_edit', args=[pk])}"
         return render(request, "competition/_autosave.html", context)
     proposal = selectors.visible_proposals(request.user).filter(pk=pk).first()

@@ -7,9 +7,12 @@ from datetime import date
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jipp.accounts.models import Role, User
+from jipp.notifications.services import notify
 from jipp.regions.models import ServiceUnit
 from jipp.registry.models import Category, ContinuityUpdate, Innovation, Sdg
 from jipp.registry.search import search_columns
@@ -152,6 +155,9 @@ def set_status(*, user, innovation: Innovation, status: str) -> Innovation:
     innovation.save(update_fields=["status", "published_at", "version", "updated_at"])
     schedule_similar_refresh(innovation.pk)
     published_changed([innovation.pk])
+    owners = User.objects.filter(role=Role.UPP, unit_id=innovation.unit_id)
+    url = reverse("registry:innovation_detail", args=[innovation.pk])
+    notify(owners, f"registry.{status}", innovation, actor=user, url=url, title=innovation.title)
     return innovation
 
 

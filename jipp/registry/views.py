@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from jipp.regions.models import Agency, Region, ServiceUnit
 from jipp.registry import attachments, revisions, selectors, services
+from jipp.registry.filters import catalogue_filterset
 from jipp.registry.forms import (
-    CatalogueFilterForm,
     ContinuityUpdateForm,
     InnovationForm,
     RevisionRejectForm,
@@ -35,12 +35,15 @@ FACET_TITLES = [
     ("stage", _lazy("Stage")),
     ("digital", _lazy("Digital")),
     ("continuity", _lazy("Continuity")),
-    ("award", _lazy("KIPP award")),
+    ("award_year", _lazy("Award year")),
+    ("award_tier", _lazy("Award tier")),
+    ("award", _lazy("Best KIPP award")),
     ("year", _lazy("Year started")),
     ("replicated", _lazy("Replicated")),
     ("legal_basis", _lazy("Has a legal basis")),
 ]
 YES_NO_LABELS = {"yes": _lazy("Yes"), "no": _lazy("No")}
+FACET_TOP = 10  # values shown at once; the rest behind "show all" (a selected value is always shown)
 
 
 def facet_groups(get_params, facets) -> list[dict]:
@@ -68,21 +71,23 @@ def facet_groups(get_params, facets) -> list[dict]:
                 }
             )
         if links:
-            groups.append({"name": name, "title": title, "links": links})
+            top = links[:FACET_TOP]
+            rest = links[FACET_TOP:]
+            # A selected value beyond the top ones stays visible.
+            top += [link for link in rest if link["selected"]]
+            rest = [link for link in rest if not link["selected"]]
+            groups.append({"name": name, "title": title, "links": top, "more": rest, "total": len(links)})
     return groups
 
 
 def catalogue(request):
-    form = CatalogueFilterForm(request.GET or None)
-    context = {"form": form}
-    if request.GET and not form.is_valid():
-        # A hand-edited address: say what is wrong and show an empty result, never an error page.
-        context.update(page=None, result=None)
-        return render(request, "registry/catalogue.html", context)
-    if not form.is_bound:
-        form = CatalogueFilterForm({})
-        form.is_valid()
-    query = form.to_query()
+    filterset = catalogue_filterset(request.GET)
+    context = {"form": filterset.form}
+    if not filterset.is_valid():
+        # A hand-edited address: say which parameter is wrong (as the API and the exports do).
+        context.update(page=None, result=None, query=None)
+        return render(request, "registry/catalogue.html", context, status=400)
+    query = filterset.to_query()
     result = selectors.search_catalogue(query)
     page = Paginator(result.queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
@@ -96,6 +101,7 @@ def catalogue(request):
         params=params.urlencode(),
         facet_groups=facet_groups(request.GET, result.facets),
         export_links=export_links(request),
+        sort_choices=filterset.filters["sort"].extra["choices"],
     )
     return render(request, "registry/catalogue.html", context)
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0006_innovation_revisions'),
+        ('registry', '0009_merge_search_folding'),
     ]
 
     operations = [
