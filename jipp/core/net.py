@@ -29,5 +29,8 @@ def client_ip(request: HttpRequest) -> str:
     chain = [part for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     if not chain:
         return remote
-    # Fewer entries than proxies: the request did not come through all of them; take the leftmost.
-    return _valid(chain[-count] if len(chain) >= count else chain[0]) or remote
+    # Fewer entries than proxies: the request did not come through all of them, so nothing in the
+    # header is vouched for (the client may forge anything to the left of our proxies' entries).
+    if len(chain) < count:
+        return remote
+    return _valid(chain[-count]) or remote
