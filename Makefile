@@ -34,7 +34,9 @@ messages: $(VENV)/.installed-dev
 # is empty), then serve with one background worker; Ctrl-C stops both.
 run: $(VENV)/.installed compilemessages
 	$(MANAGE) migrate --verbosity 0
+	$(MANAGE) createcachetable
 	$(MANAGE) load_regions
+	$(MANAGE) load_hub_history
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	@$(MANAGE) shell --verbosity 0 -c "from jipp.accounts.models import User; import sys; sys.exit(0 if User.objects.exists() else 1)" \
 		|| $(MANAGE) seed_demo --scale small
@@ -45,7 +47,7 @@ run: $(VENV)/.installed compilemessages
 		$(MANAGE) runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev compilemessages
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 test-fast: $(VENV)/.installed-dev compilemessages
 	$(PY) -m pytest -m "not browser"

@@ -57,6 +57,16 @@ class AccountCreateForm(StyledFormMixin, forms.Form):
         return data
 
 
+class LoginForm(auth_forms.AuthenticationForm):
+    """Django's own message reads "nama pengguna nama pengguna" in Indonesian (its msgstr already names
+    the field, then inserts the field's label again); ours names the username once."""
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _("Wrong username or password. Both are case-sensitive."),
+    }
+
+
 class PasswordChangeForm(StyledFormMixin, auth_forms.PasswordChangeForm):
     pass
 

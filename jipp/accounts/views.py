@@ -10,7 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jipp.accounts.forms import AccountCreateForm, PasswordChangeForm
+from jipp.accounts.forms import AccountCreateForm, LoginForm, PasswordChangeForm
 from jipp.accounts.models import Role
 from jipp.accounts.services import create_account, set_account_active, visible_users
 from jipp.regions.models import ServiceUnit
@@ -18,6 +18,7 @@ from jipp.regions.models import ServiceUnit
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    form_class = LoginForm
     redirect_authenticated_user = True
 
 

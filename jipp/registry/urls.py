@@ -12,6 +12,10 @@ urlpatterns = [
     path("innovations/<int:pk>/edit/", views.innovation_edit, name="innovation_edit"),
     path("innovations/<int:pk>/status/", views.innovation_status, name="innovation_status"),
     path("innovations/<int:pk>/continuity/", views.continuity_add, name="continuity_add"),
+    path("innovations/revisions/", views.revision_list, name="revision_list"),
+    path("innovations/revisions/<int:pk>/", views.revision_detail, name="revision_detail"),
+    path("innovations/revisions/<int:pk>/approve/", views.revision_approve, name="revision_approve"),
+    path("innovations/revisions/<int:pk>/reject/", views.revision_reject, name="revision_reject"),
     path("agencies/<slug:slug>/innovations/", views.agency_innovations, name="agency_innovations"),
     path("regions/<str:code>/innovations/", views.region_innovations, name="region_innovations"),
 ]

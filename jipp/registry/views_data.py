@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -143,6 +143,8 @@ def data_export(request, fmt: str):
     try:
         query = exporting.parse_catalogue_params(request.GET)
     except ValidationError as exc:
+        if fmt == "json":
+            return JsonResponse({"errors": exc.message_dict}, status=400)
         return render(request, "registry/data/export_error.html", {"errors": exc.message_dict}, status=400)
     filename = f"inovasi-{timezone.localdate():%Y%m%d}.{fmt}"
     if fmt == "csv":

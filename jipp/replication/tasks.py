@@ -47,6 +47,11 @@ def schedule_rebuild() -> None:
 
 def recipients(replication) -> list[str]:
     """Both sides: the Admin Lokal of each agency, the adopting unit's UPP and the source innovations' UPP."""
+    return sorted(set(recipient_users(replication).exclude(email="").values_list("email", flat=True)))
+
+
+def recipient_users(replication):
+    """The people on both sides of a replication (active accounts), as a queryset."""
     from jipp.accounts.models import Role, User
 
     source_units = list(replication.source_links.values_list("innovation__unit_id", flat=True))
@@ -56,9 +61,7 @@ def recipients(replication) -> list[str]:
     source = Q(agency_id=replication.source_agency_id, role=Role.ADMIN_LOKAL) | Q(
         unit_id__in=source_units, role=Role.UPP
     )
-    return sorted(
-        set(User.objects.filter(adopter | source, is_active=True).exclude(email="").values_list("email", flat=True))
-    )
+    return User.objects.filter(adopter | source, is_active=True)
 
 
 @task()

@@ -265,7 +265,7 @@ def _replication_rows(qs):
             r.get_status_display(),
             r.get_stage_display(),
             r.progress,
-            r.get_outcome_display(),
+            r.progress_label,
             "yes" if r.is_successful else "no",
             r.created_at.date().isoformat(),
             r.completed_on.isoformat() if r.completed_on else "",

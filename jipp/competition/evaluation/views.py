@@ -37,6 +37,7 @@ from jipp.competition.evaluation.models import (
 from jipp.competition.evaluation.permissions import requires
 from jipp.competition.evaluation.templatetags.evaluation_tags import shown
 from jipp.competition.models import Edition, Group, Proposal, ProposalAttachment, RubricCriterion
+from jipp.core.ratelimit import client_address
 
 
 def _edition(year: int) -> Edition:
@@ -554,7 +555,9 @@ def nomination(request, year: int):
 
 
 def _client_key(request) -> str:
-    return services.client_key(request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", ""))
+    # The client's address as seen behind our proxies (settings.TRUSTED_PROXY_COUNT), never the
+    # User-Agent: a client rotates that at will (issue #14, finding 6).
+    return services.client_key(client_address(request), "")
 
 
 def _question(request) -> tuple[int, int]:
@@ -575,6 +578,8 @@ def public_finalists(request, year: int):
     finalists = selectors.public_finalists(edition).filter(status=Finalist.Status.ACTIVE)
     now = timezone.now()
     is_open = rules.scrutiny_closes_at and rules.finalists_published_at <= now <= rules.scrutiny_closes_at
+    # A question is answered once: a POST whose session holds no open question is refused (replays).
+    unasked = request.method == "POST" and not request.session.get("kipp_objection_question")
     question = _question(request)
     form = forms.ObjectionForm(
         request.POST or None, request.FILES or None, finalists=finalists, question=question,
@@ -584,6 +589,9 @@ def public_finalists(request, year: int):
     if request.method == "POST":
         if not is_open:
             messages.error(request, _("The public scrutiny is not open."))
+            status = 400
+        elif unasked:
+            messages.error(request, _("The anti-spam question has expired: answer the new one below."))
             status = 400
         elif form.is_valid():
             d = form.cleaned_data
@@ -596,6 +604,7 @@ def public_finalists(request, year: int):
                 messages.error(request, _errors(exc))
                 status = 400
             else:
+                request.session.pop("kipp_objection_question", None)
                 messages.success(request, _("Thank you: your objection is recorded and will be examined."))
                 return redirect("evaluation:public_finalists", year=year)
         else:

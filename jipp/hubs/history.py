@@ -1,0 +1,119 @@
+"""The hubs' real history as data: the cohorts designated by KepmenPANRB 94/2020 and 359/2021.
+
+`load_history()` is idempotent (a second run writes nothing) and needs the reference data
+(`load_regions`) first. Decree dates are left empty: they are not recorded here, and we do not guess.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from jipp.hubs.models import Cohort, Hub, HubKind, SelectionRound, Spoke
+from jipp.hubs.selectors import default_spoke_agencies
+from jipp.regions.models import Agency
+
+PILOT_CRITERIA = [
+    # (name, weight %) of the 2020 selection: the three criteria of KepmenPANRB 94/2020.
+    ("Commitment of the regional leadership", "40"),
+    ("Innovation potential that fits the region's development", "35"),
+    ("Bureaucratic support for the leadership's policy", "25"),
+]
+LATER_CRITERIA = [
+    ("Commitment of the regional leadership", "25"),
+    ("Innovation potential that fits the region's development", "20"),
+    ("Bureaucratic support for the leadership's policy", "15"),
+    ("Track record of innovation", "25"),
+    ("Support of non-government stakeholders", "15"),
+]
+GUIDE = {
+    "1": "No evidence",
+    "2": "Stated intention only",
+    "3": "Evidence of some action",
+    "4": "Consistent action with resources",
+    "5": "Strong, sustained action with results",
+}
+
+
+@dataclass(frozen=True)
+class RealCohort:
+    year: int
+    name: str
+    decree_number: str
+    provinces: tuple[str, ...]
+
+
+REAL_COHORTS = (
+    RealCohort(
+        2020,
+        "Pilot provinces 2020",
+        "KepmenPANRB 94/2020",
+        (
+            "Jawa Timur",
+            "Sumatera Selatan",
+            "Sulawesi Selatan",
+            "Jawa Tengah",
+            "Sumatera Barat",
+            "Kepulauan Bangka Belitung",
+            "Kalimantan Selatan",
+            "Gorontalo",
+        ),
+    ),
+    RealCohort(2021, "Hub provinces 2021", "KepmenPANRB 359/2021", ("Kalimantan Barat", "Riau", "Bali", "Maluku")),
+)
+
+
+@dataclass
+class HistoryResult:
+    cohorts_created: int = 0
+    hubs_created: int = 0
+    spokes_created: int = 0
+
+
+@transaction.atomic
+def load_history() -> HistoryResult:
+    """Create the real cohorts, their province hubs with default spokes, and the 2020 round's criteria."""
+    result = HistoryResult()
+    governments = {
+        a.region.name: a
+        for a in Agency.objects.filter(type=Agency.Type.PROVINCE).select_related("region")
+        if a.region is not None
+    }
+    for real in REAL_COHORTS:
+        cohort, created = Cohort.objects.get_or_create(
+            year=real.year, defaults={"name": real.name, "decree_number": real.decree_number, "is_real": True}
+        )
+        result.cohorts_created += created
+        for province in real.provinces:
+            agency = governments.get(province)
+            if agency is None:
+                raise LookupError(f"Province {province!r} is missing: run `manage.py load_regions` first.")
+            if Hub.objects.filter(agency=agency).exists():
+                continue
+            hub = Hub.objects.create(
+                agency=agency, kind=HubKind.PROVINCE, region=agency.region, cohort=cohort, is_real=True
+            )
+            result.hubs_created += 1
+            # Joined with the cohort's year (1 January): the decree's exact date is not recorded here.
+            spokes = [
+                Spoke(hub=hub, agency=spoke, kind=HubKind.PROVINCE, joined_on=date(real.year, 1, 1))
+                for spoke in default_spoke_agencies(hub)
+            ]
+            Spoke.objects.bulk_create(spokes)
+            result.spokes_created += len(spokes)
+    pilot = Cohort.objects.get(year=2020)
+    round_, created = SelectionRound.objects.get_or_create(
+        year=2020,
+        kind=HubKind.PROVINCE,
+        is_real=True,
+        defaults={
+            "purpose": "Pilot provinces of the public-service innovation network",
+            "status": SelectionRound.Status.DECIDED,
+            "cohort": pilot,
+        },
+    )
+    if created:
+        for position, (name, weight) in enumerate(PILOT_CRITERIA):
+            round_.criteria.create(name=name, weight=Decimal(weight), guide=GUIDE, position=position)
+    return result
