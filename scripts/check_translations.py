@@ -26,6 +26,10 @@ def missing_translations() -> dict[str, list[str]]:
 # show in one language whatever the reader chose. Brand names, acronyms and the policy's own
 # Indonesian terms are the same in both languages.
 KEEP_AS_IS = {
+    # Language names are written in their own language in every UI.
+    "Bahasa",
+    "Indonesia",
+    "English",
     "Hub",
     "JIPP",
     "KIPP",
