@@ -280,8 +280,9 @@ def test_revision_list_has_constant_queries(client, django_assert_num_queries, c
             expected_version=innovation.version,
         )  # fmt: skip
     client.force_login(admin)
-    # Session, user, agency, region (site chrome), count, two permission lookups (nav), the page.
-    with django_assert_num_queries(8):
+    # Session, user, agency, region (site chrome), count, two permission lookups (nav), the bell's
+    # unread count, the page.
+    with django_assert_num_queries(9):
         response = client.get(reverse("registry:revision_list"))
     assert len(response.context["page"]) == count
 
