@@ -48,3 +48,22 @@ def test_no_english_left_in_indonesian_catalogues():
             if entry.msgstr == entry.msgid and len(words) >= 2 and entry.msgid not in kept:
                 leaks.append(entry.msgid)
     assert leaks == []
+
+
+def test_the_shell_catalogues_agree_with_the_others():
+    """Catalogues merge at run time (earlier apps win): the same msgid must read the same everywhere."""
+    import polib
+
+    root = SCRIPT.parents[1]
+    ours = {}
+    for app in ("core", "notifications"):
+        for entry in polib.pofile(str(root / "jipp" / app / "locale/id/LC_MESSAGES/django.po")):
+            if entry.msgstr:
+                ours[(entry.msgctxt, entry.msgid)] = entry.msgstr
+    differ = []
+    for po_path in root.glob("jipp/**/locale/id/LC_MESSAGES/django.po"):
+        for entry in polib.pofile(str(po_path)):
+            mine = ours.get((entry.msgctxt, entry.msgid))
+            if mine and entry.msgstr and entry.msgstr != mine and entry.msgid != "Breadcrumb":
+                differ.append((entry.msgid, mine, entry.msgstr))
+    assert differ == []
