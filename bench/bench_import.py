@@ -86,8 +86,8 @@ def make_file(path: str, rows: int) -> None:
             else:
                 bare = name.removeprefix("Kota ")
                 spellings += [f"Pemkot {bare}", f"Pemerintah {name}", name]
-    spellings += ["Kementerian Hukum dan HAM", "Kemenkes RI", "Kementerian Keuangan", "Polres Sidoarjo (Kepolisian "
-                  "Negara RI)", "Pemprov DKI Jakarta", "Pemerintah Daerah DIY", "BPJS Kesehatan", "Kemenag"]  # fmt: skip
+    spellings += ["Kementerian Hukum dan HAM", "Kemenkes RI", "Kementerian Keuangan", "Pemprov DKI Jakarta",
+                  "Polres Sidoarjo (Kepolisian Negara RI)", "Pemerintah Daerah DIY", "BPJS Kesehatan"]  # fmt: skip
     words = [f"{a}{b}" for a in ("si", "e", "la", "ga", "pu", "ta", "mo", "ra", "ke", "bi", "no", "du")
              for b in ("kap", "sehat", "tani", "desa", "cepat", "ramah", "pintar", "aman", "mas", "lapor", "jaga",
                        "suka", "lancar", "bersih", "hijau")]  # fmt: skip
