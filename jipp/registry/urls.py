@@ -17,6 +17,8 @@ urlpatterns = [
     path("innovations/revisions/<int:pk>/approve/", views.revision_approve, name="revision_approve"),
     path("innovations/revisions/<int:pk>/reject/", views.revision_reject, name="revision_reject"),
     path("agencies/<slug:slug>/innovations/", views.agency_innovations, name="agency_innovations"),
+    path("awards/", views.award_years, name="award_years"),
+    path("awards/<int:year>/", views.award_year, name="award_year"),
     path("regions/<str:code>/innovations/", views.region_innovations, name="region_innovations"),
 ]
 

@@ -421,7 +421,7 @@ def continuity_add(request, pk: int):
     )
 
 
-def _owner_page(request, *, title, base_filter, owner):
+def _owner_page(request, *, title, base_filter, owner, awards=None):
     qs = Innovation.objects.filter(status=Innovation.Status.PUBLISHED, **base_filter)
     counts = qs.aggregate(
         total=Count("pk"),
@@ -444,13 +444,30 @@ def _owner_page(request, *, title, base_filter, owner):
             "counts": counts,
             "by_phase": [(label, by_phase.get(value, 0)) for value, label in Innovation.Phase.choices],
             "page": page,
+            "awards": awards or [],
         },
     )
 
 
 def agency_innovations(request, slug: str):
     agency = get_object_or_404(Agency, slug=slug)
-    return _owner_page(request, title=agency.name, base_filter={"agency": agency}, owner=agency)
+    return _owner_page(
+        request, title=agency.name, base_filter={"agency": agency}, owner=agency,
+        awards=selectors.award_history(agency=agency),
+    )  # fmt: skip
+
+
+def award_years(request):
+    """KIPP results by year, including past editions whose award lists were imported."""
+    return render(request, "registry/award_years.html", {"years": selectors.award_years()})
+
+
+def award_year(request, year: int):
+    """One edition's results: the awards of published innovations by tier (imported lists marked, with source)."""
+    history = selectors.award_history(year=year)
+    if not history:
+        raise Http404
+    return render(request, "registry/award_year.html", {"year": year, "groups": history[0][1]})
 
 
 def region_innovations(request, code: str):
