@@ -125,9 +125,10 @@ def child() -> dict:
         user.save()
     figures = {}
     with open(IMPORT_CSV, "rb") as handle:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         preview = import_innovations(user=user, uploaded=handle, filename="bench.csv", preview=True)
         figures["preview_s"] = time.perf_counter() - started
+        figures["preview_cpu_s"] = time.process_time() - cpu
     figures["rows"] = preview.rows
     figures["counts"] = preview.counts
     figures["errors"] = preview.error_count
@@ -138,13 +139,15 @@ def child() -> dict:
 
     try:
         with transaction.atomic(), open(IMPORT_CSV, "rb") as handle:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             report = import_innovations(user=user, uploaded=handle, filename="bench.csv")
             figures["import_s"] = time.perf_counter() - started
+            figures["import_cpu_s"] = time.process_time() - cpu
             figures["created"] = report.created
             raise Rollback
     except Rollback:
         pass
+    figures["load_average"] = os.getloadavg()[0]
     return figures
 
 
@@ -176,8 +179,10 @@ def run() -> list[dict]:
         {"benchmark": "import", "figure": f"import of the same rows ({figures['created']:,} created, "
          f"{counts['merge']} merged, {counts['awards']:,} awards)", "value": f"{figures['import_s']:.1f} s",
          "target": "", "ok": figures["created"] > 0},
-        {"benchmark": "import", "figure": "preview + import", "value": f"{total:.1f} s", "target": "< 60 s",
-         "ok": total < 60},
+        {"benchmark": "import", "figure": f"preview + import (load average {figures['load_average']:.1f} on "
+         f"{os.cpu_count()} cores)", "value": f"{total:.1f} s", "target": "< 60 s", "ok": total < 60},
+        {"benchmark": "import", "figure": "preview + import, CPU time of the process",
+         "value": f"{figures['preview_cpu_s'] + figures['import_cpu_s']:.1f} s", "target": "", "ok": True},
     ]  # fmt: skip
     return rows
 

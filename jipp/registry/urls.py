@@ -11,6 +11,7 @@ urlpatterns = [
     path("innovations/<int:pk>/", views.innovation_detail, name="innovation_detail"),
     path("innovations/<int:pk>/edit/", views.innovation_edit, name="innovation_edit"),
     path("innovations/<int:pk>/status/", views.innovation_status, name="innovation_status"),
+    path("innovations/<int:pk>/unit/", views.innovation_unit, name="innovation_unit"),
     path("innovations/<int:pk>/continuity/", views.continuity_add, name="continuity_add"),
     path("innovations/revisions/", views.revision_list, name="revision_list"),
     path("innovations/revisions/<int:pk>/", views.revision_detail, name="revision_detail"),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from jipp.regions.models import Agency, Region, ServiceUnit
 from jipp.registry import revisions, selectors, services
+from jipp.registry.awards import reassign_unit
 from jipp.registry.filters import catalogue_filterset
 from jipp.registry.forms import (
     ContinuityUpdateForm,
@@ -129,10 +130,35 @@ def innovation_detail(request, pk: int):
         "sdgs": innovation.sdgs.all(),
         "updates": innovation.continuity_updates.all(),
         "awards": innovation.awards.all(),
+        "unit_choices": (
+            ServiceUnit.objects.filter(agency_id=innovation.agency_id, is_unspecified=False).order_by("name")
+            if innovation.unit.is_unspecified
+            and request.user.is_authenticated
+            and request.user.has_perm("registry.publish_innovation", innovation)
+            else None
+        ),
         "similar": selectors.similar_innovations(innovation),
         "continuity_form": ContinuityUpdateForm(initial={"year": timezone.localdate().year}) if can_edit else None,
     }
     return render(request, "registry/innovation_detail.html", context)
+
+
+@login_required
+@require_POST
+def innovation_unit(request, pk: int):
+    """Move the innovation from "unit not specified" to a unit of its agency."""
+    innovation = get_object_or_404(Innovation.objects.select_related("unit", "agency"), pk=pk)
+    unit = ServiceUnit.objects.filter(pk=request.POST.get("unit") or 0).first()
+    if unit is None:
+        messages.error(request, _("Choose a unit."))
+    else:
+        try:
+            reassign_unit(user=request.user, innovation=innovation, unit=unit)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The innovation now belongs to %(unit)s.") % {"unit": unit.name})
+    return redirect("registry:innovation_detail", pk=innovation.pk)
 
 
 def _editable_units(user):

@@ -154,3 +154,25 @@ def test_past_edition_results_page_marks_imported_lists_with_their_source(client
     assert (group.name, group.imported, group.sources) == ("Top 25", True, ["https://example.go.id/kep"])
     assert 'href="https://example.go.id/kep"' in page.content.decode()
     assert client.get(reverse("registry:award_year", args=[2003])).status_code == 404
+
+
+def test_innovation_moves_from_unit_not_specified_to_a_unit_of_its_agency(client, make_innovation):
+    from jipp.regions.services import unspecified_unit
+    from tests.factories import AgencyFactory, ServiceUnitFactory
+
+    agency = AgencyFactory()
+    innovation = make_innovation("Tanpa Unit", unit=unspecified_unit(agency=agency))
+    target = ServiceUnitFactory(agency=agency, name="Dinas Kesehatan")
+    stranger = ServiceUnitFactory()
+    url = reverse("registry:innovation_unit", args=[innovation.pk])
+    client.force_login(UppFactory(unit=target))
+    assert client.post(url, {"unit": target.pk}).status_code == 403
+    client.force_login(MinistryUserFactory())
+    detail = client.get(reverse("registry:innovation_detail", args=[innovation.pk]))
+    assert [u.pk for u in detail.context["unit_choices"]] == [target.pk]
+    client.post(url, {"unit": stranger.pk})
+    innovation.refresh_from_db()
+    assert innovation.unit.is_unspecified is True
+    client.post(url, {"unit": target.pk})
+    innovation.refresh_from_db()
+    assert innovation.unit == target
