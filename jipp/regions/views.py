@@ -100,8 +100,8 @@ def alias_list(request):
         except ValidationError as exc:
             form.add_error("alias", exc.messages)
         else:
-            messages.success(request, _("Saved: “%(alias)s” means %(agency)s.")
-                             % {"alias": form.cleaned_data["alias"], "agency": form.cleaned_data["agency"]})  # fmt: skip
+            data = form.cleaned_data
+            messages.success(request, _("Saved: “%(alias)s” means %(agency)s.") % data)
             return redirect("regions:alias_list")
     query = request.GET.get("q", "").strip()
     aliases = AgencyAlias.objects.select_related("agency").order_by("alias")
