@@ -348,6 +348,10 @@ class Attachment(TimeStampedModel):
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
+    # Required for photos at upload (what the photo shows, for screen readers); see attachments.add_attachment.
+    alt_text = models.CharField(_("alternative text"), max_length=250, blank=True)
+    # A small JPEG made server-side from a photo (jipp.registry.attachments.thumbnail_of), kept once made.
+    thumbnail = models.FileField(_("thumbnail"), upload_to="thumbnails/%Y/%m/", max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

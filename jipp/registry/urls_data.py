@@ -36,5 +36,6 @@ urlpatterns = [
     path("innovations/<int:pk>/attachments/", views_data.attachments, name="attachments"),
     path("attachments/<int:pk>/", views_data.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/image/", views_data.attachment_image, name="attachment_image"),
+    path("attachments/<int:pk>/thumbnail/", views_data.attachment_thumbnail, name="attachment_thumbnail"),
     path("attachments/<int:pk>/delete/", views_data.attachment_delete, name="attachment_delete"),
 ]

@@ -6,7 +6,7 @@ registry:data_import_decide, registry:data_import_run, registry:data_import_publ
 (token of the batch),
 registry:data_export (fmt csv|xlsx|json, the catalogue's GET parameters),
 registry:attachments (pk of the innovation; GET page, POST upload), registry:attachment_download,
-registry:attachment_image, registry:attachment_delete (pk of the attachment).
+registry:attachment_image, registry:attachment_thumbnail, registry:attachment_delete (pk of the attachment).
 """
 
 from django import forms
@@ -27,7 +27,7 @@ from jipp.core.forms import StyledFormMixin
 from jipp.regions.models import Agency, ServiceUnit
 from jipp.regions.services import save_alias
 from jipp.registry import exporting, importing
-from jipp.registry.attachments import add_attachment, delete_attachment, may_show_inline
+from jipp.registry.attachments import add_attachment, delete_attachment, may_show_inline, thumbnail_of
 from jipp.registry.models import Attachment, ImportBatch, Innovation
 
 # Import --------------------------------------------------------------------------------------
@@ -280,6 +280,23 @@ class AttachmentForm(StyledFormMixin, forms.Form):
         help_text=gettext_lazy("PDF, JPEG, PNG, DOCX or XLSX; photos JPEG or PNG."),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
     )
+    alt_text = forms.CharField(
+        label=gettext_lazy("Alternative text (for photos)"),
+        required=False,
+        max_length=250,
+        help_text=gettext_lazy(
+            "Required for a photo: say what it shows, e.g. “Officers serving residents at the village hall”."
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Attachment.Kind.PHOTO and not (data.get("alt_text") or "").strip():
+            self.add_error(
+                "alt_text",
+                _("Describe what the photo shows, for people who cannot see it (alternative text)."),
+            )
+        return data
 
 
 def _viewable_innovation(request, pk: int) -> Innovation:
@@ -320,6 +337,7 @@ def attachments(request, pk: int):
                     innovation=innovation,
                     uploaded=form.cleaned_data["file"],
                     kind=form.cleaned_data["kind"],
+                    alt_text=form.cleaned_data.get("alt_text", ""),
                 )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
@@ -372,6 +390,26 @@ def attachment_image(request, pk: int):
     if not may_show_inline(attachment):
         raise Http404
     return _file_response(attachment, inline=True)
+
+
+@require_GET
+def attachment_thumbnail(request, pk: int):
+    """The small JPEG of a published innovation's photo (made server-side, kept once made)."""
+    attachment = get_object_or_404(Attachment.objects.select_related("innovation"), pk=pk)
+    if not may_show_inline(attachment):
+        raise Http404
+    thumbnail = thumbnail_of(attachment)
+    if thumbnail is None:
+        raise Http404
+    try:
+        handle = thumbnail.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def export_links(request) -> list[tuple[str, str]]:

@@ -117,6 +117,7 @@ def test_attachments_upload_and_forged_file(page, shot, tmp_path, settings):
     page.goto(f"{page.base_url}/innovations/{draft.pk}/attachments/")
     page.get_by_label("Jenis").select_option("photo")
     page.get_by_label("Berkas").set_input_files(str(photo))
+    page.get_by_label("Teks alternatif (untuk foto)").fill("Petugas melayani warga di balai desa")
     page.get_by_role("button", name="Unggah").click()
     expect(page.get_by_role("link", name="kegiatan.png")).to_be_visible()
     page.get_by_label("Jenis").select_option("document")
