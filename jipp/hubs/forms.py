@@ -11,7 +11,7 @@ from jipp.core.files import DOCUMENT_KINDS, generated_name, validate_upload
 from jipp.core.forms import StyledFormMixin
 from jipp.hubs.domain.maturity import LEVELS
 from jipp.hubs.history import GUIDE, LATER_CRITERIA
-from jipp.hubs.models import Activity, Aspect, Candidate, HubKind, Measure
+from jipp.hubs.models import Activity, Aspect, Candidate, Hub, HubKind, Measure
 from jipp.regions.models import Agency
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -357,3 +357,8 @@ class VerifyForm(HubFormMixin, forms.Form):
 class ProvincialEditionForm(HubFormMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2019, max_value=2100)
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
+
+
+class HubStatusForm(HubFormMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Hub.Status.choices)
+    since = forms.DateField(label=_("Since"), widget=DATE, initial=dt.date.today)

@@ -12,6 +12,13 @@ from tests.factories.hubs import HubAdminFactory, MentorFactory, ProvinceAgencyF
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def open_my_hub(page):
+    """Through the menu, as a person would on a phone: the toggler, the Hubs group, then My hub."""
+    page.locator(".navbar-toggler").click()
+    page.locator("#main-nav").get_by_role("button", name="Hub", exact=True).click()
+    page.get_by_role("link", name="Hub saya").click()
+
+
 def login(page, username):
     page.context.clear_cookies()
     page.goto(f"{page.base_url}/accounts/login/")
@@ -81,8 +88,7 @@ def test_round_decree_plan_activity_mentor_session_spoke_page(page, shot):
 
     # 5. The hub admin plans 2026 and records an activity with a spoke.
     login(page, "hub.gorontalo")
-    page.locator(".navbar-toggler").click()
-    page.get_by_role("link", name="Hub saya").click()
+    open_my_hub(page)
     page.get_by_label("Tahun").fill("2026")
     page.get_by_role("button", name="Tampilkan", exact=True).click()
     page.get_by_role("button", name="Susun rencana 2026").click()
@@ -105,8 +111,7 @@ def test_round_decree_plan_activity_mentor_session_spoke_page(page, shot):
 
     # 6. The mentor logs a session.
     login(page, "mentor.ung")
-    page.locator(".navbar-toggler").click()
-    page.get_by_role("link", name="Hub saya").click()
+    open_my_hub(page)
     page.get_by_role("link", name="Catat kegiatan").first.click()
     page.get_by_label("Judul").fill("Sesi pendampingan proposal KIPP")
     page.get_by_label("Mulai").fill("2026-05-06")
