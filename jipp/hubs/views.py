@@ -120,7 +120,10 @@ def hub_list(request):
             "cohorts": Cohort.objects.order_by("year"),
             "filters": request.GET,
             "kinds": Hub.Kind.choices,
-            "mine": set(selectors.hubs_for_user(request.user).values_list("pk", flat=True)),
+            # The Ministry works on every hub: "your hub" marks a hub admin's or mentor's own.
+            "mine": set()
+            if request.user.has_perm("hubs.manage_rounds")
+            else set(selectors.hubs_for_user(request.user).values_list("pk", flat=True)),
         },
     )
 

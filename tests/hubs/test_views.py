@@ -366,3 +366,11 @@ def test_ministry_pauses_a_hub_and_others_cannot(client, hub, admin):
     assert client.post(url, {"status": "paused", "since": "2026-06-01"}).status_code == 302
     hub.refresh_from_db()
     assert (hub.status, hub.status_since) == ("paused", dt.date(2026, 6, 1))
+
+
+def test_list_marks_only_a_hub_admins_own_hub(client, hub, admin):
+    HubFactory()
+    client.force_login(admin)
+    assert client.get(reverse("hubs:list")).context["mine"] == {hub.pk}
+    client.force_login(MinistryUserFactory())
+    assert client.get(reverse("hubs:list")).context["mine"] == set()
