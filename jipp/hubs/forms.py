@@ -11,10 +11,25 @@ from jipp.core.files import DOCUMENT_KINDS, generated_name, validate_upload
 from jipp.core.forms import StyledFormMixin
 from jipp.hubs.domain.maturity import LEVELS
 from jipp.hubs.history import GUIDE, LATER_CRITERIA
-from jipp.hubs.models import Activity, Aspect, Candidate, HubKind, Measure
+from jipp.hubs.models import Activity, Aspect, Candidate, Hub, HubKind, Measure
 from jipp.regions.models import Agency
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class HubFormMixin(StyledFormMixin):
+    """Bootstrap classes, with checkbox lists styled as checkboxes (StyledFormMixin gives them form-control)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxSelectMultiple):
+                field.widget.attrs["class"] = "form-check-input"
+
+
+def person(user) -> str:
+    name = user.get_full_name() or user.username
+    return f"{name} ({user.affiliation})" if getattr(user, "affiliation", "") else name
 
 
 class DocumentField(forms.FileField):
@@ -45,7 +60,7 @@ def guide_text(guide: dict) -> str:
     return "\n".join(f"{k}: {v}" for k, v in sorted(guide.items(), key=lambda kv: int(kv[0])))
 
 
-class RoundForm(StyledFormMixin, forms.Form):
+class RoundForm(HubFormMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2019, max_value=2100)
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
     kind = forms.ChoiceField(label=_("Candidates"), choices=HubKind.choices)
@@ -54,6 +69,7 @@ class RoundForm(StyledFormMixin, forms.Form):
         queryset=User.objects.filter(role=Role.ADMIN_KEMENTERIAN, is_active=True).order_by("username"),
         widget=forms.CheckboxSelectMultiple,
     )
+    members.label_from_instance = person
     with_all_provinces = forms.BooleanField(
         label=_("Add every province government as a candidate"), required=False, initial=True
     )
@@ -107,7 +123,7 @@ class RoundForm(StyledFormMixin, forms.Form):
         return cleaned
 
 
-class WeightsForm(StyledFormMixin, forms.Form):
+class WeightsForm(HubFormMixin, forms.Form):
     """One weight per criterion: saved by the Ministry (POST) or tried as a what-if (GET)."""
 
     def __init__(self, *args, criteria, **kwargs):
@@ -121,7 +137,7 @@ class WeightsForm(StyledFormMixin, forms.Form):
         return {int(k[1:]): v for k, v in self.cleaned_data.items()}
 
 
-class CandidateForm(StyledFormMixin, forms.Form):
+class CandidateForm(HubFormMixin, forms.Form):
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
 
     def __init__(self, *args, round_, **kwargs):
@@ -132,7 +148,7 @@ class CandidateForm(StyledFormMixin, forms.Form):
         )
 
 
-class EvidenceForm(StyledFormMixin, forms.Form):
+class EvidenceForm(HubFormMixin, forms.Form):
     criterion = forms.ModelChoiceField(label=_("Criterion"), queryset=None)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     document = DocumentField(label=_("Document (PDF, DOCX, XLSX)"), required=False)
@@ -142,7 +158,7 @@ class EvidenceForm(StyledFormMixin, forms.Form):
         self.fields["criterion"].queryset = round_.criteria.all()
 
 
-class DeclarationForm(StyledFormMixin, forms.Form):
+class DeclarationForm(HubFormMixin, forms.Form):
     conflicted = forms.ModelMultipleChoiceField(
         label=_("Candidates I have a conflict of interest with"),
         queryset=Candidate.objects.none(),
@@ -159,7 +175,7 @@ class DeclarationForm(StyledFormMixin, forms.Form):
         self.fields["conflicted"].queryset = round_.candidates.select_related("agency")
 
 
-class ScoreForm(StyledFormMixin, forms.Form):
+class ScoreForm(HubFormMixin, forms.Form):
     """One level per criterion, chosen among the guide's levels."""
 
     def __init__(self, *args, criteria, **kwargs):
@@ -175,7 +191,7 @@ class ScoreForm(StyledFormMixin, forms.Form):
         return {int(k[1:]): v for k, v in self.cleaned_data.items()}
 
 
-class DecisionForm(StyledFormMixin, forms.Form):
+class DecisionForm(HubFormMixin, forms.Form):
     chosen = forms.ModelMultipleChoiceField(
         label=_("Candidates designated"), queryset=Candidate.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -189,7 +205,7 @@ class DecisionForm(StyledFormMixin, forms.Form):
         self.fields["chosen"].queryset = round_.candidates.select_related("agency")
 
 
-class SpokeForm(StyledFormMixin, forms.Form):
+class SpokeForm(HubFormMixin, forms.Form):
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.order_by("name"))
     joined_on = forms.DateField(label=_("Joined on"), widget=DATE, initial=dt.date.today)
 
@@ -203,16 +219,16 @@ class SpokeForm(StyledFormMixin, forms.Form):
             self.fields["agency"].queryset = Agency.objects.exclude(pk=hub.agency_id).order_by("name")
 
 
-class EndSpokeForm(StyledFormMixin, forms.Form):
+class EndSpokeForm(HubFormMixin, forms.Form):
     left_on = forms.DateField(label=_("Left on"), widget=DATE, initial=dt.date.today)
 
 
-class PlanForm(StyledFormMixin, forms.Form):
+class PlanForm(HubFormMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2019, max_value=2100)
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class TargetsForm(StyledFormMixin, forms.Form):
+class TargetsForm(HubFormMixin, forms.Form):
     """A target per spoke and measure, plus the hub's totals (spoke "total")."""
 
     def __init__(self, *args, spokes, current, **kwargs):
@@ -244,7 +260,7 @@ class TargetsForm(StyledFormMixin, forms.Form):
         return [(spoke, [self[name] for name in cells]) for spoke, cells in self.rows]
 
 
-class ActivityForm(StyledFormMixin, forms.ModelForm):
+class ActivityForm(HubFormMixin, forms.ModelForm):
     document = DocumentField(label=_("Document (PDF, DOCX, XLSX)"), required=False)
     confirm_outside_year = forms.BooleanField(
         label=_("Yes, record it although it is dated outside the plan's year"), required=False
@@ -277,6 +293,7 @@ class ActivityForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["spokes"].queryset = hub.spokes.filter(left_on__isnull=True).select_related("agency")
         self.fields["mentors"].queryset = hub.mentors.order_by("username")
+        self.fields["mentors"].label_from_instance = person
         self.fields["mentors"].required = False
         self.fields["spokes"].required = False
         if not ask_confirmation:
@@ -293,7 +310,7 @@ class ActivityForm(StyledFormMixin, forms.ModelForm):
 LEVEL_CHOICES = [("", "—")] + [(str(level), str(level)) for level in LEVELS]
 
 
-class SelfAssessmentForm(StyledFormMixin, forms.Form):
+class SelfAssessmentForm(HubFormMixin, forms.Form):
     def __init__(self, *args, current=None, **kwargs):
         super().__init__(*args, **kwargs)
         current = current or {}
@@ -316,7 +333,7 @@ class SelfAssessmentForm(StyledFormMixin, forms.Form):
         return {a: (self.cleaned_data[f"{a}_level"], self.cleaned_data[f"{a}_evidence"]) for a in Aspect.values}
 
 
-class VerifyForm(StyledFormMixin, forms.Form):
+class VerifyForm(HubFormMixin, forms.Form):
     def __init__(self, *args, aspects, **kwargs):
         super().__init__(*args, **kwargs)
         for row in aspects:
@@ -337,6 +354,11 @@ class VerifyForm(StyledFormMixin, forms.Form):
         return {a: (self.cleaned_data[f"{a}_level"], self.cleaned_data[f"{a}_reason"]) for a in self.aspects}
 
 
-class ProvincialEditionForm(StyledFormMixin, forms.Form):
+class ProvincialEditionForm(HubFormMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2019, max_value=2100)
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
+
+
+class HubStatusForm(HubFormMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Hub.Status.choices)
+    since = forms.DateField(label=_("Since"), widget=DATE, initial=dt.date.today)

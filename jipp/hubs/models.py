@@ -192,7 +192,7 @@ class Activity(TimeStampedModel):
         FRIPP = "fripp", _("Replication forum (FRIPP)")
         TRAINING = "training", _("Technical training")
         FIELD_VISIT = "field_visit", _("Field visit")
-        KAJI_TIRU = "kaji_tiru", _("Kaji tiru")
+        KAJI_TIRU = "kaji_tiru", _("Study visit (kaji tiru)")
 
     hub = models.ForeignKey(Hub, verbose_name=_("hub"), on_delete=models.CASCADE, related_name="activities")
     plan = models.ForeignKey(

@@ -20,6 +20,7 @@ urlpatterns = [
     path("rounds/<int:pk>/decide/", views.round_decide, name="round_decide"),
     path("<int:pk>/", views.hub_detail, name="detail"),
     path("<int:pk>/work/", views.work, name="work"),
+    path("<int:pk>/status/", views.hub_status, name="status"),
     path("<int:pk>/spokes/", views.spokes, name="spokes"),
     path("<int:pk>/spokes/<int:spoke_pk>/", views.spoke_progress, name="spoke"),
     path("<int:pk>/spokes/<int:spoke_pk>/end/", views.spoke_end, name="spoke_end"),

@@ -27,6 +27,7 @@ from jipp.hubs.forms import (
     DeclarationForm,
     EndSpokeForm,
     EvidenceForm,
+    HubStatusForm,
     PlanForm,
     ProvincialEditionForm,
     RoundForm,
@@ -119,7 +120,10 @@ def hub_list(request):
             "cohorts": Cohort.objects.order_by("year"),
             "filters": request.GET,
             "kinds": Hub.Kind.choices,
-            "mine": set(selectors.hubs_for_user(request.user).values_list("pk", flat=True)),
+            # The Ministry works on every hub: "your hub" marks a hub admin's or mentor's own.
+            "mine": set()
+            if request.user.has_perm("hubs.manage_rounds")
+            else set(selectors.hubs_for_user(request.user).values_list("pk", flat=True)),
         },
     )
 
@@ -153,6 +157,9 @@ def hub_detail(request, pk: int):
             "can_work": can_work,
             "decision": decision,
             "year": timezone.localdate().year,
+            "status_form": HubStatusForm(initial={"status": hub.status})
+            if request.user.has_perm("hubs.verify_maturity")
+            else None,
         },
     )
 
@@ -949,3 +956,23 @@ def carry(request, pk: int, proposal_pk: int):
             % {"edition": national.name, "title": draft.title},
         )
     return redirect("hubs:competitions", hub.pk)
+
+
+@login_required
+@require_POST
+def hub_status(request, pk: int):
+    """The Ministry pauses, graduates or reactivates a hub, from a date."""
+    hub = get_object_or_404(Hub, pk=pk)
+    if not request.user.has_perm("hubs.verify_maturity", hub):
+        raise PermissionDenied
+    form = HubStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            hub_services.set_hub_status(hub=hub, status=form.cleaned_data["status"], since=form.cleaned_data["since"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Status changed: %(status)s.") % {"status": hub.get_status_display()})
+    else:
+        messages.error(request, _("Choose a status and its date."))
+    return redirect("hubs:detail", hub.pk)

@@ -60,6 +60,9 @@ def test_provincial_edition_is_a_competition_edition_copied_by_the_kipp_service(
     assert review_score(criteria, top).total == review_score(
         national_criteria, {str(c.pk): c.scale_max for c in national_criteria}
     ).total == 100  # fmt: skip
+    # The rubric's scales come along, so the KIPP scoring code applies unchanged.
+    scales = {(c.scale_min, c.scale_max) for c in rubric_of(provincial.groups.get(kind="umum"))}
+    assert scales == {(c.scale_min, c.scale_max) for c in rubric_of(national.groups.get(kind="umum"))}
 
 
 def test_another_hubs_admin_cannot_open_an_edition_for_this_hub(setup):

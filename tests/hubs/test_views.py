@@ -319,3 +319,58 @@ def test_round_page_and_candidate_page_render_for_the_ministry(client):
     assert client.get(reverse("hubs:candidate", args=[round_.pk, candidate.pk])).status_code == 200
     client.force_login(HubAdminFactory())
     assert client.get(reverse("hubs:round", args=[round_.pk])).status_code == 403
+
+
+def test_nav_items_per_role(hub, admin, mentor):
+    from django.apps import apps
+
+    config = apps.get_app_config("hubs")
+    names = lambda user: [item.url_name for item in config.nav_items(user)]  # noqa: E731
+    from django.contrib.auth.models import AnonymousUser
+
+    assert names(AnonymousUser()) == ["hubs:list"]
+    assert names(admin) == ["hubs:list", "hubs:mine"]
+    assert names(mentor) == ["hubs:list", "hubs:mine"]
+    assert names(MinistryUserFactory()) == ["hubs:list", "hubs:rounds", "hubs:maturity_queue"]
+
+
+def test_scope_for_hub_admin_and_mentor_is_the_hubs_spokes(hub, admin, mentor):
+    from jipp.core.scoping import agency_scope
+    from jipp.hubs.selectors import spoke_agency_ids
+
+    expected = spoke_agency_ids(hub) | {hub.agency_id}
+    assert agency_scope(admin) == expected
+    assert agency_scope(mentor) == expected
+    assert agency_scope(MinistryUserFactory()) is None
+
+
+def test_hub_admin_continuity_list_narrowed_to_spokes(client, hub, admin):
+    from jipp.registry.models import Innovation
+
+    spoke = hub.spokes.first()
+    mine = InnovationFactory(unit__agency=spoke.agency, start_date=dt.date(2020, 1, 1))
+    InnovationFactory(start_date=dt.date(2020, 1, 1))
+    client.force_login(admin)
+    response = client.get(reverse("institutionalisation:continuity_missing"), {"year": "2025"})
+    assert response.status_code == 200
+    shown = [getattr(row, "pk", None) for row in response.context["page"]]
+    assert shown == [mine.pk]
+    assert Innovation.objects.count() == 2
+
+
+def test_ministry_pauses_a_hub_and_others_cannot(client, hub, admin):
+    url = reverse("hubs:status", args=[hub.pk])
+    client.force_login(admin)
+    assert client.post(url, {"status": "paused", "since": "2026-06-01"}).status_code == 403
+    client.force_login(MinistryUserFactory())
+    assert client.post(url, {"status": "paused", "since": "2026-06-01"}).status_code == 302
+    hub.refresh_from_db()
+    assert (hub.status, hub.status_since) == ("paused", dt.date(2026, 6, 1))
+
+
+def test_list_marks_only_a_hub_admins_own_hub(client, hub, admin):
+    HubFactory()
+    client.force_login(admin)
+    assert client.get(reverse("hubs:list")).context["mine"] == {hub.pk}
+    client.force_login(MinistryUserFactory())
+    assert client.get(reverse("hubs:list")).context["mine"] == set()
