@@ -59,15 +59,16 @@ taskruns.register(
 
 
 @task()
-def import_innovations_task(token: str, user_id: int, default_unit_id: int | None, language: str) -> dict:
-    """Import a stored upload (see importing.ImportJob); the status document shows progress and the report."""
-    from jipp.accounts.models import User
-    from jipp.regions.models import ServiceUnit
-    from jipp.registry.importing import ImportJob
+def import_batch_task(batch_id: int, step: str) -> dict:
+    """Check (step "check", the preview) or import (step "import") a big import batch; progress is on the batch."""
+    from jipp.registry.importing import check_batch, import_batch
+    from jipp.registry.models import ImportBatch
 
-    job = ImportJob.load(token)
-    if job is None:
-        return {"file_error": "missing job"}
-    user = User.objects.get(pk=user_id)
-    unit = ServiceUnit.objects.select_related("agency__region__parent").filter(pk=default_unit_id).first()
-    return job.run(user=user, default_unit=unit, language=language).as_dict()
+    batch = ImportBatch.objects.select_related("created_by", "default_unit__agency__region__parent").get(pk=batch_id)
+    if step == "check":
+        report = check_batch(batch=batch)
+    else:
+        ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.QUEUED).update(state=ImportBatch.State.CHECKED)
+        batch.refresh_from_db()
+        report = import_batch(user=batch.created_by, batch=batch)
+    return {"rows": report.rows, "errors": report.error_count, "created": report.created}
