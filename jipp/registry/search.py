@@ -18,7 +18,7 @@ The ranking contract, the same on both engines:
 
 - SQLite: an external-content FTS5 table `registry_innovation_fts` (search_title, search_body,
   search_name) kept in sync by triggers (migration 0006).
-- PostgreSQL: a narrow side table `registry_innovation_search` (migration 0010, kept in step by
+- PostgreSQL: a narrow side table `registry_innovation_search` (migration 0012, kept in step by
   triggers) with `search_vector` (short names weight A, title B, body D) and `rank_vector` (short
   names and title), each with a GIN index. Ranking every match of a common word with ts_rank over
   its whole vector is what made PostgreSQL slow (about 800 ms at 100,000 innovations), so the
@@ -41,7 +41,7 @@ from jipp.core.text import MIN_PREFIX_LENGTH, STOPWORDS, TOKEN_RE, stem, stemmed
 
 FTS_TABLE = "registry_innovation_fts"
 PG_TABLE = "registry_innovation_search"
-NAME_MARK = "qx"  # PostgreSQL: short-name lexemes are stored as "qx" + token (migration 0010)
+NAME_MARK = "qx"  # PostgreSQL: short-name lexemes are stored as "qx" + token (migration 0012)
 # PostgreSQL: how many of the matches get the full ranking (the pages a person reads).
 RANK_CANDIDATES = 400
 # bm25 column weights (title, body, name) and the same weights for ts_rank_cd ({D, C, B, A}).

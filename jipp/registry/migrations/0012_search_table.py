@@ -104,6 +104,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0009_merge_search_folding")]
+    dependencies = [("registry", "0011_merge_thumbnails_import_batches")]
 
     operations = [migrations.RunPython(forwards, backwards)]
