@@ -6,7 +6,7 @@ started here under /tmp; SQLite: /tmp/jipp-load.sqlite3, reused), load-test acco
 settings (DJANGO_DEBUG=0, shared database cache; rate limits off, since every virtual user comes
 from 127.0.0.1), and the driver for at most LOAD_SECONDS (default 30, never above 60) per level.
 Only 127.0.0.1 is contacted. Set BENCH_LOAD_ONLY=postgres or sqlite for one engine,
-BENCH_LOAD_LEVELS=50,100 for other levels.
+BENCH_LOAD_LEVELS=50,100 for other levels, BENCH_LOAD_PG_URL to reuse a seeded PostgreSQL database.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def _levels(env: dict, label: str) -> list[dict]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
         accounts_file = fh.name
     try:
-        accounts = _prepare(env, fresh=label != "SQLite" or not _has_data(env))
+        accounts = _prepare(env, fresh=not _has_data(env))
         Path(accounts_file).write_text(json.dumps(accounts))
         server_env = {**env, "GUNICORN_TIMEOUT": "120"}
         with gunicorn(server_env, workers=4, threads=4) as base:
@@ -67,6 +67,7 @@ def _levels(env: dict, label: str) -> list[dict]:
 
 
 def _has_data(env: dict) -> bool:
+    manage(env, "migrate", "--verbosity", "0")
     out = manage(env, "shell", "--verbosity", "0", "-c",
                  "from jipp.competition.models import Proposal; print(Proposal.objects.count())")  # fmt: skip
     return int(out.strip().splitlines()[-1] or 0) > 0
@@ -77,8 +78,12 @@ def run() -> list[dict]:
     results: list[dict] = []
     with tempfile.TemporaryDirectory() as media:
         if only in ("", "postgres"):
-            with postgres_database() as url:
-                results += _levels(production_env(url, media, RATE_LIMITS_ENABLED="0"), "PostgreSQL")
+            reuse = os.environ.get("BENCH_LOAD_PG_URL")  # a database seeded earlier (seed_demo --scale small)
+            if reuse:
+                results += _levels(production_env(reuse, media, RATE_LIMITS_ENABLED="0"), "PostgreSQL")
+            else:
+                with postgres_database() as url:
+                    results += _levels(production_env(url, media, RATE_LIMITS_ENABLED="0"), "PostgreSQL")
         if only in ("", "sqlite"):
             env = production_env("", media, RATE_LIMITS_ENABLED="0", SQLITE_PATH=SQLITE)
             env.pop("DATABASE_URL")
