@@ -22,7 +22,8 @@ Then `refresh_similar` over the whole registry (TF-IDF top 5 for 100,000 innovat
 
 Set BENCH_POSTGRES=1 (or BENCH_REGISTRY_ONLY=postgres for that alone) to repeat the latency
 figures on a throwaway PostgreSQL cluster (initdb as user postgres in a temp dir on a random
-port, like .ci/run); seeding it takes several minutes.
+port, like .ci/run); seeding it takes several minutes. BENCH_REGISTRY_PG_URL=postgres://...
+reuses a database seeded earlier instead.
 
 Runs Django in a child process, so it never shares settings with other benchmarks.
 """
@@ -135,6 +136,12 @@ def _child(env: dict, *, label: str, with_import: bool) -> list[dict]:
 def _postgres() -> list[dict]:
     import shutil
     import socket
+
+    reuse = os.environ.get("BENCH_REGISTRY_PG_URL")
+    if reuse:  # an already seeded database (seeding 100,000 innovations takes many minutes)
+        env = _env(DATABASE_URL=reuse)
+        ensure_seeded(env)
+        return _child(env, label="PostgreSQL", with_import=False)
 
     bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
     if not bins:

@@ -18,12 +18,14 @@ The ranking contract, the same on both engines:
 
 - SQLite: an external-content FTS5 table `registry_innovation_fts` (search_title, search_body,
   search_name) kept in sync by triggers (migration 0006).
-- PostgreSQL: a stored generated `search_vector` (name weight A, title B, body D) with a GIN
-  index, and a small `search_rank_vector` (name and title only). Ranking every match of a common
-  word with ts_rank over the whole vector is what made PostgreSQL slow (about 800 ms at 100,000
-  innovations), so the ranked query is bounded: a cheap first order over the small vector picks
-  at most `RANK_CANDIDATES` rows, only those get the full ts_rank_cd, and the remaining matches
-  follow in the cheap order. Every match is still returned (the catalogue's counts and facets
+- PostgreSQL: a narrow side table `registry_innovation_search` (migration 0012, kept in step by
+  triggers) with `search_vector` (short names weight A, title B, body D) and `rank_vector` (short
+  names and title), each with a GIN index. Ranking every match of a common word with ts_rank over
+  its whole vector is what made PostgreSQL slow (about 800 ms at 100,000 innovations), so the
+  ranking is bounded: every match comes from the index alone; a cheap first order (short-name
+  matches, then name-or-title matches, then the rest, newest first; all from the indexes) picks
+  at most `RANK_CANDIDATES` rows; only those get ts_rank_cd over their whole vector; the remaining
+  matches follow newest first. Every match is still returned (the catalogue's counts and facets
   need them all).
 
 User text never reaches the engine's query syntax: every term is quoted.
@@ -32,14 +34,16 @@ User text never reaches the engine's query syntax: every term is quoted.
 import re
 import unicodedata
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import QuerySet
 
 from jipp.core.text import MIN_PREFIX_LENGTH, STOPWORDS, TOKEN_RE, stem, stemmed_text, tokens
 
 FTS_TABLE = "registry_innovation_fts"
+PG_TABLE = "registry_innovation_search"
+NAME_MARK = "qx"  # PostgreSQL: short-name lexemes are stored as "qx" + token (migration 0012)
 # PostgreSQL: how many of the matches get the full ranking (the pages a person reads).
-RANK_CANDIDATES = 1000
+RANK_CANDIDATES = 400
 # bm25 column weights (title, body, name) and the same weights for ts_rank_cd ({D, C, B, A}).
 BM25_WEIGHTS = "5.0, 1.0, 10.0"
 TS_WEIGHTS = "'{0.1, 0.1, 0.5, 1.0}'"
@@ -122,13 +126,19 @@ def sqlite_queries(user_text: str) -> tuple[str, str]:
 
 
 def _prefixes(partial: str) -> str:
-    return "(" + " | ".join(f"'{p}':*" for p in dict.fromkeys([stem(partial), partial])) + ")"
+    options = dict.fromkeys([stem(partial), partial, NAME_MARK + partial])
+    return "(" + " | ".join(f"'{p}':*" for p in options) + ")"
 
 
 def ts_sql(user_text: str) -> tuple[str, list[str], str, list[str]] | None:
-    """SQL for `user_text` on PostgreSQL: (match expression, its params, name expression, its params).
+    """SQL for `user_text` on PostgreSQL: (match expression, its params, short-name expression, its params).
 
-    A whole word is `(to_tsquery('indonesian', stem) || to_tsquery('simple', 'word':A))`.
+    A whole word is `(to_tsquery('indonesian', stem) || to_tsquery('simple', 'qx' + word))` (its
+    stem, or the word itself among the short names); the word being typed is a prefix of its stem,
+    of itself or of a short name, under `simple` (the `indonesian` configuration would stem the
+    stored stems once more: "sekolah" -> "seko", and "sekol" would not match). Tokens are letters
+    and digits only, so no tsquery syntax gets through; no weight restriction, so the GIN index
+    answers without rechecking rows.
     """
     whole, partial = _terms(user_text)
     if not whole and partial is None:
@@ -136,26 +146,12 @@ def ts_sql(user_text: str) -> tuple[str, list[str], str, list[str]] | None:
     fragments, params = [], []
     for word in whole:
         fragments.append("(to_tsquery('indonesian', %s) || to_tsquery('simple', %s))")
-        params += [f"'{stem(word)}'", f"'{word}':A"]
+        params += [f"'{stem(word)}'", f"'{NAME_MARK}{word}'"]
     if partial:
         fragments.append("to_tsquery('simple', %s)")
         params.append(_prefixes(partial))
-    names = [f"'{w}':A" for w in whole] + ([f"'{partial}':*A"] if partial else [])
+    names = [f"'{NAME_MARK}{w}'" for w in whole] + ([f"'{NAME_MARK}{partial}':*"] if partial else [])
     return "(" + " && ".join(fragments) + ")", params, "to_tsquery('simple', %s)", [" & ".join(names)]
-
-
-def _pg_ranked_sql(table: str, where: str, query: str, name: str) -> str:
-    """Best first, bounded: the cheap order over the small vector, full ts_rank_cd on its first candidates."""
-    cheap = f"({table}.search_rank_vector @@ {name}) DESC, ts_rank({TS_WEIGHTS}, {table}.search_rank_vector, {query}) DESC, {table}.id DESC"  # noqa: E501
-    return (
-        f"WITH cheap AS (SELECT {table}.id, row_number() OVER (ORDER BY {cheap}) AS position "
-        f"FROM {table} WHERE {where}), "
-        f"best AS (SELECT c.id, c.position, (r.search_rank_vector @@ {name}) AS named, "
-        f"ts_rank_cd({TS_WEIGHTS}, r.search_vector, {query}) AS rank "
-        f"FROM cheap c JOIN {table} r ON r.id = c.id WHERE c.position <= {RANK_CANDIDATES}) "
-        f"SELECT cheap.id FROM cheap LEFT JOIN best ON best.id = cheap.id "
-        f"ORDER BY best.id IS NULL, best.named DESC, best.rank DESC, cheap.id DESC, cheap.position"
-    )
 
 
 def _read_connection():
@@ -165,6 +161,38 @@ def _read_connection():
     return connections[router.db_for_read(Innovation) or "default"]
 
 
+def _pg_matching_ids(connection, user_text: str, ranked: bool) -> list[int] | None:
+    """PostgreSQL: every match from the GIN index; the bounded ranking (see the module docstring)."""
+    query = ts_sql(user_text)
+    if query is None:
+        return None
+    expression, params, name, name_params = query
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        # Matching reads the index and the narrow rows; a sequential scan would read every vector.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"SELECT innovation_id FROM {PG_TABLE} WHERE search_vector @@ {expression}", params)
+        matches = [row[0] for row in cursor.fetchall()]
+        if not ranked or not matches:
+            return matches
+        # Cheap first order: short-name matches, then name-or-title matches, newest first.
+        cursor.execute(f"SELECT innovation_id FROM {PG_TABLE} WHERE rank_vector @@ {name}", name_params)
+        named = {row[0] for row in cursor.fetchall()}
+        cursor.execute(f"SELECT innovation_id FROM {PG_TABLE} WHERE rank_vector @@ {expression}", params)
+        in_title = sorted((row[0] for row in cursor.fetchall()), reverse=True)
+        newest = sorted(matches, reverse=True)
+        candidates = list(dict.fromkeys([*sorted(named, reverse=True), *in_title, *newest[:RANK_CANDIDATES]]))
+        candidates = candidates[:RANK_CANDIDATES]
+        cursor.execute(
+            f"SELECT innovation_id, ts_rank_cd({TS_WEIGHTS}, search_vector, {expression}) FROM {PG_TABLE} "
+            "WHERE innovation_id = ANY(%s)",
+            [*params, candidates],
+        )
+        scored = sorted(cursor.fetchall(), key=lambda row: (row[0] not in named, -row[1], -row[0]))
+    best = [row[0] for row in scored]
+    chosen = set(best)
+    return best + [pk for pk in newest if pk not in chosen]
+
+
 def matching_ids(user_text: str, *, ranked: bool = True) -> list[int] | None:
     """Ids of all innovations (any status) matching `user_text`; None when nothing is searchable.
 
@@ -172,34 +200,21 @@ def matching_ids(user_text: str, *, ranked: bool = True) -> list[int] | None:
     (cheaper). Driven by the full-text index.
     """
     connection = _read_connection()
+    if connection.vendor == "postgresql":
+        return _pg_matching_ids(connection, user_text, ranked)
+    expression, names = sqlite_queries(user_text)
+    if not expression:
+        return None
+    sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+    params = [expression]
+    if ranked:
+        sql += (
+            f" ORDER BY rowid NOT IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s),"
+            f" bm25({FTS_TABLE}, {BM25_WEIGHTS}), rowid DESC"
+        )
+        params.append(names)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            query = ts_sql(user_text)
-            if query is None:
-                return None
-            expression, params, name, name_params = query
-            table = "registry_innovation"
-            where = f"{table}.search_vector @@ {expression}"
-            if ranked:
-                sql = _pg_ranked_sql(table, where, expression, name)
-                # Parameters in order of appearance: cheap (name, query), where, best (name, query).
-                params = name_params + params + params + name_params + params
-            else:
-                sql = f"SELECT id FROM {table} WHERE {where}"
-            cursor.execute(sql, params)
-        else:
-            expression, names = sqlite_queries(user_text)
-            if not expression:
-                return None
-            sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-            params = [expression]
-            if ranked:
-                sql += (
-                    f" ORDER BY rowid NOT IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s),"
-                    f" bm25({FTS_TABLE}, {BM25_WEIGHTS}), rowid DESC"
-                )
-                params.append(names)
-            cursor.execute(sql, params)
+        cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -216,15 +231,18 @@ def apply_search(qs: QuerySet, user_text: str, *, order_by_rank: bool) -> QueryS
         if query is None:
             return None
         expression, params, name, name_params = query
-        # .extra: Django has no expression for a generated tsvector column; values go in params.
-        qs = qs.extra(where=[f"{table}.search_vector @@ {expression}"], params=params)  # noqa: S610
+        # .extra: the side table and tsquery have no ORM expressions; values go in params.
+        qs = qs.extra(  # noqa: S610
+            where=[f"{table}.id IN (SELECT innovation_id FROM {PG_TABLE} WHERE search_vector @@ {expression})"],
+            params=params,
+        )
         if not order_by_rank:
             return qs
-        # The full ranking (unbounded): exports may take their time; pages use `matching_ids`.
         qs = qs.extra(  # noqa: S610
             select={
-                "named": f"{table}.search_rank_vector @@ {name}",
-                "rank": f"ts_rank_cd({TS_WEIGHTS}, {table}.search_vector, {expression})",
+                "named": f"{table}.id IN (SELECT innovation_id FROM {PG_TABLE} WHERE rank_vector @@ {name})",
+                "rank": f"(SELECT ts_rank_cd({TS_WEIGHTS}, s.search_vector, {expression}) FROM {PG_TABLE} s "
+                f"WHERE s.innovation_id = {table}.id)",
             },
             select_params=name_params + params,
         )

@@ -121,7 +121,7 @@ def gunicorn(env: dict, *, workers: int = 1, threads: int = 2) -> Iterator[str]:
                                stderr=subprocess.STDOUT)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded machine boots workers slowly
         while True:
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=5).read()  # noqa: S310 (local test server)
