@@ -73,9 +73,8 @@ def test_one_proposal_from_assignment_to_verified_certificate(page, shot):
             expect(page.locator("textarea[name^=comment_]").first).to_have_value("Gagasan kuat dan terukur.")
             shot("evaluation-02-review-error-kept")
             page.locator("input[name^=score_]").nth(0).fill("9")
-            expect(page.get_by_text("1–3", exact=True)).to_have_count(
-                2
-            )  # level descriptors of the two described criteria
+            # The level descriptors of the two criteria whose guidance describes levels.
+            expect(page.get_by_text("1–3", exact=True)).to_have_count(2)
         if n == 1:  # the draft saves itself while the evaluator types
             page.locator("textarea[name^=comment_]").nth(1).fill("Disimpan otomatis saat mengetik.")
             expect(page.get_by_text("Draf tersimpan otomatis")).to_be_visible()
