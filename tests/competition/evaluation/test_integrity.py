@@ -159,11 +159,12 @@ def test_conflict_from_a_changed_agency_also_stops_the_review_counting(small_wor
 # Finding 6 ---------------------------------------------------------------------------------------
 
 
-def test_finding_6_manual_pair_that_became_a_conflict_is_removed_not_kept_beside_k_more(small_world, ministry):
+@pytest.mark.parametrize("source", ["manual", "import", "auto"])
+def test_finding_6_pair_that_became_a_conflict_is_removed_not_kept_beside_k_more(small_world, ministry, source):
     edition = small_world["edition"]
     services.run_assignment(edition=edition)
     a = Assignment.objects.select_related("proposal", "evaluator").first()
-    Assignment.objects.filter(pk=a.pk).update(source=Assignment.Source.MANUAL)
+    Assignment.objects.filter(pk=a.pk).update(source=source)
     member = Member.objects.get(edition=edition, user=a.evaluator)
     member.conflict_agencies.add(a.proposal.agency)
     run = services.run_assignment(edition=edition)
@@ -328,11 +329,58 @@ def test_finding_7_every_secretariat_url_posted_after_publication_changes_nothin
     assert _fingerprint(edition) == before
 
 
-def test_finding_7_the_api_has_no_write_route_for_the_evaluation(client, published, ministry):
+def test_finding_7_walking_every_evaluation_url_with_every_action_changes_nothing(client, published, ministry):
+    """Every URL pattern of the evaluation, posted by the secretariat with each action its forms use: no 500,
+    and the published results stay as they are (only opening a revision, which is recorded, is left out)."""
+    from django.urls import URLPattern
+
+    from jipp.competition.evaluation import urls
+
+    edition = published["edition"]
+    before = _fingerprint(edition)
     client.force_login(ministry)
-    for url in ("/api/v1/kipp/assignments/", "/api/v1/kipp/reviews/", "/api/v1/kipp/results/"):
-        assert client.post(url, {}).status_code == 405
-        assert client.delete(url + "1/").status_code == 405
+    review = Review.objects.first()
+    finalist = Finalist.objects.first()
+    pks = {
+        "reassign": Assignment.objects.first().pk,
+        "review_reopen": review.pk,
+        "explain": review.proposal_id,
+        "extra_review": review.proposal_id,
+        "review": review.assignment_id,
+        "review_autosave": review.assignment_id,
+        "review_attachment": review.assignment_id,
+        "panel_score": finalist.pk,
+        "objection_file": 1,
+    }
+    actions = ["run", "confirm", "publish", "resolve", "outcome", "winners", "decree", "invite", "add"]
+    walked = 0
+    for pattern in urls.urlpatterns:
+        assert isinstance(pattern, URLPattern)
+        kwargs = {}
+        for name in pattern.pattern.converters:
+            kwargs[name] = {"year": 2021, "index": 0, "fmt": "pdf", "code": "AAAA-BBBB-CCCC"}.get(
+                name, pks.get(pattern.name, 1)
+            )
+        url = reverse(f"evaluation:{pattern.name}", kwargs=kwargs)
+        for action in actions:
+            response = client.post(url, {"action": action, "reason": "x", "number": "SK 99", "date": "2021-09-09"})
+            assert response.status_code in (200, 302, 400, 403, 404, 405), (url, action, response.status_code)
+            walked += 1
+    assert walked == len(urls.urlpatterns) * len(actions)
+    assert _fingerprint(edition) == before
+
+
+def test_finding_7_no_api_route_of_the_evaluation_writes(client, published, ministry):
+    """Walk the API router's evaluation routes: every write method is refused."""
+    from jipp.api.urls import router
+
+    client.force_login(ministry)
+    routes = [prefix for prefix, _viewset, _basename in router.registry if prefix.startswith("kipp/")]
+    assert {"kipp/assignments", "kipp/reviews", "kipp/rankings", "kipp/results", "kipp/my-assignments"} <= set(routes)
+    for prefix in routes:
+        for url in (f"/api/v1/{prefix}/", f"/api/v1/{prefix}/1/"):
+            for method in (client.post, client.put, client.patch, client.delete):
+                assert method(url, {}).status_code in (403, 404, 405), (url, method)
 
 
 def test_finding_7_objection_after_results_is_refused(published):
