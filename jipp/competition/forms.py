@@ -1,8 +1,10 @@
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jipp.competition.models import Edition, Group, Proposal, RequiredAttachment, ScreeningDecision
 from jipp.core.forms import StyledFormMixin
+from jipp.core.widgets import TypeaheadSelectMultiple
 from jipp.registry.models import Category, Innovation, Sdg
 
 
@@ -56,6 +58,7 @@ class ProposalEditForm(StyledFormMixin, forms.Form):
                 queryset=Innovation.objects.exclude(award_tier="").exclude(pk=proposal.innovation_id).order_by("title"),
                 required=False,
                 help_text=_("Name them also in the Inspiration section."),
+                widget=TypeaheadSelectMultiple(url=reverse_lazy("registry:search_innovations"), params={"awarded": 1}),
             )
         for section in sections:
             self.fields[f"section_{section.key}"] = forms.CharField(

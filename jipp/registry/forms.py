@@ -1,7 +1,9 @@
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jipp.core.forms import StyledFormMixin
+from jipp.core.widgets import DatePickerInput, TypeaheadSelect
 from jipp.regions.models import ServiceUnit
 from jipp.registry.models import Category, ContinuityUpdate, Innovation, Sdg
 
@@ -32,8 +34,8 @@ class InnovationForm(StyledFormMixin, forms.ModelForm):
             "video_url", "readiness", "prerequisites",
         ]  # fmt: skip
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "rollout_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": DatePickerInput(),
+            "rollout_date": DatePickerInput(),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "problem": forms.Textarea(attrs={"rows": 4}),
             "solution": forms.Textarea(attrs={"rows": 4}),
@@ -57,11 +59,18 @@ class InnovationForm(StyledFormMixin, forms.ModelForm):
 
 
 class UnitChoiceForm(StyledFormMixin, forms.Form):
-    unit = forms.ModelChoiceField(label=_("Service unit"), queryset=ServiceUnit.objects.none())
+    unit = forms.ModelChoiceField(
+        label=_("Service unit"),
+        queryset=ServiceUnit.objects.none(),
+        widget=TypeaheadSelect(url=reverse_lazy("regions:search_units")),
+    )
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units, agency_id: int | None = None, **kwargs):
+        """`agency_id`: the suggestions stay within this agency (an Admin Lokal's own)."""
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        if agency_id:
+            self.fields["unit"].widget.params = {"agency": agency_id}
 
 
 class ContinuityUpdateForm(StyledFormMixin, forms.ModelForm):

@@ -241,8 +241,9 @@ def _display(field: str, value) -> str:
 
 
 def word_diff(before: str, after: str) -> tuple[tuple[str, str], ...]:
-    """Runs of equal, deleted and inserted words (whitespace kept with the word before it)."""
-    a, b = re.findall(r"\S+\s*", before or ""), re.findall(r"\S+\s*", after or "")
+    """Runs of equal, deleted and inserted words (spaces are tokens of their own, so an added word
+    at the end does not mark the last old word as changed)."""
+    a, b = re.findall(r"\s+|\S+", before or ""), re.findall(r"\s+|\S+", after or "")
     runs: list[tuple[str, str]] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op == "equal":

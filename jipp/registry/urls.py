@@ -1,11 +1,12 @@
 from django.urls import path
 
-from jipp.registry import urls_data, views
+from jipp.registry import urls_data, views, views_search
 
 app_name = "registry"
 
 urlpatterns = [
     path("innovations/", views.catalogue, name="catalogue"),
+    path("innovations/search/", views_search.search_innovations, name="search_innovations"),
     path("innovations/manage/", views.manage_list, name="manage_list"),
     path("innovations/new/", views.innovation_create, name="innovation_create"),
     path("innovations/<int:pk>/", views.innovation_detail, name="innovation_detail"),

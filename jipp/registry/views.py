@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from jipp.regions.models import Agency, Region, ServiceUnit
-from jipp.registry import revisions, selectors, services
+from jipp.registry import attachments, revisions, selectors, services
 from jipp.registry.filters import catalogue_filterset
 from jipp.registry.forms import (
     ContinuityUpdateForm,
@@ -88,6 +90,8 @@ def catalogue(request):
     query = filterset.to_query()
     result = selectors.search_catalogue(query)
     page = Paginator(result.queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    attachments.attach_covers(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     context.update(
@@ -130,6 +134,8 @@ def innovation_detail(request, pk: int):
         "updates": innovation.continuity_updates.all(),
         "awards": innovation.awards.all(),
         "similar": selectors.similar_innovations(innovation),
+        "photos": attachments.photos_of(innovation),
+        "video_host": urlsplit(innovation.video_url).hostname.removeprefix("www.") if innovation.video_url else "",
         "continuity_form": ContinuityUpdateForm(initial={"year": timezone.localdate().year}) if can_edit else None,
     }
     return render(request, "registry/innovation_detail.html", context)
@@ -186,7 +192,12 @@ def innovation_create(request):
     units = _editable_units(request.user)
     if not units.exists():
         raise PermissionDenied
-    unit_form = UnitChoiceForm(request.POST or None, units=units, initial={"unit": units.first()})
+    unit_form = UnitChoiceForm(
+        request.POST or None,
+        units=units,
+        initial={"unit": units.first()},
+        agency_id=None if request.user.is_ministry else request.user.agency_id,
+    )
     form = InnovationForm(request.POST or None)
     if request.method == "POST" and unit_form.is_valid() and form.is_valid():
         try:
@@ -435,6 +446,8 @@ def _owner_page(request, *, title, base_filter, owner):
     page = Paginator(qs.select_related("agency", "region").order_by("-published_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = list(page.object_list)
+    attachments.attach_covers(page.object_list)
     return render(
         request,
         "registry/owner_innovations.html",

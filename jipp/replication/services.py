@@ -176,6 +176,11 @@ def withdraw_request(*, user, replication: Replication) -> Replication:
     return replication
 
 
+def earliest_stage_date(replication: Replication) -> date:
+    """The request's day in the adopter's own zone: no stage can have begun before it was asked for."""
+    return timezone.localtime(replication.created_at, ZoneInfo(replication.adopter_agency.timezone)).date()
+
+
 def _check_stage_dates(replication, stage: str, started_on: date, completed_on: date | None, today: date) -> None:
     label = Replication.Stage(stage).label
     if completed_on is not None and completed_on < started_on:
@@ -184,8 +189,7 @@ def _check_stage_dates(replication, stage: str, started_on: date, completed_on: 
         )
     if started_on > today or (completed_on is not None and completed_on > today):
         raise ValidationError({"started_on": _("%(stage)s: dates cannot be in the future.") % {"stage": label}})
-    # The request's day in the adopter's own zone: a stage cannot have begun before it was asked for.
-    asked_on = timezone.localtime(replication.created_at, ZoneInfo(replication.adopter_agency.timezone)).date()
+    asked_on = earliest_stage_date(replication)
     if started_on < asked_on:
         raise ValidationError(
             {

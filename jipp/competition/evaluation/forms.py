@@ -1,10 +1,12 @@
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jipp.accounts.models import Role, User
 from jipp.competition.evaluation.common import level_descriptors
 from jipp.competition.evaluation.models import EvaluationSettings, Member, Objection
 from jipp.core.forms import StyledFormMixin
+from jipp.core.widgets import DatePickerInput, TypeaheadSelect, TypeaheadSelectMultiple
 from jipp.regions.models import Agency, Region
 from jipp.registry.models import Category
 
@@ -43,6 +45,7 @@ class AddMemberForm(StyledFormMixin, forms.Form):
     account = forms.ModelChoiceField(
         label=_("Existing account"),
         queryset=User.objects.filter(role__in=[Role.EVALUATOR, Role.PANELIS]).order_by("username"),
+        widget=TypeaheadSelect(url=reverse_lazy("accounts:search_people"), params={"role": "evaluator,panelis"}),
     )
 
 
@@ -51,7 +54,8 @@ class DeclarationForm(StyledFormMixin, forms.Form):
         label=_("Agencies you have a conflict with"),
         queryset=Agency.objects.order_by("name"),
         required=False,
-        help_text=_("For example the agency you worked for or advise. Hold Ctrl to choose several."),
+        help_text=_("For example the agency you worked for or advise. You may choose several."),
+        widget=TypeaheadSelectMultiple(url=reverse_lazy("regions:search_agencies")),
     )
     conflict_regions = forms.ModelMultipleChoiceField(
         label=_("Regions you have a conflict with"),
@@ -193,7 +197,7 @@ class VerificationForm(StyledFormMixin, forms.Form):
 
 class DecreeForm(StyledFormMixin, forms.Form):
     number = forms.CharField(label=_("Decree number"), max_length=200)
-    date = forms.DateField(label=_("Decree date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(label=_("Decree date"), widget=DatePickerInput())
 
 
 class VerifyCodeForm(StyledFormMixin, forms.Form):
