@@ -632,3 +632,31 @@ def test_method_page_documents_the_edition_in_both_languages(client, published, 
     assert phrase in body
     assert "E01" in body  # evaluators' means and spreads, anonymised
     assert {"id": "100 × Φ(rata-rata z)", "en": "100 × Φ(mean z)"}[language] in body
+
+
+# Finding 10 on the database path ------------------------------------------------------------------
+
+
+def test_finding_10_every_shown_breakdown_adds_up_to_its_shown_total(client, small_world, ministry):
+    """Criterion rows shown to two decimals did not add up to the shown total in about half the demo reviews."""
+    from jipp.competition.domain.numbers import shown
+
+    edition = small_world["edition"]
+    services.run_assignment(edition=edition)
+    levels = ["7", "6,5", "9", "3", "8", "10", "5"]
+    for n, a in enumerate(Assignment.objects.select_related("proposal__group", "evaluator")):
+        criteria = services.rubric_of(a.proposal.group)
+        scores = {str(c.pk): levels[(n + i) % len(levels)] for i, c in enumerate(criteria)}
+        services.save_review(
+            user=a.evaluator, assignment=a, scores=scores, comments={}, submit=True, blind_declared=True
+        )
+    reviews = list(Review.objects.select_related("proposal__group"))
+    assert len(reviews) == 24
+    for review in reviews:
+        rows = selectors.review_breakdown(review)
+        assert sum(r["points"] for r in rows) == shown(review.total)
+    client.force_login(ministry)
+    proposal = reviews[0].proposal
+    body = client.get(reverse("evaluation:explain", args=[2021, proposal.pk])).content.decode()
+    for review in Review.objects.filter(proposal=proposal):
+        assert f"<td>{shown(review.total)}</td>".replace(".", ",") in body
