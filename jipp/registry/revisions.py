@@ -21,9 +21,12 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from jipp.accounts.models import Role, User
+from jipp.notifications.services import notify
 from jipp.registry.models import Category, Innovation, InnovationRevision, Sdg
 from jipp.registry.services import (
     EDITABLE_FIELDS,
@@ -138,6 +141,17 @@ def propose_revision(
     revision.proposed_by = user
     revision.full_clean()
     revision.save()
+    gatekeepers = User.objects.filter(role=Role.ADMIN_LOKAL, agency_id=current.agency_id)
+    link = reverse("registry:revision_detail", args=[revision.pk])
+    notify(
+        gatekeepers,
+        "registry.revision_submitted",
+        revision,
+        actor=user,
+        url=link,
+        unit=current.unit.name,
+        title=current.title,
+    )
     return revision
 
 
@@ -179,6 +193,8 @@ def approve_revision(*, user, revision: InnovationRevision) -> Innovation:
     revision.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
     schedule_similar_refresh(current.pk)
     published_changed([current.pk])
+    link = reverse("registry:innovation_detail", args=[current.pk])
+    notify([revision.proposed_by], "registry.revision_approved", current, actor=user, url=link, title=current.title)
     return current
 
 
@@ -195,6 +211,17 @@ def reject_revision(*, user, revision: InnovationRevision, reason: str) -> Innov
     revision.reviewed_by = user
     revision.reviewed_at = timezone.now()
     revision.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at", "updated_at"])
+    link = reverse("registry:revision_detail", args=[revision.pk])
+    title = revision.innovation.title
+    notify(
+        [revision.proposed_by],
+        "registry.revision_rejected",
+        revision,
+        actor=user,
+        url=link,
+        title=title,
+        note=revision.reason,
+    )
     return revision
 
 
