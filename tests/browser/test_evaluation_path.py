@@ -73,10 +73,14 @@ def test_one_proposal_from_assignment_to_verified_certificate(page, shot):
             expect(page.locator("textarea[name^=comment_]").first).to_have_value("Gagasan kuat dan terukur.")
             shot("evaluation-02-review-error-kept")
             page.locator("input[name^=score_]").nth(0).fill("9")
+            # The level descriptors of the two criteria whose guidance describes levels.
+            expect(page.get_by_text("1–3", exact=True)).to_have_count(2)
         if n == 1:  # the draft saves itself while the evaluator types
             page.locator("textarea[name^=comment_]").nth(1).fill("Disimpan otomatis saat mengetik.")
             expect(page.get_by_text("Draf tersimpan otomatis")).to_be_visible()
             assert "Disimpan otomatis" in str(assignment.__class__.objects.get(pk=assignment.pk).review.comments)
+        expect(page.get_by_text(target.title)).to_have_count(0)  # named by a neutral code in blind review
+        page.get_by_label(re.compile("^Saya menyatakan bahwa saya tidak mencari tahu")).check()
         page.get_by_role("button", name="Kirim penilaian").click()
         expect(page.get_by_text("Terkirim dan terkunci")).to_be_visible()
         if n == 0:
@@ -85,7 +89,9 @@ def test_one_proposal_from_assignment_to_verified_certificate(page, shot):
     for proposal in others:
         for a in Assignment.objects.filter(proposal=proposal).select_related("proposal__group", "evaluator"):
             scores = {str(c.pk): "6" for c in services.rubric_of(a.proposal.group)}
-            services.save_review(user=a.evaluator, assignment=a, scores=scores, comments={}, submit=True)
+            services.save_review(
+                user=a.evaluator, assignment=a, scores=scores, comments={}, submit=True, blind_declared=True
+            )
 
     # 3. Ranking, nomination and the panel's plenary decision.
     login(page, "sekretariat")
@@ -146,6 +152,12 @@ def test_one_proposal_from_assignment_to_verified_certificate(page, shot):
         page.get_by_role("button", name="Simpan nilai").click()
         expect(page.get_by_text("Nilai tersimpan")).to_be_visible()
     shot("evaluation-10-panel-scored")
+    # The other finalist's panel marks (every finalist needs them before the winners can be decided).
+    from jipp.competition.evaluation.models import Finalist, Slot
+
+    for other in Finalist.objects.exclude(proposal=target).select_related("slot"):
+        for panelist in Slot.objects.get(finalist=other).panelists.all():
+            services.score_presentation(user=panelist, finalist=other, presentation="70", interview="70")
 
     # 6. Field verification, winners, decree, publication.
     login(page, "sekretariat")
@@ -179,3 +191,8 @@ def test_one_proposal_from_assignment_to_verified_certificate(page, shot):
     expect(page.get_by_text("Sertifikat sah")).to_be_visible()
     expect(page.get_by_text("Keputusan MenPANRB Nomor 91 Tahun 2021")).to_be_visible()
     shot("evaluation-13-certificate-verified")
+
+    # 8. The method page documents every number of the edition.
+    page.goto(f"{base}/kipp/evaluation/2021/method/")
+    expect(page.get_by_role("heading", name=re.compile("Cara setiap angka"))).to_be_visible()
+    shot("evaluation-14-method")

@@ -341,7 +341,10 @@ REDACTED = "[…]"
 
 
 def _names_to_hide(proposal: Proposal) -> list[str]:
-    names = {proposal.agency.name, proposal.agency.short_name, proposal.unit.name}
+    # The title too: one catalogue search for it finds the public innovation, its agency and region.
+    names = {proposal.agency.name, proposal.agency.short_name, proposal.unit.name, proposal.title}
+    if proposal.innovation_id:
+        names.add(proposal.innovation.title)
     regions = []
     if proposal.agency.region_id:
         regions.append(proposal.agency.region)

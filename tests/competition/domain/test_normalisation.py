@@ -178,3 +178,14 @@ def test_order_invariant_under_shift_and_scale_of_one_standardised_evaluator(tab
     for method_order in (before.rankings[Method.ZSCORE_MEAN], after.rankings[Method.ZSCORE_MEAN]):
         assert sorted(method_order) == sorted(before.proposals)
     assert before.rankings[Method.ZSCORE_MEAN] == after.rankings[Method.ZSCORE_MEAN]
+
+
+@given(
+    st.lists(st.tuples(st.booleans(), st.booleans()), max_size=8),  # (submitted, conflicted) per review
+    st.integers(min_value=1, max_value=5),
+)
+def test_rankability_counts_only_submitted_non_conflicted_reviews(reviews, required):
+    valid = sum(1 for submitted, conflicted in reviews if submitted and not conflicted)
+    status = rankability(valid, required)
+    assert status.rankable == (valid >= required)
+    assert status.missing == max(0, required - valid)

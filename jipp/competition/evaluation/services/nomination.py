@@ -21,6 +21,7 @@ from jipp.registry.models import Category
 def store_ranking(*, edition: Edition) -> tuple[str, list[dict]]:
     """Compute the desk ranking now and store it (DeskScore) with the version of its inputs; returns
     (version, rows). Every later read (pages, nomination, finalists, API) reads these stored values."""
+    guard_frozen(edition)
     version, rows = selectors.compute_ranking(edition)
     DeskScore.objects.filter(edition=edition).delete()
     DeskScore.objects.bulk_create(
