@@ -41,7 +41,7 @@ def test_admin_lokal_provisions_upp_who_changes_password(page, shot):
     shot("03-account-created")
     assert User.objects.get(username="upp.dukcapil").unit.agency == admin.agency
 
-    page.get_by_role("button", name="Tampilkan menu").click()
+    page.get_by_role("button", name=re.compile("Menu akun")).click()
     page.get_by_role("button", name="Keluar").click()
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Nama pengguna").fill("upp.dukcapil")
@@ -57,8 +57,8 @@ def test_admin_lokal_provisions_upp_who_changes_password(page, shot):
     expect(page.get_by_text("Kata sandi Anda telah diganti.")).to_be_visible()
     assert not User.objects.get(username="upp.dukcapil").must_change_password
 
-    # The language switch is in the (collapsed, on a phone) menu.
-    page.get_by_role("button", name="Tampilkan menu").click()
+    # The language switch is in the account menu, always in the header.
+    page.get_by_role("button", name=re.compile("Menu akun")).click()
     page.get_by_role("button", name=re.compile("^EN")).click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", name="Public-service innovation network")).to_be_visible()
