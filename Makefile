@@ -46,6 +46,11 @@ run: $(VENV)/.installed compilemessages
 		$(MANAGE) db_worker --verbosity 0 & \
 		$(MANAGE) runserver $(HOST):$(PORT)
 
+# The production configuration locally: gunicorn, a db_worker, PostgreSQL (DATABASE_URL or a
+# throwaway cluster under /tmp), DJANGO_DEBUG=0. See docs/production.md and scripts/serve.sh.
+serve: $(VENV)/.installed compilemessages
+	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
+
 test: $(VENV)/.installed-dev compilemessages
 	$(PY) -m pytest -n 2
 

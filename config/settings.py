@@ -166,14 +166,16 @@ LOCALE_PATHS = [BASE_DIR / "jipp" / "core" / "locale"]
 FORMAT_MODULE_PATH = ["jipp.core.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
+        # A manifest storage in both cases, so `collectstatic` run with debug on (as `make run` does) also
+        # writes the manifest that production pages need; compression only when debug is off.
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
             if not DEBUG
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
         )
     },
 }

@@ -132,21 +132,25 @@ def create_juklak_edition(*, year: int = 2021, name: str = "", is_published: boo
 
 
 @transaction.atomic
-def copy_edition(*, user, source: Edition, year: int, name: str = "") -> Edition:
+def copy_edition(*, user, source: Edition, year: int, name: str = "", organiser: Agency | None = None) -> Edition:
     """Copy `source`'s whole configuration into a new edition for `year`, dates moved by the year difference.
 
     The copy is unpublished, so the secretariat can change it before opening it. Raises
-    ValidationError if `year` already has an edition.
+    ValidationError if `year` already has an edition. With `organiser` (a hub's agency) the copy is a
+    provincial edition of that organiser, run on this same engine; its hub admin may create it.
     """
-    if not user.has_perm("competition.manage_edition"):
+    if organiser is None and not user.has_perm("competition.manage_edition"):
         raise PermissionDenied(_("Only the Ministry's secretariat manages editions."))
-    if Edition.objects.filter(year=year).exists():
+    if organiser is not None and not user.has_perm("competition.organise_edition", organiser):
+        raise PermissionDenied(_("Only the organiser's hub admin or the Ministry creates its editions."))
+    if Edition.all_editions.filter(year=year, organiser=organiser).exists():
         raise ValidationError({"year": _("An edition for %(year)d already exists.") % {"year": year}})
     shift = year - source.year
     edition = Edition(
         year=year, name=name or source.name.replace(str(source.year), str(year)), decree_number="",
         deadline_mode=source.deadline_mode, reference_timezone=source.reference_timezone, is_published=False,
-        copied_from=source,
+        copied_from=source, organiser=organiser,
+        level=Edition.Level.PROVINCIAL if organiser is not None else Edition.Level.NATIONAL,
     )  # fmt: skip
     if edition.name == source.name:
         edition.name = f"KIPP {year}"
@@ -418,15 +422,14 @@ def _require_open(proposal: Proposal, now: dt.datetime) -> None:
 
 
 def format_in_zone(moment: dt.datetime | None, zone: str) -> str:
-    """`moment` as "15-03-2021 23:59 WIB" in `zone` (an IANA name)."""
+    """`moment` as "15 Mar 2021, 23.59 WIB" in `zone` (an IANA name)."""
     import zoneinfo
 
-    from jipp.core.timezones import abbreviation
+    from jipp.core.formatting import format_moment
 
     if moment is None:
         return ""
-    local = moment.astimezone(zoneinfo.ZoneInfo(zone))
-    return f"{local:%d-%m-%Y %H:%M} {abbreviation(zone)}"
+    return format_moment(moment, zone=zoneinfo.ZoneInfo(zone))  # the platform's one format
 
 
 def _already_message(proposal: Proposal) -> str:

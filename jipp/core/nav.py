@@ -84,6 +84,12 @@ class HomeItem:
     order: int = 50
     section: str = ""
 
+    @property
+    def overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.deadline is not None and self.deadline < timezone.now()
+
 
 def home_items_for(user) -> list[HomeItem]:
     items: list[HomeItem] = []

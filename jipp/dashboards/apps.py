@@ -16,9 +16,8 @@ class DashboardsConfig(AppConfig):
         signals.connect()
 
     def nav_items(self, user):
+        """One entry: the national dashboard, which links to the agency's and the hubs' own dashboards
+        (the bar is already full for some roles)."""
         from jipp.core.nav import NavItem
 
-        items = [NavItem("dashboards:national", _("Dashboard"), 5)]
-        if user.is_authenticated and user.agency_id and user.role in ("admin_lokal", "upp"):
-            items.append(NavItem("dashboards:my_agency", _("My agency's dashboard"), 6))
-        return items
+        return [NavItem("dashboards:national", _("Dashboard"), 5, group="dashboards")]

@@ -69,7 +69,7 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "participation_rate",
             _("KIPP participation"),
-            _("% of agencies"),
+            _("per cent of agencies"),
             is_rate=True,
             link=("evaluation:public_index", {}),
         ),
@@ -79,14 +79,14 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "success_rate",
             _("Replication success"),
-            _("% of finished replications"),
+            _("per cent of finished replications"),
             is_rate=True,
             link=("replication:network", {}),
         ),
         Measure(
             "unprotected_share",
             _("Proven but unprotected"),
-            _("% of proven innovations"),
+            _("per cent of proven innovations"),
             is_rate=True,
             public=False,
             link=("institutionalisation:worklist", {}),

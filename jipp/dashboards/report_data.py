@@ -11,6 +11,7 @@ from jipp.dashboards.domain import figures as F
 from jipp.dashboards.measures import MEASURES
 from jipp.dashboards.models import AreaFigures
 from jipp.dashboards.presenters import bar_chart, line_chart, province_map
+from jipp.dashboards.templatetags.dashboards import num, pct
 from jipp.regions.models import Agency
 
 S = AreaFigures.Scope
@@ -183,13 +184,156 @@ def collect(*, scope: str, key: str, year: int) -> dict:
             ],
         },
     ]
+    kpis = [
+        (num(nat["innovations_published"]), _("published innovations")),
+        (num(nat["replicated"]), _("replicated by another agency")),
+        (num(nat["phase_institutionalisation"]), _("institutionalised")),
+        (pct(rates["participation_rate"]), _("KIPP participation")),
+        (pct(rates["success_rate"]), _("replication success")),
+        (pct(rates["unprotected_share"]), _("proven but unprotected")),
+    ]
     return {
+        "kpis": kpis,
+        "map_caption": _("%(measure)s per province; hub provinces are marked.") % {"measure": measure.label},
+        "extra_notes": [],
         "title": _("National report on public-service innovation %(year)s") % {"year": year},
         "subtitle": _("Public-service innovation network (JIPP)"),
         "slug": "national",
         "year": year,
         "nat": nat,
         "rates": rates,
+        "map": the_map,
+        "charts": charts,
+        "tables": tables,
+        "refresh": selectors.last_refresh(),
+    }
+
+
+def collect_hub(*, hub, year: int) -> dict:
+    """A hub's yearly report: the hub against the median hub, its spokes side by side, its work plan's
+    progress, its activities and its maturity trend."""
+    from jipp.dashboards import hubs as hub_data
+
+    row = hub_data.hub_area(hub, year)
+    rates = F.derived(row)
+    medians = hub_data.hub_medians(year)
+    spokes = hub_data.spoke_rows(hub, year)
+    plan, progress = hub_data.plan_progress(hub, year)
+    activities = hub_data.activities_by_year(hub)
+    maturity = hub_data.maturity_by_year(hub)
+    prov = selectors.combined_areas(S.PROVINCE, year)
+    measure = MEASURES["innovations_published"]
+    values = {p.code: float(prov[p.code][measure.key]) if p.code in prov else None for p in selectors.provinces()}
+    own = {hub.region.code} if hub.region_id else set()
+    the_map = province_map(values, measure, urls={}, hubs=own)
+    name = hub.region.name if hub.region_id else hub.agency.name
+    charts = [
+        bar_chart(
+            "spokes",
+            _("Published innovations: the 15 largest"),
+            _("innovations"),
+            [(s["short"], float(s["row"]["innovations_published"]), "") for s in spokes[:15]],
+        )
+    ]
+    if activities:
+        years = sorted(activities)
+        charts.append(
+            line_chart(
+                "activities",
+                _("Activities per year"),
+                _("activities"),
+                years,
+                [("activities", _("Activities"), [activities[y]["activities"] for y in years])],
+            )
+        )
+    if maturity:
+        from jipp.hubs.models import Aspect
+
+        years = sorted(maturity)
+        charts.append(
+            line_chart(
+                "maturity",
+                _("Maturity by aspect"),
+                _("level 1-5"),
+                years,
+                [(a, label, [maturity[y].get(a) for y in years]) for a, label in Aspect.choices][:3],
+            )
+        )
+    kpis = [
+        (num(len(spokes) - 1), _("spokes")),
+        (num(row["innovations_published"]), _("published innovations")),
+        (num(row["replicated"]), _("replicated by another agency")),
+        (pct(rates["participation_rate"]), _("KIPP participation")),
+        (pct(rates["success_rate"]), _("replication success")),
+        (pct(rates["legal_coverage"]), _("proven innovations with a legal basis")),
+    ]
+    compare = [
+        [
+            str(MEASURES[k].label) if k in MEASURES else _("Share of innovations replicated"),
+            _rate(F.value(row, k)) if rate else F.value(row, k),
+            _rate(medians[k]) if rate else medians[k],
+        ]
+        for k, rate in hub_data.COMPARED
+    ]
+    tables = [
+        {
+            "sheet": _("Summary"),
+            "title": _("The hub against the median hub"),
+            "headers": [_("Figure"), name, _("Median hub")],
+            "rows": compare,
+        },
+        {
+            "sheet": _("Spokes"),
+            "title": _("Spokes side by side"),
+            "headers": [
+                _("Agency"),
+                _("Published innovations"),
+                _("Replicated"),
+                _("Institutionalised"),
+                _("KIPP proposals"),
+                _("Replications in"),
+                _("Proven but unprotected"),
+            ],
+            "rows": [
+                [
+                    s["agency"].name,
+                    s["row"]["innovations_published"],
+                    s["row"]["replicated"],
+                    s["row"]["phase_institutionalisation"],
+                    s["row"]["proposals"],
+                    s["row"]["replications_in"],
+                    s["row"]["unprotected"],
+                ]
+                for s in spokes
+            ],
+        },
+        {
+            "sheet": _("Work plan"),
+            "title": _("Progress against the work plan %(year)s") % {"year": year},
+            "headers": [_("Who"), _("Measure"), _("Target"), _("Actual"), _("Progress")],
+            "rows": [[p["who"], str(p["measure"]), p["target"], p["actual"], _rate(p["share"])] for p in progress],
+        },
+        {
+            "sheet": _("Activities"),
+            "title": _("Activities per year"),
+            "headers": [_("Year"), _("Activities"), _("Attendance")],
+            "rows": [[y, a["activities"], a["attendance"]] for y, a in sorted(activities.items())],
+        },
+    ]
+    notes = [
+        _("A hub's figures are the sums over its own agency and its active spokes."),
+        _("Work-plan progress counts, for the plan's year, what each target measures (see the hubs guide)."),
+    ]
+    if plan is None:
+        notes.append(_("The hub has no work plan for %(year)s.") % {"year": year})
+    return {
+        "kpis": kpis,
+        "map_caption": _("Published innovations per province; the hub's province is marked."),
+        "extra_notes": notes,
+        "title": _("Hub report %(name)s %(year)s") % {"name": name, "year": year},
+        "subtitle": _("Public-service innovation network (JIPP)"),
+        "slug": f"hub-{hub.pk}",
+        "year": year,
         "map": the_map,
         "charts": charts,
         "tables": tables,

@@ -133,7 +133,7 @@ def national_context(request, f, *, full: bool) -> dict:
             bar_chart(
                 "kipp",
                 _("KIPP participation by year"),
-                _("% of agencies with a proposal"),
+                _("per cent of agencies with a proposal"),
                 [(str(k["year"]), k["rate"], reverse("evaluation:public_index")) for k in reversed(kipp)],
                 is_rate=True,
             )

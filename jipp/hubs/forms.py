@@ -80,7 +80,7 @@ class RoundForm(StyledFormMixin, forms.Form):
                 initial=weight,
             )
             for key in (f"criterion_{i}", f"weight_{i}"):
-                self.fields[key].widget.attrs["class"] += " criterion-input"
+                self.fields[key].widget.attrs["class"] = "form-control"
 
     def clean_guide(self):
         try:
@@ -335,3 +335,8 @@ class VerifyForm(StyledFormMixin, forms.Form):
 
     def verified(self) -> dict[str, tuple[int, str]]:
         return {a: (self.cleaned_data[f"{a}_level"], self.cleaned_data[f"{a}_reason"]) for a in self.aspects}
+
+
+class ProvincialEditionForm(StyledFormMixin, forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2019, max_value=2100)
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)

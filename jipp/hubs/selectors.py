@@ -145,6 +145,11 @@ class SpokeRow:
     targets: dict[str, int]
     gaps: list[Gap]
 
+    @property
+    def cells(self) -> list[tuple[int, int | None]]:
+        """(actual, target or None) per measure, in the plan's measure order."""
+        return [(self.actuals[m], self.targets.get(m)) for m in Measure.values]
+
 
 @dataclass
 class HubWork:

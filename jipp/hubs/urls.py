@@ -29,4 +29,6 @@ urlpatterns = [
     path("<int:pk>/activities/new/", views.activity_form, name="activity_new"),
     path("<int:pk>/activities/<int:activity_pk>/edit/", views.activity_form, name="activity_edit"),
     path("<int:pk>/maturity/<int:year>/", views.maturity, name="maturity"),
+    path("<int:pk>/competitions/", views.competitions, name="competitions"),
+    path("<int:pk>/competitions/entries/<int:proposal_pk>/carry/", views.carry, name="carry"),
 ]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jipp.competition.models import Edition, Proposal
 from jipp.core.exports import export_response
 from jipp.hubs import selectors
 from jipp.hubs.domain.maturity import ASPECTS
@@ -27,6 +28,7 @@ from jipp.hubs.forms import (
     EndSpokeForm,
     EvidenceForm,
     PlanForm,
+    ProvincialEditionForm,
     RoundForm,
     ScoreForm,
     SelfAssessmentForm,
@@ -48,6 +50,7 @@ from jipp.hubs.models import (
     Spoke,
     WorkPlan,
 )
+from jipp.hubs.services import competition as competition_services
 from jipp.hubs.services import hubs as hub_services
 from jipp.hubs.services import maturity as maturity_services
 from jipp.hubs.services import selection as selection_services
@@ -636,6 +639,7 @@ def round_detail(request, pk: int):
             for r in ranking.rows
         )
         return export_response(request.GET["format"], rows, headers, f"round-{round_.pk}-ranking")
+    _prepare_cells(ranking)
     declaration = ConflictDeclaration.objects.filter(round=round_, member=request.user).first()
     my_scored = set(Score.objects.filter(round=round_, member=request.user).values_list("candidate_id", flat=True))
     return render(
@@ -658,6 +662,13 @@ def round_detail(request, pk: int):
             "members": round_.members.order_by("username"),
         },
     )
+
+
+def _prepare_cells(ranking) -> None:
+    """Per row, the criterion cells in column order and the figures, so the template loops without lookups."""
+    for row in ranking.rows:
+        row.cells = [row.contributions[c.pk] for c in ranking.criteria]
+        row.figures = ranking.figures.get(row.candidate)
 
 
 def _back_to_round(round_, anchor=""):
@@ -831,13 +842,15 @@ def round_decide(request, pk: int):
             return redirect("hubs:round", round_.pk)
     # Show the round again with the typed decision and its errors.
     criteria = list(round_.criteria.all())
+    ranking = selectors.round_ranking(round_=round_)
+    _prepare_cells(ranking)
     return render(
         request,
         "hubs/round_detail.html",
         {
             "round": round_,
             "criteria": criteria,
-            "ranking": selectors.round_ranking(round_=round_),
+            "ranking": ranking,
             "what_if_form": WeightsForm(criteria=criteria),
             "weights_form": WeightsForm(criteria=criteria),
             "candidate_form": CandidateForm(round_=round_),
@@ -851,3 +864,88 @@ def round_decide(request, pk: int):
         },
         status=400,
     )
+
+
+# Provincial competitions ---------------------------------------------------------------------
+
+
+@login_required
+def competitions(request, pk: int):
+    """The hub's provincial editions (on the KIPP engine), their entries sent on, and the carry action."""
+    hub = _hub(request, pk, "hubs.view_work")
+    can_change = request.user.has_perm("hubs.change_hub", hub)
+    form = ProvincialEditionForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                edition = competition_services.open_provincial_edition(
+                    user=request.user, hub=hub, year=form.cleaned_data["year"], name=form.cleaned_data["name"]
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Edition created: %(name)s.") % {"name": edition.name})
+                return redirect("hubs:competitions", hub.pk)
+    editions = list(competition_services.provincial_editions(hub))
+    entries = (
+        Proposal.objects.filter(edition__in=editions, status__in=Proposal.SUBMITTED)
+        .select_related("edition", "agency", "group", "carried_into")
+        .order_by("-edition__year", "title")
+    )
+    if request.GET.get("format") in EXPORT_FORMATS:
+        rows = (
+            [
+                p.pk,
+                p.edition.year,
+                p.title,
+                p.agency.name,
+                p.group.name,
+                p.status,
+                p.carried_into_id or "",
+            ]
+            for p in entries
+        )
+        return export_response(
+            request.GET["format"],
+            rows,
+            ["id", "year", "title", "agency", "group", "status", "national_proposal"],
+            f"hub-{hub.pk}-competition-entries",
+        )
+    page = Paginator(entries, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "hubs/competitions.html",
+        {
+            "hub": hub,
+            "editions": editions,
+            "page": page,
+            "form": form,
+            "can_change": can_change,
+            "national": Edition.objects.order_by("-year").first(),
+            "year": timezone.localdate().year,
+        },
+    )
+
+
+@login_required
+@require_POST
+def carry(request, pk: int, proposal_pk: int):
+    hub = _hub(request, pk, "hubs.change_hub")
+    entry = get_object_or_404(Proposal.objects.select_related("edition"), pk=proposal_pk, edition__organiser=hub.agency)
+    national = Edition.objects.order_by("-year").first()
+    if national is None:
+        messages.error(request, _("There is no national edition to carry entries into."))
+        return redirect("hubs:competitions", hub.pk)
+    try:
+        draft = competition_services.carry_to_national(user=request.user, entry=entry, national=national)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Carried into %(edition)s as a draft of the unit: %(title)s.")
+            % {"edition": national.name, "title": draft.title},
+        )
+    return redirect("hubs:competitions", hub.pk)

@@ -125,8 +125,9 @@ class Innovation(TimeStampedModel):
 
     class AwardTier(models.TextChoices):
         NONE = "", _("No award")
-        TOP99 = "top99", _("Top 99")
-        TOP45 = "top45", _("Top 45")
+        # A summary of the best award (see AwardTier.SUMMARY): any Top 99 finalist, any winner (Top 9 to 45).
+        TOP99 = "top99", _("KIPP finalist (Top 99)")
+        TOP45 = "top45", _("KIPP winner (Top 9–45)")
         OUTSTANDING = "outstanding", _("Outstanding Achievement")
 
     # Ownership (agency, region and province are copies of the unit's, for filtering without joins).
@@ -154,7 +155,8 @@ class Innovation(TimeStampedModel):
     start_date = models.DateField(_("start date"), null=True, blank=True, validators=[validate_date])
     rollout_date = models.DateField(_("roll-out date"), null=True, blank=True, validators=[validate_date])
     year_started = models.PositiveSmallIntegerField(_("year started"), null=True, blank=True, editable=False)
-    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.INITIATIVE)
+    # Empty = not known (an import never invents a stage).
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, blank=True, default="")
     phase = models.CharField(_("policy phase"), max_length=20, choices=Phase.choices, default=Phase.CREATION)
     form = models.CharField(_("form"), max_length=20, choices=Form.choices, default=Form.PUBLIC_SERVICE)
     is_digital = models.BooleanField(_("digital"), default=False)
@@ -415,3 +417,62 @@ class InnovationRevision(TimeStampedModel):
     @property
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING
+
+
+class ImportBatch(TimeStampedModel):
+    """One uploaded file: checked (preview), then imported, then published as a whole; its row report is kept.
+
+    `decisions` holds the user's choices per row ({"<row>": {"agency": id, "duplicate": "skip|merge|create",
+    "alias": true}}); the preview and the import both run the same check with them, so the import saves
+    exactly what the preview showed. `report` is the last check's row report; `created_ids` the innovations
+    the import created (published together by one action).
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        CHECKING = "checking", _("Checking the rows")
+        CHECKED = "checked", _("Checked: review the preview")
+        REFUSED = "refused", _("Refused: nothing was saved")
+        IMPORTING = "importing", _("Importing")
+        IMPORTED = "imported", _("Imported as drafts")
+        PUBLISHED = "published", _("Published")
+        FAILED = "failed", _("Failed: nothing was saved")
+
+    class Kind(models.TextChoices):
+        INNOVATIONS = "innovations", _("Innovations (with optional awards)")
+        AWARDS = "awards", _("Awards of innovations already in the registry")
+
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INNOVATIONS)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    default_unit = models.ForeignKey(ServiceUnit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    language = models.CharField(max_length=8, default="id")
+    processed = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    decisions = models.JSONField(default=dict, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    created_ids = models.JSONField(default=list, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def busy(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.CHECKING, self.State.IMPORTING)
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 0
+        return min(100, int(self.processed * 100 / self.total))

@@ -366,8 +366,8 @@ def rebuild_index(request):
     """The Ministry asks for the candidate index to be rebuilt (runs in the background)."""
     if not request.user.has_perm("replication.list_all"):
         raise PermissionDenied
-    from jipp.replication.tasks import rebuild_matcher_index
+    from jipp.replication.tasks import schedule_rebuild
 
-    rebuild_matcher_index.enqueue()
+    schedule_rebuild()  # one rebuild at a time, however many servers are asked (jipp.core.taskruns)
     messages.success(request, _("The candidate index is being rebuilt in the background."))
     return redirect("replication:finder")

@@ -17,20 +17,20 @@ pytestmark = pytest.mark.django_db
 
 def test_nav_groups_for_the_ministry_are_the_areas_in_order():
     keys = [group.key for group in nav_groups(MinistryUserFactory())]
-    assert keys == ["registry", "kipp", "replication", "institutionalisation", "admin"]
+    assert keys == ["registry", "kipp", "replication", "institutionalisation", "hubs", "dashboards", "admin"]
 
 
 def test_nav_groups_for_the_public_hold_no_administration(rf):
     from django.contrib.auth.models import AnonymousUser
 
     keys = [group.key for group in nav_groups(AnonymousUser())]
-    assert keys == ["registry", "kipp", "replication"]
+    assert keys == ["registry", "kipp", "replication", "hubs", "dashboards"]
 
 
 def test_header_shows_area_menus_and_the_user_menu(client):
     client.force_login(MinistryUserFactory(first_name="Sekar", last_name="Wangi"))
     body = client.get(reverse("core:my_home")).content.decode()
-    assert body.count('class="nav-link dropdown-toggle') == 5
+    assert body.count('class="nav-link dropdown-toggle') == 7
     assert "Administrasi" in body
     assert "Sekar Wangi" in body
     assert reverse("accounts:logout") in body

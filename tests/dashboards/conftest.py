@@ -29,3 +29,11 @@ def world(db):
     refresh_protection()
     refresh_all()
     return {"east": east, "central": central, "sidoarjo": sidoarjo, "malang": malang, "jatim": jatim, "kudus": kudus}
+
+
+@pytest.fixture
+def client():
+    """Pages in English, so the tests read the msgids (Indonesian is the default language)."""
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")

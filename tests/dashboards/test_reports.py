@@ -38,7 +38,7 @@ def test_the_pdf_has_every_section_and_the_map(world):
     assert " ".join(pages[0].split()).startswith("National report on public-service innovation 2025")
     for section in ("Summary", "The map", "Charts", "Tables", "Method notes"):
         assert section in text
-    assert "Published innovations per province." in text  # the map's caption
+    assert "Published innovations per province; hub provinces are marked." in text  # the map caption
     assert "Jawa Timur" in text  # the province table
     # The map is vector paths: the page that holds it draws far more than text.
     with report.pdf.open("rb") as handle:
@@ -80,3 +80,14 @@ def test_reports_are_the_ministrys(client, world):
     client.force_login(AdminLokalFactory(agency=world["sidoarjo"]))
     assert client.get(reverse("dashboards:reports")).status_code == 403
     assert client.post(reverse("dashboards:report_request"), {"year": "2025"}).status_code == 403
+
+
+def test_the_report_in_indonesian(world):
+    report, _ = request_report(scope="national", year=2025, language="id")
+    report = build_report(report_id=report.pk)
+    text = " ".join(" ".join(pdf_pages(report)).split())
+    assert text.startswith("Laporan nasional inovasi pelayanan publik 2025")
+    for section in ("Peta", "Grafik", "Tabel", "Catatan metode"):
+        assert section in text
+    with report.xlsx.open("rb") as handle:
+        assert load_workbook(io.BytesIO(handle.read())).sheetnames[1] == "Provinsi"

@@ -108,3 +108,16 @@ def test_open_data_lists_the_national_endpoint(client, world):
 def test_national_dashboard_queries_do_not_grow_with_data(client, world, django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
         client.get(reverse("dashboards:national"))
+
+
+def test_numbers_follow_the_language(world):
+    from django.test import Client
+
+    from jipp.dashboards.models import AreaFigures
+
+    AreaFigures.objects.filter(scope="national", year=0).update(innovations_published=12345)
+    indonesian = Client().get(reverse("dashboards:national")).content.decode()
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get(reverse("dashboards:national")).content.decode()
+    assert '<span class="kpi-value">12.345</span>' in indonesian
+    assert '<span class="kpi-value">12,345</span>' in english
+    assert "Posisi jaringan saat ini" in indonesian

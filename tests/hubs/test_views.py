@@ -141,7 +141,7 @@ def test_adding_a_spoke_taken_by_another_hub_names_the_hub(client, hub, admin):
     client.force_login(admin)
     response = client.post(reverse("hubs:spokes", args=[hub.pk]), {"agency": agency.pk, "joined_on": "2026-02-01"})
     assert response.status_code == 200
-    assert f"already a spoke of another active hub: {other.agency}" in response.content.decode()
+    assert f"sudah menjadi spoke hub aktif lain: {other.agency}" in response.content.decode()
     assert Spoke.objects.filter(agency=agency).count() == 1
 
 
@@ -169,7 +169,7 @@ def test_activity_outside_plan_year_asks_confirmation_and_keeps_text(client, hub
     body = response.content.decode()
     assert response.status_code == 200
     assert "Klinik inovasi yang saya ketik" in body
-    assert "outside the plan" in body
+    assert "di luar tahun rencana" in body
     assert Activity.objects.count() == 0
     response = client.post(
         url,
@@ -204,7 +204,7 @@ def test_spoke_page_suggests_legal_basis_for_proven_innovations(client, hub, adm
     response = client.get(reverse("hubs:spoke", args=[hub.pk, spoke.pk]), {"year": "2026"})
     steps = response.context["p"].steps
     assert [(s.code, s.count) for s in steps][:2] == [("legal_basis", 3), ("no_kipp", 0)]
-    assert "3 proven innovations without a legal basis" in response.content.decode()
+    assert "3 inovasi terbukti belum memiliki payung hukum" in response.content.decode()
 
 
 def test_plan_targets_saved_and_shown_as_gaps(client, hub, admin):
@@ -238,7 +238,7 @@ def test_maturity_self_assessment_then_verification_with_reason(client, hub, adm
     verify["institutionalisation_level"] = "3"
     response = client.post(url, {**verify, "action": "verify"})
     assert response.status_code == 200
-    assert "Give the reason for changing the declared level." in response.content.decode()
+    assert "Berikan alasan untuk mengubah level yang dinyatakan." in response.content.decode()
     assessment.refresh_from_db()
     assert assessment.status == "submitted"
     response = client.post(
@@ -265,3 +265,57 @@ def test_hub_admin_worklist_narrowed_to_the_hubs_spokes(client, hub, admin):
 
 def test_hub_kind_choices_are_stable():
     assert Hub.Kind.values == ["province", "kl"]
+
+
+def test_round_new_refuses_weights_not_summing_to_100_and_keeps_the_text(client):
+    from jipp.hubs.models import SelectionRound
+
+    ministry = MinistryUserFactory()
+    client.force_login(ministry)
+    assert client.get(reverse("hubs:round_new")).status_code == 200
+    data = {
+        "year": "2027",
+        "purpose": "Tujuan yang saya ketik",
+        "kind": "province",
+        "members": [ministry.pk],
+        "guide": "1: rendah\n5: tinggi",
+        "criterion_0": "Komitmen",
+        "weight_0": "60",
+        "criterion_1": "Potensi",
+        "weight_1": "30",
+    }
+    response = client.post(reverse("hubs:round_new"), data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "jumlahnya 90%" in body
+    assert "Tujuan yang saya ketik" in body
+    assert SelectionRound.objects.count() == 0
+    data["weight_1"] = "40"
+    response = client.post(reverse("hubs:round_new"), data)
+    round_ = SelectionRound.objects.get()
+    assert response.url == reverse("hubs:round", args=[round_.pk])
+    assert [(c.name, c.weight, c.levels) for c in round_.criteria.all()] == [
+        ("Komitmen", 60, [1, 5]),
+        ("Potensi", 40, [1, 5]),
+    ]
+
+
+def test_round_page_and_candidate_page_render_for_the_ministry(client):
+    from decimal import Decimal
+
+    from jipp.hubs.history import GUIDE
+    from jipp.hubs.services.selection import add_candidate, create_round
+    from tests.factories.hubs import ProvinceAgencyFactory
+
+    ministry = MinistryUserFactory()
+    round_ = create_round(
+        year=2027, purpose="x", kind="province", criteria=[("a", Decimal(100), GUIDE)], members=[ministry]
+    )
+    candidate = add_candidate(round_=round_, agency=ProvinceAgencyFactory())
+    client.force_login(ministry)
+    assert client.get(reverse("hubs:round", args=[round_.pk])).status_code == 200
+    response = client.get(reverse("hubs:round", args=[round_.pk]), {f"w{round_.criteria.get().pk}": "90"})
+    assert "jumlahnya 90%" in response.content.decode()
+    assert client.get(reverse("hubs:candidate", args=[round_.pk, candidate.pk])).status_code == 200
+    client.force_login(HubAdminFactory())
+    assert client.get(reverse("hubs:round", args=[round_.pk])).status_code == 403

@@ -19,6 +19,9 @@ class EvaluationConfig(AppConfig):
         ("kipp-public", _("KIPP: finalists, objections and certificates (the public)")),
     ]
 
+    def ready(self):
+        from jipp.competition.evaluation import signals  # noqa: F401 (connects the freeze guard)
+
     def nav_items(self, user):
         from jipp.core.nav import NavItem
 

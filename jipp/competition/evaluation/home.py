@@ -67,7 +67,7 @@ def home_items(user) -> list[HomeItem]:
         reviews = Review.objects.filter(edition=edition, status=Review.Status.SUBMITTED).count()
         assigned = Assignment.objects.filter(edition=edition).count()
         objections = Objection.objects.filter(edition=edition, status=Objection.Status.OPEN).count()
-        winners = Winner.objects.filter(edition=edition).count()
+        winners = Winner.objects.current().filter(edition=edition).count()
         items += [
             HomeItem(
                 _("Review progress"),

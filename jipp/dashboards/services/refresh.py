@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from jipp.competition.models import Proposal
 from jipp.dashboards.domain.figures import FIGURES, YEARLY_FIGURES, empty
+from jipp.dashboards.hubs import hub_members
 from jipp.dashboards.models import AgencyFigures, AreaFigures, Refresh
 from jipp.institutionalisation.models import ProtectionStatus
 from jipp.regions.models import Agency, Region
@@ -30,9 +31,6 @@ PUBLISHED = Q(status=Innovation.Status.PUBLISHED)
 LIVE_REPLICATION = ~Q(status__in=[Replication.Status.DECLINED, Replication.Status.WITHDRAWN])
 CONTINUITY = ("continuing", "growing", "stopped", "dormant")
 AWARD_FIGURE = {"top99": "awards_top99", "top45": "awards_top45", "outstanding": "awards_outstanding"}
-
-# Hubs add a scope here when their app is installed: a callable (agency ids or None) -> {hub key: agency ids}.
-hub_members: Callable[[set[int] | None], dict[str, set[int]]] | None = None
 
 
 def _limit(qs, field: str, agency_ids: set[int] | None):
@@ -257,9 +255,8 @@ def refresh_agencies(*, agency_ids: Iterable[int], today: dt.date | None = None)
             S.PROVINCE: {p for _, p, _ in places if p},
             S.REGION: {r for _, _, r in places if r},
         }
-        members = hub_members(ids) if hub_members else None
-        if members is not None:
-            touched[S.HUB] = set(members)
+        members = hub_members(ids)
+        touched[S.HUB] = set(members)
         _write_areas(touched, members)
         return Refresh.objects.create(
             kind=Refresh.Kind.INCREMENTAL, agencies=len(ids), started_at=started, finished_at=timezone.now()
@@ -274,7 +271,7 @@ def refresh_all(*, today: dt.date | None = None) -> Refresh:
         _lock()
         rows = agency_rows(agency_ids=None, today=today)
         _write_agencies(rows, None)
-        _write_areas(None, hub_members(None) if hub_members else None)
+        _write_areas(None, hub_members(None))
         return Refresh.objects.create(
             kind=Refresh.Kind.FULL,
             agencies=len({a for a, _ in rows}),

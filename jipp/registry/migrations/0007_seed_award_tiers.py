@@ -29,17 +29,17 @@ def tiers_of(year: int) -> list[dict]:
     return tiers
 
 
-def seed(apps, schema_editor):
+def forwards(apps, schema_editor):
     AwardTier = apps.get_model("registry", "AwardTier")
     for year in range(2014, 2027):
         for tier in tiers_of(year):
             AwardTier.objects.get_or_create(competition="KIPP", year=year, code=tier.pop("code"), defaults=tier)
 
 
-def unseed(apps, schema_editor):
+def backwards(apps, schema_editor):
     apps.get_model("registry", "AwardTier").objects.filter(competition="KIPP").delete()
 
 
 class Migration(migrations.Migration):
     dependencies = [("registry", "0006_award_records_and_tiers")]
-    operations = [migrations.RunPython(seed, unseed)]
+    operations = [migrations.RunPython(forwards, backwards)]

@@ -2,8 +2,8 @@ import pytest
 
 from jipp.competition.evaluation import services
 from jipp.competition.evaluation.models import Assignment
-from tests.evaluation.test_spine import score_all
-from tests.evaluation.test_views import published_finalists, published_results  # noqa: F401 (fixtures)
+from tests.competition.evaluation.test_spine import score_all
+from tests.competition.evaluation.test_views import published_finalists, published_results  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

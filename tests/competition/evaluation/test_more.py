@@ -10,7 +10,7 @@ from django.utils import translation
 
 from jipp.competition.evaluation import services
 from jipp.competition.evaluation.models import Assignment, Finalist, Slot
-from tests.evaluation.test_spine import score_all
+from tests.competition.evaluation.test_spine import score_all
 from tests.factories.evaluation import EvaluatorMemberFactory, PanelistMemberFactory
 
 
