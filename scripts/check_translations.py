@@ -26,6 +26,10 @@ def missing_translations() -> dict[str, list[str]]:
 # show in one language whatever the reader chose. Brand names, acronyms and the policy's own
 # Indonesian terms are the same in both languages.
 KEEP_AS_IS = {
+    # Language names are written in their own language in every UI.
+    "Bahasa",
+    "Indonesia",
+    "English",
     "Hub",
     "JIPP",
     "KIPP",
@@ -72,6 +76,8 @@ KEEP_AS_IS = {
     "amp",
     "quot",
 }
+# Language names are written in their own language (a language switch).
+KEEP_LINES = {"Bahasa Indonesia", "English"}
 # Files that are one language on purpose: user guides (one file per language), bilingual PDFs,
 # licence notices quoted verbatim, the policy's phase names, language names in their own language.
 LANGUAGE_SPECIFIC = {
@@ -79,7 +85,6 @@ LANGUAGE_SPECIFIC = {
     "core/templates/core/about_data.html",
     "core/templates/core/home.html",
     "dashboards/templates/dashboards/report_pdf.html",
-    "dashboards/templates/dashboards/reports.html",
 }
 _STRIP = [
     re.compile(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}", re.S),
@@ -111,7 +116,7 @@ def unmarked_template_text() -> dict[str, list[str]]:
         for pattern in _STRIP:
             text = pattern.sub(" ", text)
         text = re.sub(r"<[^>]*>", "\n", text)
-        lines += [line.strip() for line in text.splitlines() if _words(line)]
+        lines += [line.strip() for line in text.splitlines() if _words(line) and line.strip() not in KEEP_LINES]
         if lines:
             found[relative] = lines
     return found

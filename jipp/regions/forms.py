@@ -22,3 +22,8 @@ class AgencyForm(StyledFormMixin, forms.ModelForm):
         self.fields["type"].choices = [
             (value, label) for value, label in Agency.Type.choices if value not in Agency.REGIONAL_TYPES
         ]
+
+
+class AgencyAliasForm(StyledFormMixin, forms.Form):
+    alias = forms.CharField(label=_("Spelling"), max_length=200, help_text=_("As people write it, e.g. “Pemkot Sby”."))
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.order_by("name"))

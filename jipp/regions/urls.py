@@ -13,5 +13,7 @@ urlpatterns = [
     path("regions/<str:code>/", views.region_detail, name="region_detail"),
     path("agencies/", views.agency_list, name="agency_list"),
     path("agencies/new/", views.agency_create, name="agency_create"),
+    path("agencies/aliases/", views.alias_list, name="alias_list"),
+    path("agencies/aliases/<int:pk>/delete/", views.alias_delete, name="alias_delete"),
     path("agencies/<slug:slug>/", views.agency_detail, name="agency_detail"),
 ]

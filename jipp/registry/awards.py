@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -153,3 +153,22 @@ def record_award(
     award.save()
     refresh_award_summary(innovation_ids=[innovation.pk], book=book)
     return award
+
+
+@transaction.atomic
+def reassign_unit(*, user, innovation: Innovation, unit) -> Innovation:
+    """Move an innovation from its agency's "unit not specified" (or any unit) to another unit of the same agency.
+
+    The agency's Admin Lokal or the Ministry; the unit must belong to the innovation's agency.
+    """
+    if not user.has_perm("registry.publish_innovation", innovation):
+        raise PermissionDenied(_("Only the agency's Admin Lokal or the Ministry can move an innovation to a unit."))
+    if unit.agency_id != innovation.agency_id:
+        raise ValidationError({"unit": _("Choose a unit of the innovation's own agency.")})
+    updated = Innovation.objects.filter(pk=innovation.pk, agency_id=unit.agency_id).update(
+        unit=unit, updated_at=timezone.now()
+    )
+    if not updated:
+        raise ValidationError({"unit": _("Choose a unit of the innovation's own agency.")})
+    innovation.unit = unit
+    return innovation

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jipp.accounts.models import Role
 from jipp.core.nav import HomeItem
-from jipp.registry.models import ContinuityUpdate, Innovation
+from jipp.registry.models import ContinuityUpdate, Innovation, InnovationRevision
 
 SECTION = _("Innovation registry")
 
@@ -31,7 +31,23 @@ def home_items(user) -> list[HomeItem]:
     else:
         draft_label = _("Innovations waiting to be published")
         draft_hint = _("Drafts of your agency's units: check and publish them.")
-    return [
+    items = []
+    if user.role == Role.ADMIN_LOKAL:
+        edits = InnovationRevision.objects.filter(
+            innovation__agency_id=user.agency_id, status=InnovationRevision.Status.PENDING
+        ).count()
+        items.append(
+            HomeItem(
+                _("Changes to published innovations to approve"),
+                reverse("registry:revision_list"),
+                count=edits,
+                hint=_("The published version stays until you approve the change."),
+                tone="todo" if edits else "info",
+                order=21,
+                section=SECTION,
+            )
+        )
+    return items + [
         HomeItem(draft_label, f"{manage}?status=draft", count=drafts, hint=draft_hint, order=20, section=SECTION),
         HomeItem(
             _("Continuity updates due for %(year)d") % {"year": year},

@@ -53,7 +53,7 @@ from jipp.accounts.models import Role
 from jipp.core.files import XLSX, detect_kind, validate_upload
 from jipp.regions.domain.resolver import Resolution, fold
 from jipp.regions.models import UNSPECIFIED_UNIT_NAME, Agency, ServiceUnit
-from jipp.regions.services import agency_matcher, unit_for, unspecified_unit
+from jipp.regions.services import agency_matcher, region_by_place
 from jipp.registry.awards import SUMMARY_ORDER, TierBook, award_title, refresh_award_summary
 from jipp.registry.bounds import EARLIEST_YEAR, bounds_message, latest_year, validate_date
 from jipp.registry.models import Award, AwardTier, Category, ImportBatch, Innovation, Sdg
@@ -65,7 +65,6 @@ MAX_REPORTED_ERRORS = 1000  # a report longer than this helps nobody; the count 
 BACKGROUND_ROWS = 500  # files with more data rows than this are imported by a background task
 FK_FIELDS = ["unit", "agency", "region", "province", "created_by"]
 DUPLICATE_SIMILARITY = 0.9  # titles this similar (after folding) within one agency are the same innovation
-FUZZY_LIMIT = 2000  # beyond this many titles of one agency, only identical titles are compared
 
 
 @dataclass(frozen=True)
@@ -397,6 +396,40 @@ def title_key(title: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", fold(title)).split())
 
 
+class TitleIndex:
+    """One agency's titles (keys), with the words of each, to find near-identical ones without comparing all."""
+
+    def __init__(self):
+        self.keys: dict[str, object] = {}
+        self.by_word: dict[str, set[str]] = {}
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.keys
+
+    def __getitem__(self, key: str):
+        return self.keys[key]
+
+    def __setitem__(self, key: str, value) -> None:
+        self.keys[key] = value
+        for word in set(key.split()):
+            self.by_word.setdefault(word, set()).add(key)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def near(self, key: str) -> str | None:
+        """An identical key, or the most similar one sharing at least half of the words (ratio >= cutoff)."""
+        if key in self.keys:
+            return key
+        words = set(key.split())
+        shared: dict[str, int] = {}
+        for word in words:
+            for other in self.by_word.get(word, ()):
+                shared[other] = shared.get(other, 0) + 1
+        wanted = max(1, len(words) // 2)
+        return _near(key, [other for other, n in shared.items() if n >= wanted])
+
+
 def _near(key: str, others: Iterable[str], *, cutoff: float = DUPLICATE_SIMILARITY) -> str | None:
     """The most similar of `others` to `key` at or above `cutoff` (near-identical titles), or None."""
     matcher = difflib.SequenceMatcher(autojunk=False)
@@ -430,9 +463,25 @@ class RowValidator:
         self.tiers = TierBook() if "award_year" in header else None
         self.agencies: dict[int, Agency] = {}
         self.agency_units: dict[int, dict[str, ServiceUnit]] = {}
-        self.existing: dict[int, dict[str, tuple[int, str]]] = {}  # agency id -> title key -> (id, title)
-        self.in_file: dict[int, dict[str, int]] = {}  # agency id -> title key -> index of the row's plan
+        self.existing: dict[int, TitleIndex] = {}  # agency id -> title key -> (id, title)
+        self.in_file: dict[int, TitleIndex] = {}  # agency id -> title key -> index of the row's plan
+        self.may_add: dict[int, bool] = {}  # agency id -> may the user add innovations to it
         self.plans: list[dict] = []
+        self.last_award: dict | None = None
+        if self.matcher is not None:
+            self._preload()
+
+    def _preload(self) -> None:
+        """Agencies, their units and the registry's titles in three queries (a file names hundreds of agencies)."""
+        self.agencies = {a.pk: a for a in Agency.objects.select_related("region__parent")}
+        self.unit_rows: dict[int, list[tuple]] = {}
+        for row in ServiceUnit.objects.values_list("pk", "agency_id", "name", "is_unspecified", "region_id"):
+            self.unit_rows.setdefault(row[1], []).append(row)
+        for pk, agency_id, title in Innovation.objects.exclude(status=Innovation.Status.WITHDRAWN).values_list(
+            "pk", "agency_id", "title"
+        ):
+            self.existing.setdefault(agency_id, TitleIndex())[title_key(title)] = (pk, title)
+        self.preloaded = True
 
     # Agencies and units ------------------------------------------------------------------------
 
@@ -471,9 +520,14 @@ class RowValidator:
     def _unit_of(self, agency: Agency, name: str, place: str = "") -> ServiceUnit:
         """The agency's unit called `name` (an unsaved one if new; 'unit not specified' when `name` is empty)."""
         if agency.pk not in self.agency_units:
-            self.agency_units[agency.pk] = {
-                ("" if u.is_unspecified else u.name.strip().lower()): u for u in agency.units.all()
-            }
+            if getattr(self, "preloaded", False):
+                units = [
+                    ServiceUnit(pk=pk, agency=agency, name=name, is_unspecified=unspecified, region_id=region_id)
+                    for pk, _agency_id, name, unspecified, region_id in self.unit_rows.get(agency.pk, [])
+                ]
+            else:
+                units = list(agency.units.all())
+            self.agency_units[agency.pk] = {("" if u.is_unspecified else u.name.strip().lower()): u for u in units}
         units = self.agency_units[agency.pk]
         key = " ".join(name.split()).lower()
         if key not in units:
@@ -486,19 +540,22 @@ class RowValidator:
     # Duplicates ---------------------------------------------------------------------------------
 
     def _registry_titles(self, agency_id: int) -> dict[str, tuple[int, str]]:
+        if getattr(self, "preloaded", False):
+            return self.existing.setdefault(agency_id, TitleIndex())
         if agency_id not in self.existing:
-            self.existing[agency_id] = {
-                title_key(title): (pk, title)
-                for pk, title in Innovation.objects.filter(agency_id=agency_id)
+            index = self.existing[agency_id] = TitleIndex()
+            for pk, title in (
+                Innovation.objects.filter(agency_id=agency_id)
                 .exclude(status=Innovation.Status.WITHDRAWN)
                 .values_list("pk", "title")
-            }
+            ):
+                index[title_key(title)] = (pk, title)
         return self.existing[agency_id]
 
     def _find_duplicate(self, agency_id: int, title: str, plan: dict) -> None:
         key = title_key(title)
-        seen = self.in_file.setdefault(agency_id, {})
-        match = key if key in seen else (_near(key, seen) if len(seen) <= FUZZY_LIMIT else None)
+        seen = self.in_file.setdefault(agency_id, TitleIndex())
+        match = seen.near(key)
         if match is not None:
             first = self.plans[seen[match]]
             plan.update(duplicate="file", duplicate_row=first["row"], duplicate_title=first["title"])
@@ -506,7 +563,7 @@ class RowValidator:
                 plan.update(duplicate_id=first["duplicate_id"])
             return
         registry = self._registry_titles(agency_id)
-        match = key if key in registry else (_near(key, registry) if len(registry) <= FUZZY_LIMIT else None)
+        match = registry.near(key)
         if match is not None:
             pk, existing_title = registry[match]
             plan.update(duplicate="registry", duplicate_id=pk, duplicate_title=existing_title)
@@ -572,7 +629,9 @@ class RowValidator:
         if raw.get("agency") not in (None, ""):
             try:
                 agency, resolution = self._resolve_agency(str(raw["agency"]), number, plan)
-                if agency is not None and not self.user.has_perm("registry.add_innovation", ServiceUnit(agency=agency)):
+                if agency is not None and agency.pk not in self.may_add:
+                    self.may_add[agency.pk] = self.user.has_perm("registry.add_innovation", ServiceUnit(agency=agency))
+                if agency is not None and not self.may_add[agency.pk]:
                     agency = None
                     raise ValidationError(_("You cannot add innovations to this agency."))
             except ValidationError as exc:
@@ -708,7 +767,7 @@ class RowValidator:
         elif agency is not None:
             registry = self._registry_titles(agency.pk)
             key = title_key(str(raw.get("title") or ""))
-            match = key if key in registry else _near(key, registry)
+            match = registry.near(key)
             if match is None:
                 errors.append(RowError(number, "title", _("No innovation of this agency has this title.")))
             else:
@@ -854,19 +913,21 @@ def save_rows(*, user, validated: ValidatedRows, source: str = "", progress=None
 
 
 def _save_units(innovations: list[Innovation]) -> None:
-    """Create the new units the rows named (once each) and point the innovations at the saved units."""
-    saved: dict[int, ServiceUnit] = {}
+    """Create the new units the rows named (once each, in bulk) and point the innovations at the saved units.
+
+    The validator loaded every existing unit, so a new one is new; a unit created meanwhile by someone
+    else breaks the unique constraint and the whole import is refused (nothing saved).
+    """
+    new: dict[int, ServiceUnit] = {}
     for innovation in innovations:
         unit = innovation.unit
-        if unit.pk is None:
-            if id(unit) not in saved:
-                if unit.is_unspecified:
-                    saved[id(unit)] = unspecified_unit(agency=unit.agency)
-                else:
-                    saved[id(unit)] = unit_for(
-                        agency=unit.agency, name=unit.name, place_key=getattr(unit, "place_key", "")
-                    )
-            innovation.unit = saved[id(unit)]
+        if unit.pk is None and id(unit) not in new:
+            if not unit.is_unspecified and getattr(unit, "place_key", ""):
+                unit.region = region_by_place(unit.place_key)
+            new[id(unit)] = unit
+    ServiceUnit.objects.bulk_create(list(new.values()), batch_size=500)
+    for innovation in innovations:
+        innovation.unit = innovation.unit  # the unit now has its primary key: refresh unit_id
 
 
 def _save_awards(innovations: list[Innovation], registry_awards: list[tuple[int, dict]]) -> None:

@@ -8,7 +8,7 @@ import functools
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from jipp.regions.models import Agency, Region
 from jipp.registry.facet_index import CODED, current_index
@@ -352,3 +352,57 @@ def similar_innovations(innovation: Innovation, *, limit: int = 5) -> list[Innov
     found = Innovation.objects.filter(pk__in=ids, status=Innovation.Status.PUBLISHED).select_related("agency")
     by_id = {i.pk: i for i in found}
     return [by_id[i] for i in ids if i in by_id][:limit]
+
+
+@dataclass
+class AwardGroup:
+    """The awards of one tier of one year (for the agency's history and the past editions' pages)."""
+
+    year: int
+    tier: str
+    name: str
+    rank: int
+    awards: list = field(default_factory=list)
+
+    @property
+    def imported(self) -> bool:
+        return any(a.is_imported for a in self.awards)
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({a.source_url for a in self.awards if a.source_url})
+
+
+def award_history(*, agency: Agency | None = None, year: int | None = None) -> list[tuple[int, list[AwardGroup]]]:
+    """Awards of published innovations by year (newest first), then by tier rank: [(year, [AwardGroup])]."""
+    awards = Award.objects.filter(innovation__status=Innovation.Status.PUBLISHED).select_related("innovation__agency")
+    if agency is not None:
+        awards = awards.filter(innovation__agency=agency)
+    if year is not None:
+        awards = awards.filter(year=year)
+    configured = AwardTier.objects.filter(year=year) if year is not None else AwardTier.objects.all()
+    tiers = {(t.competition, t.year, t.code): t for t in configured}
+    groups: dict[tuple[int, str], AwardGroup] = {}
+    for award in awards.order_by("-year", "innovation__title"):
+        tier = tiers.get((award.competition, award.year, award.tier))
+        key = (award.year, award.tier)
+        if key not in groups:
+            groups[key] = AwardGroup(
+                award.year, award.tier, tier.name if tier else award.tier, tier.rank if tier else 99
+            )
+        groups[key].awards.append(award)
+    by_year: dict[int, list[AwardGroup]] = {}
+    for group in sorted(groups.values(), key=lambda g: (-g.year, g.rank, g.name)):
+        by_year.setdefault(group.year, []).append(group)
+    return list(by_year.items())
+
+
+def award_years() -> list[tuple[int, int, bool]]:
+    """(year, number of awards, any imported) for every year with awards of published innovations."""
+    rows = (
+        Award.objects.filter(innovation__status=Innovation.Status.PUBLISHED)
+        .values("year")
+        .annotate(n=Count("pk"), imported=Count("pk", filter=Q(is_imported=True)))
+        .order_by("-year")
+    )
+    return [(r["year"], r["n"], r["imported"] > 0) for r in rows]

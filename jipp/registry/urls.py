@@ -12,12 +12,15 @@ urlpatterns = [
     path("innovations/<int:pk>/", views.innovation_detail, name="innovation_detail"),
     path("innovations/<int:pk>/edit/", views.innovation_edit, name="innovation_edit"),
     path("innovations/<int:pk>/status/", views.innovation_status, name="innovation_status"),
+    path("innovations/<int:pk>/unit/", views.innovation_unit, name="innovation_unit"),
     path("innovations/<int:pk>/continuity/", views.continuity_add, name="continuity_add"),
     path("innovations/revisions/", views.revision_list, name="revision_list"),
     path("innovations/revisions/<int:pk>/", views.revision_detail, name="revision_detail"),
     path("innovations/revisions/<int:pk>/approve/", views.revision_approve, name="revision_approve"),
     path("innovations/revisions/<int:pk>/reject/", views.revision_reject, name="revision_reject"),
     path("agencies/<slug:slug>/innovations/", views.agency_innovations, name="agency_innovations"),
+    path("awards/", views.award_years, name="award_years"),
+    path("awards/<int:year>/", views.award_year, name="award_year"),
     path("regions/<str:code>/innovations/", views.region_innovations, name="region_innovations"),
 ]
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from jipp.regions.models import Agency, Region, ServiceUnit
 from jipp.registry import attachments, revisions, selectors, services
+from jipp.registry.awards import reassign_unit
 from jipp.registry.filters import catalogue_filterset
 from jipp.registry.forms import (
     ContinuityUpdateForm,
@@ -133,12 +134,37 @@ def innovation_detail(request, pk: int):
         "sdgs": innovation.sdgs.all(),
         "updates": innovation.continuity_updates.all(),
         "awards": innovation.awards.all(),
+        "unit_choices": (
+            ServiceUnit.objects.filter(agency_id=innovation.agency_id, is_unspecified=False).order_by("name")
+            if innovation.unit.is_unspecified
+            and request.user.is_authenticated
+            and request.user.has_perm("registry.publish_innovation", innovation)
+            else None
+        ),
         "similar": selectors.similar_innovations(innovation),
         "photos": attachments.photos_of(innovation),
         "video_host": urlsplit(innovation.video_url).hostname.removeprefix("www.") if innovation.video_url else "",
         "continuity_form": ContinuityUpdateForm(initial={"year": timezone.localdate().year}) if can_edit else None,
     }
     return render(request, "registry/innovation_detail.html", context)
+
+
+@login_required
+@require_POST
+def innovation_unit(request, pk: int):
+    """Move the innovation from "unit not specified" to a unit of its agency."""
+    innovation = get_object_or_404(Innovation.objects.select_related("unit", "agency"), pk=pk)
+    unit = ServiceUnit.objects.filter(pk=request.POST.get("unit") or 0).first()
+    if unit is None:
+        messages.error(request, _("Choose a unit."))
+    else:
+        try:
+            reassign_unit(user=request.user, innovation=innovation, unit=unit)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The innovation now belongs to %(unit)s.") % {"unit": unit.name})
+    return redirect("registry:innovation_detail", pk=innovation.pk)
 
 
 def _editable_units(user):
@@ -432,7 +458,7 @@ def continuity_add(request, pk: int):
     )
 
 
-def _owner_page(request, *, title, base_filter, owner):
+def _owner_page(request, *, title, base_filter, owner, awards=None):
     qs = Innovation.objects.filter(status=Innovation.Status.PUBLISHED, **base_filter)
     counts = qs.aggregate(
         total=Count("pk"),
@@ -457,13 +483,30 @@ def _owner_page(request, *, title, base_filter, owner):
             "counts": counts,
             "by_phase": [(label, by_phase.get(value, 0)) for value, label in Innovation.Phase.choices],
             "page": page,
+            "awards": awards or [],
         },
     )
 
 
 def agency_innovations(request, slug: str):
     agency = get_object_or_404(Agency, slug=slug)
-    return _owner_page(request, title=agency.name, base_filter={"agency": agency}, owner=agency)
+    return _owner_page(
+        request, title=agency.name, base_filter={"agency": agency}, owner=agency,
+        awards=selectors.award_history(agency=agency),
+    )  # fmt: skip
+
+
+def award_years(request):
+    """KIPP results by year, including past editions whose award lists were imported."""
+    return render(request, "registry/award_years.html", {"years": selectors.award_years()})
+
+
+def award_year(request, year: int):
+    """One edition's results: the awards of published innovations by tier (imported lists marked, with source)."""
+    history = selectors.award_history(year=year)
+    if not history:
+        raise Http404
+    return render(request, "registry/award_year.html", {"year": year, "groups": history[0][1]})
 
 
 def region_innovations(request, code: str):

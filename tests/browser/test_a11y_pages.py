@@ -92,3 +92,14 @@ def test_phone_menu_opens_by_keyboard_and_fits(page, live_server):
     for path in ("/kipp/proposals/", "/notifications/", "/innovations/"):
         page.goto(f"{live_server.url}{path}")
         assert page_width(page) == (390, 390), path
+
+
+def test_home_keeps_its_layout_from_360_to_1920(page, live_server):
+    build_world()
+    log_in(page, "upp")
+    for width in (360, 768, 1024, 1440, 1920):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/home/")
+        assert page_width(page) == (width, width), width
+        assert page.locator(".header-bell").is_visible(), width
+        assert page.get_by_role("button", name=re.compile("Menu akun")).is_visible(), width

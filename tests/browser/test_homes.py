@@ -68,3 +68,26 @@ def test_upp_opens_its_notification_from_the_bell(page):
     page.get_by_role("link", name="Selamat datang di Hub JIPP").click()
     expect(page).to_have_url(re.compile(r"/innovations/$"))
     assert Notification.objects.get(recipient=world["upp"]).read_at is not None
+
+
+FOLLOW = {
+    "kementerian": ("Usulan dalam antrean seleksi administrasi", r"/kipp/editions/2026/screening/$"),
+    "evaluator": ("Penilaian yang perlu dikirim", r"/kipp/evaluation/reviews/$"),
+    "panelis": ("Presentasi yang perlu dinilai", r"/kipp/evaluation/panel/$"),
+    "upp": ("Draf usulan", r"/kipp/proposals/\?status=draft$"),
+    "mentor": ("Notifikasi belum dibaca", r"/notifications/\?show=unread$"),
+}
+
+
+def test_each_role_reaches_the_page_of_its_home_item_in_one_click(browser, live_server):
+    build_world()
+    for role, (label, url) in FOLLOW.items():
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.base_url = live_server.url
+        log_in(page, role)
+        page.get_by_role("link", name=re.compile(label)).click()
+        expect(page).to_have_url(re.compile(url))
+        assert page.locator("h1").first.is_visible(), role
+        context.close()

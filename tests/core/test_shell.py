@@ -170,3 +170,18 @@ def test_403_shows_the_reason_given(client):
     response = client.get("/forbidden/")
     assert response.status_code == 403
     assert "Tahap ini sudah ditutup." in response.content.decode()
+
+
+def test_hub_admin_home_shows_its_hub_work_with_the_next_activity(client):
+    from tests.factories.hubs import ActivityFactory, HubAdminFactory, HubFactory, SpokeFactory
+
+    hub = HubFactory()
+    SpokeFactory(hub=hub)
+    ActivityFactory(hub=hub, starts_on=dt.date(2099, 5, 2), ends_on=dt.date(2099, 5, 3))
+    ActivityFactory(hub=hub, starts_on=dt.date(2020, 5, 2), ends_on=dt.date(2020, 5, 3))
+    client.force_login(HubAdminFactory(agency=hub.agency))
+    items = [i for s in client.get(reverse("core:my_home")).context["sections"].values() for i in s]
+    [work] = [i for i in items if i.url == reverse("hubs:work", args=[hub.pk])]
+    assert work.count == 1
+    assert str(work.hint) == "Kegiatan mendatang; 1 spoke dalam jaringan."
+    assert work.deadline.date() == dt.date(2099, 5, 2)

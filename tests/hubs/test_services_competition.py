@@ -7,7 +7,8 @@ from django.utils import timezone
 
 import jipp.hubs
 from jipp.competition import services as kipp
-from jipp.competition.evaluation.services import rubric_of, weighted_total
+from jipp.competition.evaluation.common import rubric_of
+from jipp.competition.evaluation.services.reviewing import review_score
 from jipp.competition.models import Edition, Group, Stage
 from jipp.hubs.figures import BY_AGENCY, platform_figures
 from jipp.hubs.services.competition import carry_to_national, open_provincial_edition
@@ -55,10 +56,10 @@ def test_provincial_edition_is_a_competition_edition_copied_by_the_kipp_service(
     # Scoring uses the same weighted total as KIPP.
     criteria = rubric_of(provincial.groups.get(kind="umum"))
     top = {str(c.pk): c.scale_max for c in criteria}
-    assert weighted_total(criteria, top) == weighted_total(
-        rubric_of(national.groups.get(kind="umum")),
-        {str(c.pk): c.scale_max for c in rubric_of(national.groups.get(kind="umum"))},
-    )
+    national_criteria = rubric_of(national.groups.get(kind="umum"))
+    assert review_score(criteria, top).total == review_score(
+        national_criteria, {str(c.pk): c.scale_max for c in national_criteria}
+    ).total == 100  # fmt: skip
 
 
 def test_another_hubs_admin_cannot_open_an_edition_for_this_hub(setup):

@@ -166,3 +166,34 @@ def test_ministry_receives_nothing_it_did_itself(django_capture_on_commit_callba
     innovation = InnovationFactory(draft=True)
     registry.set_status(user=ministry, innovation=innovation, status="published")
     assert not Notification.objects.filter(recipient=ministry).exists()
+
+
+def test_registry_edit_review_notifies_the_gatekeeper_then_the_unit():
+    from jipp.registry import revisions
+
+    innovation = InnovationFactory(title="Akta Keliling", version=3)
+    upp = UppFactory(unit=innovation.unit)
+    admin = AdminLokalFactory(agency=innovation.agency)
+    revision = revisions.propose_revision(
+        user=upp, innovation=innovation, data={"title": "Akta Desa"}, expected_version=3
+    )
+    note = Notification.objects.get(recipient=admin)
+    assert note.kind == "registry.revision_submitted"
+    assert note.url == reverse("registry:revision_detail", args=[revision.pk])
+    revisions.reject_revision(user=admin, revision=revision, reason="Judul kurang jelas")
+    rejected = Notification.objects.get(recipient=upp)
+    with translation.override("id"):
+        assert rejected.text == "Perubahan Anda pada “Akta Keliling” tidak disetujui: Judul kurang jelas"
+
+
+def test_admin_lokal_home_counts_changes_to_approve(client):
+    from jipp.registry import revisions
+
+    innovation = InnovationFactory(version=3)
+    upp = UppFactory(unit=innovation.unit)
+    admin = AdminLokalFactory(agency=innovation.agency)
+    revisions.propose_revision(user=upp, innovation=innovation, data={"title": "Baru"}, expected_version=3)
+    client.force_login(admin)
+    items = {str(i.label): i for s in client.get(reverse("core:my_home")).context["sections"].values() for i in s}
+    assert items["Perubahan inovasi terbit yang perlu disetujui"].count == 1
+    assert items["Perubahan inovasi terbit yang perlu disetujui"].url == reverse("registry:revision_list")

@@ -83,3 +83,24 @@ def test_regional_enterprise_without_region_is_refused_with_message(client):
 def test_admin_lokal_cannot_add_agencies(client):
     client.force_login(AdminLokalFactory())
     assert client.get(reverse("regions:agency_create")).status_code == 403
+
+
+def test_ministry_manages_agency_spellings(client, reference_data):
+    from django.urls import reverse
+
+    from jipp.regions.models import Agency, AgencyAlias
+    from tests.factories import AdminLokalFactory, MinistryUserFactory
+
+    url = reverse("regions:alias_list")
+    client.force_login(AdminLokalFactory(agency=Agency.objects.get(name="Pemerintah Kota Surabaya")))
+    assert client.get(url).status_code == 403
+    client.force_login(MinistryUserFactory())
+    tried = client.get(url, {"try": "Malang"})
+    assert tried.context["resolution"].accepted is None
+    city = Agency.objects.get(name="Pemerintah Kota Malang")
+    client.post(url, {"alias": "Malang", "agency": city.pk})
+    alias = AgencyAlias.objects.get(key="malang")
+    assert (alias.agency, alias.source) == (city, "ministry")
+    assert client.get(url, {"try": "malang"}).context["resolution"].accepted.agency_id == city.pk
+    client.post(reverse("regions:alias_delete", args=[alias.pk]))
+    assert not AgencyAlias.objects.filter(key="malang").exists()

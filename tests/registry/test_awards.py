@@ -122,3 +122,57 @@ def test_export_has_awards_and_filters_like_the_catalogue(client, make_innovatio
     data = json.loads(rows)
     assert [r["id"] for r in data["results"]] == [a.pk]
     assert data["results"][0]["awards"] == "2021 Top 45"
+
+
+def test_agency_page_lists_awards_by_year(client, make_innovation, django_assert_max_num_queries):
+    innovation = make_innovation("Lapor Cepat")
+    record_award(innovation=innovation, year=2019, tier="top99")
+    record_award(
+        innovation=innovation, year=2021, tier="top45", is_imported=True, source_url="https://example.go.id/kep"
+    )
+    url = reverse("registry:agency_innovations", args=[innovation.agency.slug])
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    assert [(year, [g.name for g in groups]) for year, groups in response.context["awards"]] == [
+        (2021, ["Top 45"]), (2019, ["Top 99 (finalis)"]),
+    ]  # fmt: skip
+    other = make_innovation("Izin Kilat", unit=innovation.unit)
+    record_award(innovation=other, year=2021, tier="top99")
+    with django_assert_max_num_queries(12):
+        client.get(url)
+
+
+def test_past_edition_results_page_marks_imported_lists_with_their_source(client, make_innovation):
+    innovation = make_innovation("Lapor Cepat")
+    record_award(
+        innovation=innovation, year=2015, tier="Top 25", is_imported=True, source_url="https://example.go.id/kep"
+    )
+    years = client.get(reverse("registry:award_years"))
+    assert years.context["years"] == [(2015, 1, True)]
+    page = client.get(reverse("registry:award_year", args=[2015]))
+    group = page.context["groups"][0]
+    assert (group.name, group.imported, group.sources) == ("Top 25", True, ["https://example.go.id/kep"])
+    assert 'href="https://example.go.id/kep"' in page.content.decode()
+    assert client.get(reverse("registry:award_year", args=[2003])).status_code == 404
+
+
+def test_innovation_moves_from_unit_not_specified_to_a_unit_of_its_agency(client, make_innovation):
+    from jipp.regions.services import unspecified_unit
+    from tests.factories import AgencyFactory, ServiceUnitFactory
+
+    agency = AgencyFactory()
+    innovation = make_innovation("Tanpa Unit", unit=unspecified_unit(agency=agency))
+    target = ServiceUnitFactory(agency=agency, name="Dinas Kesehatan")
+    stranger = ServiceUnitFactory()
+    url = reverse("registry:innovation_unit", args=[innovation.pk])
+    client.force_login(UppFactory(unit=target))
+    assert client.post(url, {"unit": target.pk}).status_code == 403
+    client.force_login(MinistryUserFactory())
+    detail = client.get(reverse("registry:innovation_detail", args=[innovation.pk]))
+    assert [u.pk for u in detail.context["unit_choices"]] == [target.pk]
+    client.post(url, {"unit": stranger.pk})
+    innovation.refresh_from_db()
+    assert innovation.unit.is_unspecified is True
+    client.post(url, {"unit": target.pk})
+    innovation.refresh_from_db()
+    assert innovation.unit == target

@@ -195,3 +195,15 @@ def test_formula_cells_are_kept_as_text_and_neutralised_in_the_report(ministry):
     importing.import_innovations(user=ministry, uploaded=upload(rows))
     assert Innovation.objects.get().title == '=HYPERLINK("http://x")'
     assert importing.neutralise('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+
+
+def test_near_identical_title_against_the_registry_is_a_duplicate(ministry):
+    importing.import_innovations(user=ministry, uploaded=upload([PRESS[3]]))
+    typo = [PRESS[3] | {"agency": "Kemenkumham", "title": "Paspor Simpatikk", "award_year": "2020"}]
+    report = importing.import_innovations(user=ministry, uploaded=upload(typo), preview=True)
+    plan = report.plans[0]
+    assert (plan["action"], plan["duplicate"], plan["duplicate_title"]) == ("merge", "registry", "Paspor Simpatik")
+    other = [PRESS[3] | {"title": "Paspor Keliling Desa"}]
+    assert importing.import_innovations(user=ministry, uploaded=upload(other), preview=True).plans[0]["action"] == (
+        "create"
+    )
