@@ -141,18 +141,21 @@ def propose_revision(
     revision.proposed_by = user
     revision.full_clean()
     revision.save()
-    gatekeepers = User.objects.filter(role=Role.ADMIN_LOKAL, agency_id=current.agency_id)
-    link = reverse("registry:revision_detail", args=[revision.pk])
-    notify(
-        gatekeepers,
-        "registry.revision_submitted",
-        revision,
-        actor=user,
-        url=link,
-        unit=current.unit.name,
-        title=current.title,
-    )
+    if pending is None:  # tell the gatekeepers once, not at every later save of the same change
+        gatekeepers = User.objects.filter(role=Role.ADMIN_LOKAL, agency_id=current.agency_id)
+        notify(
+            gatekeepers, "registry.revision_submitted", revision, actor=user,
+            url=reverse("registry:revision_detail", args=[revision.pk]), unit=current.unit.name, title=current.title,
+        )  # fmt: skip
     return revision
+
+
+def _tell_the_unit(revision: InnovationRevision, kind: str, *, actor, **params) -> None:
+    owners = list(User.objects.filter(role=Role.UPP, unit_id=revision.innovation.unit_id))
+    if revision.proposed_by is not None:
+        owners.append(revision.proposed_by)
+    url = reverse("registry:revision_detail", args=[revision.pk])
+    notify(owners, kind, revision, actor=actor, url=url, title=revision.innovation.title, **params)
 
 
 def _locked_pending(revision: InnovationRevision) -> InnovationRevision:
@@ -193,8 +196,8 @@ def approve_revision(*, user, revision: InnovationRevision) -> Innovation:
     revision.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
     schedule_similar_refresh(current.pk)
     published_changed([current.pk])
-    link = reverse("registry:innovation_detail", args=[current.pk])
-    notify([revision.proposed_by], "registry.revision_approved", current, actor=user, url=link, title=current.title)
+    revision.innovation = current
+    _tell_the_unit(revision, "registry.revision_approved", actor=user)
     return current
 
 
@@ -211,17 +214,7 @@ def reject_revision(*, user, revision: InnovationRevision, reason: str) -> Innov
     revision.reviewed_by = user
     revision.reviewed_at = timezone.now()
     revision.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at", "updated_at"])
-    link = reverse("registry:revision_detail", args=[revision.pk])
-    title = revision.innovation.title
-    notify(
-        [revision.proposed_by],
-        "registry.revision_rejected",
-        revision,
-        actor=user,
-        url=link,
-        title=title,
-        note=revision.reason,
-    )
+    _tell_the_unit(revision, "registry.revision_rejected", actor=user, note=revision.reason)
     return revision
 
 

@@ -28,7 +28,7 @@ def test_admin_lokal_provisions_upp_who_changes_password(page, shot):
     page.get_by_label("Nama pengguna").fill("upp.dukcapil")
     page.get_by_label("Nama lengkap").fill("Dewi Lestari")
     # The unit is a type-ahead (searched on the server): type, then choose by keyboard.
-    unit_box = page.get_by_role("combobox", name="Unit penyelenggara pelayanan")
+    unit_box = page.get_by_role("combobox", name=re.compile(r"^Unit (layanan|penyelenggara pelayanan)"))
     unit_box.fill("Kependudukan")
     expect(page.get_by_role("option", name=re.compile("^Dinas Kependudukan dan Pencatatan Sipil"))).to_be_visible()
     unit_box.press("ArrowDown")

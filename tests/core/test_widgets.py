@@ -218,3 +218,11 @@ def test_replication_stage_pickers_are_bounded_by_the_request_day_and_today():
     form = StageForm(earliest=dt.date(2026, 1, 5), latest=dt.date(2026, 11, 30))
     attrs = form.fields["started_on"].widget.attrs
     assert (attrs["min"], attrs["max"]) == ("2026-01-05", "2026-11-30")
+
+
+def test_typeahead_words_are_in_indonesian():
+    """The script's words come from the core catalogue; a merge that drops them shows English."""
+    with translation.override("id"):
+        html = TypeaheadSelect(url="/x/").render("agency", None, attrs={"id": "id_agency"})
+    assert 'data-typeahead-count="%s saran; gunakan tombol panah untuk memilih"' in html
+    assert 'data-typeahead-empty="Tidak ada yang cocok"' in html

@@ -312,3 +312,18 @@ def test_word_diff_marks_only_the_added_word():
         ("equal", "Akta Keliling"),
         ("insert", " Desa"),
     )
+
+
+def test_gatekeeper_is_notified_once_and_the_unit_hears_the_decision(published):
+    from jipp.notifications.models import Notification
+
+    innovation, upp, admin = published
+    revision = revisions.propose_revision(user=upp, innovation=innovation, data={"title": "Satu"}, expected_version=3)
+    revisions.propose_revision(user=upp, innovation=innovation, data={"title": "Dua"}, expected_version=3)
+    to_admin = Notification.objects.filter(recipient=admin)
+    assert [(n.kind, n.url) for n in to_admin] == [
+        ("registry.revision_submitted", reverse("registry:revision_detail", args=[revision.pk]))
+    ]
+    revisions.reject_revision(user=admin, revision=revision, reason="Kurang jelas")
+    to_upp = Notification.objects.filter(recipient=upp)
+    assert [(n.kind, n.params["note"]) for n in to_upp] == [("registry.revision_rejected", "Kurang jelas")]
