@@ -360,3 +360,10 @@ LOGGING["loggers"] = {
     # One JSON line per request (jipp/core/requestlog.py): route, status, role, request id; no personal data.
     "jipp.request": {"handlers": ["console"], "level": env_str("REQUEST_LOG_LEVEL", "INFO"), "propagate": False},
 }
+
+# The API schema documents every error answer (400/401/403/404/429) of every operation.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "jipp.api.schema.document_error_responses",
+]
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "jipp.api.schema.AutoSchema"

@@ -24,3 +24,4 @@ urlpatterns = [
 
 # Faults with their own clear answer (database unavailable: 503; number out of range: 400).
 handler500 = "jipp.core.reliability.server_error"
+handler404 = "jipp.core.reliability.page_not_found"

@@ -101,3 +101,12 @@ def server_error(request, template_name="500.html"):
         if response is not None:
             return response
     return django_server_error(request, template_name=template_name)
+
+
+def page_not_found(request, exception=None, template_name="404.html"):
+    """handler404: JSON under /api/ (clients parse it), Django's page elsewhere."""
+    from django.views.defaults import page_not_found as django_page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return django_page_not_found(request, exception, template_name=template_name)
