@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Ours, in dependency order (DESIGN.md): later apps may import earlier ones only.
     "jipp.core",
+    "jipp.notifications",
     "jipp.regions",
     "jipp.accounts",
     "jipp.registry",
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
                 "jipp.core.context_processors.site",
+                "jipp.notifications.context_processors.unread",
             ],
         },
     },
@@ -140,7 +142,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "core:my_home"
 LOGOUT_REDIRECT_URL = "core:home"
 
 # Lock an account for a while after repeated failed logins (django-axes).
@@ -160,6 +162,8 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Jakarta"
 LOCALE_PATHS = [BASE_DIR / "jipp" / "core" / "locale"]
+# One format for dates, times and numbers (jipp/core/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["jipp.core.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
@@ -233,6 +237,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AgencyTypeEnum": "jipp.regions.models.Agency.Type",
         "ContinuityEnum": "jipp.registry.models.Innovation.Continuity",
+        "HubKindEnum": "jipp.hubs.models.HubKind",
+        "HubActivityKindEnum": "jipp.hubs.models.Activity.Kind",
         "InnovationStatusEnum": "jipp.registry.models.Innovation.Status",
         "ProposalStatusEnum": "jipp.competition.models.Proposal.Status",
         "ReplicationStatusEnum": "jipp.replication.models.Replication.Status",
@@ -367,3 +373,46 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "jipp.api.schema.document_error_responses",
 ]
 REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "jipp.api.schema.AutoSchema"
+
+# --- Production: shared cache, proxies, read replica (docs/production.md) -------------------------
+# One cache shared by every app server and worker: the database by default (`createcachetable`
+# makes its table; `make run` and `make serve` do it), Redis or Valkey with CACHE_URL=redis://...
+# (needs the `redis` package), a per-process memory cache only with CACHE_URL=locmem://.
+CACHE_URL = env_str("CACHE_URL", "db://jipp_cache")
+
+
+def _cache_from_url(url: str) -> dict:
+    scheme, _, rest = url.partition("://")
+    if scheme in {"redis", "rediss", "valkey", "valkeys"}:
+        location = ("rediss" if scheme.endswith("s") else "redis") + "://" + rest
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location, "KEY_PREFIX": "jipp"}
+    if scheme == "db":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest or "jipp_cache"}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest or "jipp"}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise SettingsError(f"CACHE_URL must start with db://, redis://, rediss://, valkey:// or locmem:// (got {url!r})")
+
+
+CACHES = {"default": _cache_from_url(CACHE_URL)}
+
+# Proxies: how many proxies we run in front of the app servers. The client's address is then the
+# TRUSTED_PROXY_COUNT-th entry from the right of X-Forwarded-For (jipp.core.net.client_ip); with 0,
+# REMOTE_ADDR (TRUSTED_PROXY_COUNT is set in the security block above). The proxy terminates TLS and
+# sets X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER above).
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+
+# Read replica: public catalogue, dashboards and open-data API reads go to DATABASE_REPLICA_URL,
+# every write and a user's reads right after a write to the primary (jipp.core.db_router).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    except ValueError as exc:
+        raise SettingsError(f"DATABASE_REPLICA_URL is not a valid database address ({exc})") from None
+    DATABASE_ROUTERS = ["jipp.core.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+                      "jipp.core.db_router.ReplicaMiddleware")  # fmt: skip
+REPLICA_PATH_PREFIXES = env_list("REPLICA_PATH_PREFIXES", ["/innovations/", "/dashboards/", "/api/v1/"])
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)

@@ -1,3 +1,4 @@
+from config.env import env_str
 from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -13,3 +14,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # Rate limits count per address in the cache; the suite logs in from one address all day long.
 # tests/security enable them where they are the subject.
 RATE_LIMITS_ENABLED = False
+
+# A per-process cache in tests (the production tests start servers with the shared cache), unless set.
+if not env_str("CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A second database for the read-replica routing test (tests/core/test_db_router.py); only tests
+# that ask for it ("replica" in their databases) create it. The router is off unless a test sets it.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"NAME": None}}  # noqa: F405
+if DATABASES["replica"]["ENGINE"] != "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["replica"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_replica"}  # noqa: F405

@@ -1,8 +1,10 @@
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jipp.competition.models import Edition, Group, Proposal, RequiredAttachment, ScreeningDecision
 from jipp.core.forms import StyledFormMixin
+from jipp.core.widgets import TypeaheadSelectMultiple
 from jipp.registry.models import Category, Innovation, Sdg
 
 
@@ -16,7 +18,7 @@ class ProposalStartForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         taken = Proposal.objects.filter(edition=edition).values("innovation_id")
         self.fields["innovation"].queryset = (
-            Innovation.objects.filter(unit=unit).exclude(pk__in=taken).exclude(status=Innovation.Status.WITHDRAWN)
+            Innovation.objects.filter(unit=unit, status=Innovation.Status.PUBLISHED).exclude(pk__in=taken)
         ).order_by("title")
         groups = edition.groups.all()
         invited = [
@@ -56,6 +58,7 @@ class ProposalEditForm(StyledFormMixin, forms.Form):
                 queryset=Innovation.objects.exclude(award_tier="").exclude(pk=proposal.innovation_id).order_by("title"),
                 required=False,
                 help_text=_("Name them also in the Inspiration section."),
+                widget=TypeaheadSelectMultiple(url=reverse_lazy("registry:search_innovations"), params={"awarded": 1}),
             )
         for section in sections:
             self.fields[f"section_{section.key}"] = forms.CharField(

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +45,7 @@ from jipp.competition.models import (
 )
 from jipp.core.files import DOCUMENT_KINDS, IMAGE_KINDS, generated_name, validate_upload
 from jipp.core.text import word_count
+from jipp.notifications.services import notify as notify_people
 from jipp.regions.models import Agency
 from jipp.registry.models import Award, Category, Innovation, Sdg
 
@@ -131,21 +132,25 @@ def create_juklak_edition(*, year: int = 2021, name: str = "", is_published: boo
 
 
 @transaction.atomic
-def copy_edition(*, user, source: Edition, year: int, name: str = "") -> Edition:
+def copy_edition(*, user, source: Edition, year: int, name: str = "", organiser: Agency | None = None) -> Edition:
     """Copy `source`'s whole configuration into a new edition for `year`, dates moved by the year difference.
 
     The copy is unpublished, so the secretariat can change it before opening it. Raises
-    ValidationError if `year` already has an edition.
+    ValidationError if `year` already has an edition. With `organiser` (a hub's agency) the copy is a
+    provincial edition of that organiser, run on this same engine; its hub admin may create it.
     """
-    if not user.has_perm("competition.manage_edition"):
+    if organiser is None and not user.has_perm("competition.manage_edition"):
         raise PermissionDenied(_("Only the Ministry's secretariat manages editions."))
-    if Edition.objects.filter(year=year).exists():
+    if organiser is not None and not user.has_perm("competition.organise_edition", organiser):
+        raise PermissionDenied(_("Only the organiser's hub admin or the Ministry creates its editions."))
+    if Edition.all_editions.filter(year=year, organiser=organiser).exists():
         raise ValidationError({"year": _("An edition for %(year)d already exists.") % {"year": year}})
     shift = year - source.year
     edition = Edition(
         year=year, name=name or source.name.replace(str(source.year), str(year)), decree_number="",
         deadline_mode=source.deadline_mode, reference_timezone=source.reference_timezone, is_published=False,
-        copied_from=source,
+        copied_from=source, organiser=organiser,
+        level=Edition.Level.PROVINCIAL if organiser is not None else Edition.Level.NATIONAL,
     )  # fmt: skip
     if edition.name == source.name:
         edition.name = f"KIPP {year}"
@@ -215,17 +220,9 @@ def notify(*, proposal: Proposal, message: str, users: Iterable[User]) -> None:
     """Leave `message` in each user's in-app notifications and send it by email (after the commit)."""
     users = [u for u in users if u is not None]
     Notification.objects.bulk_create([Notification(user=u, proposal=proposal, message=message[:400]) for u in users])
-    addresses = [u.email for u in users if u.email]
-    if addresses:
-        subject = _("KIPP %(year)d: %(title)s") % {"year": proposal.edition.year, "title": proposal.title[:80]}
-
-        def send():
-            try:
-                send_mail(subject, message, None, addresses, fail_silently=False)
-            except Exception:  # a mail server outage must not undo the change
-                logger.exception("Could not send the KIPP notification email")
-
-        transaction.on_commit(send)
+    # The platform's notifications (bell, /notifications/, e-mail as each person prefers).
+    url = reverse("competition:proposal_detail", args=[proposal.pk])
+    notify_people(users, "kipp.proposal", proposal, url=url, message=message, year=proposal.edition.year)
 
 
 def _event(proposal: Proposal, *, actor, note: str = "", at: dt.datetime | None = None) -> None:
@@ -256,6 +253,11 @@ def start_proposal(*, user, edition: Edition, group: Group, innovation: Innovati
         raise ValidationError({"group": _("This group belongs to another edition.")})
     if not edition.is_published:
         raise ValidationError(_("This edition is not open for proposals."))
+    if innovation.status != Innovation.Status.PUBLISHED:
+        # The proposal copies the innovation: only a version the Admin Lokal has published may compete.
+        raise ValidationError(
+            {"innovation": _("Only a published innovation can be entered: ask your Admin Lokal to publish it first.")}
+        )
     now = now or timezone.now()
     if not checks.is_before_deadline(now, selectors.deadline_for(edition, innovation.agency)):
         raise ValidationError(_("The submission deadline of this edition has passed."))
@@ -420,15 +422,14 @@ def _require_open(proposal: Proposal, now: dt.datetime) -> None:
 
 
 def format_in_zone(moment: dt.datetime | None, zone: str) -> str:
-    """`moment` as "15-03-2021 23:59 WIB" in `zone` (an IANA name)."""
+    """`moment` as "15 Mar 2021, 23.59 WIB" in `zone` (an IANA name)."""
     import zoneinfo
 
-    from jipp.core.timezones import abbreviation
+    from jipp.core.formatting import format_moment
 
     if moment is None:
         return ""
-    local = moment.astimezone(zoneinfo.ZoneInfo(zone))
-    return f"{local:%d-%m-%Y %H:%M} {abbreviation(zone)}"
+    return format_moment(moment, zone=zoneinfo.ZoneInfo(zone))  # the platform's one format
 
 
 def _already_message(proposal: Proposal) -> str:

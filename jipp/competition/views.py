@@ -136,6 +136,7 @@ def proposal_list(request):
     page = Paginator(proposals, 25).get_page(request.GET.get("page"))
     rows = [(p, selectors.proposal_gaps(p)) for p in page]
     agency = request.user.agency if request.user.agency_id else None
+    submission = selectors.submission_window(edition, agency, timezone.now()) if edition else None
     quotas = []
     if agency and edition:
         for group in edition.groups.all():
@@ -150,7 +151,8 @@ def proposal_list(request):
             "rows": rows,
             "status": status,
             "statuses": Proposal.Status.choices,
-            "can_start": request.user.role == Role.UPP and edition is not None and edition.is_published,
+            "can_start": request.user.role == Role.UPP and submission is not None and not submission.is_closed,
+            "submission": submission,
             "deadline": selectors.deadline_for(edition, agency) if agency and edition else None,
             "zone": agency.timezone if agency else timezone.get_current_timezone_name(),
             "quotas": quotas,
@@ -178,6 +180,11 @@ def proposal_start(request):
     edition = _edition_from(request, list(Edition.objects.filter(is_published=True)))
     if edition is None:
         raise Http404
+    submission = selectors.submission_window(edition, request.user.agency, timezone.now())
+    if submission.is_closed:
+        # Say so before the form, not after the user has filled it in.
+        context = {"form": None, "edition": edition, "submission": submission}
+        return render(request, "competition/proposal_start.html", context)
     form = ProposalStartForm(request.POST or None, edition=edition, unit=request.user.unit)
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,7 +199,9 @@ def proposal_start(request):
         else:
             messages.success(request, _("Draft created. It saves itself as you type."))
             return redirect("competition:proposal_edit", pk=proposal.pk)
-    return render(request, "competition/proposal_start.html", {"form": form, "edition": edition})
+    return render(
+        request, "competition/proposal_start.html", {"form": form, "edition": edition, "submission": submission}
+    )
 
 
 def _detail_or_404(request, pk: int) -> Proposal:
@@ -211,6 +220,9 @@ def proposal_detail(request, pk: int):
     if user.has_perm("competition.view_flags"):
         flags = list(proposal.flags.select_related("other_proposal__agency"))
     events = list(proposal.events.all())
+    submission = selectors.submission_window(proposal.edition, proposal.agency, timezone.now())
+    # After the deadline the services refuse to send or forward: offer neither, and say why.
+    sendable = not submission.is_closed
     return render(
         request,
         "competition/proposal_detail.html",
@@ -229,12 +241,13 @@ def proposal_detail(request, pk: int):
             "decision_form": DecisionForm(),
             "can": {
                 "edit": user.has_perm("competition.change_proposal", proposal),
-                "submit": user.has_perm("competition.submit_proposal", proposal),
-                "forward": user.has_perm("competition.forward_proposal", proposal),
+                "submit": sendable and user.has_perm("competition.submit_proposal", proposal),
+                "forward": sendable and user.has_perm("competition.forward_proposal", proposal),
                 "return": user.has_perm("competition.return_proposal", proposal),
                 "decide": user.has_perm("competition.decide_proposal", proposal),
             },
             "answers": sorted(proposal.answers.all(), key=lambda a: a.section.order),
+            "submission": submission,
         },
     )
 

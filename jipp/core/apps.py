@@ -13,7 +13,7 @@ class CoreConfig(AppConfig):
 
         items = []
         if user.is_authenticated and user.has_perm("core.view_audit_log"):
-            items.append(NavItem("core:audit_log", _("Audit log"), order=90))
+            items.append(NavItem("core:audit_log", _("Audit log"), order=90, group="admin"))
         return items
 
     def ready(self):

@@ -21,14 +21,25 @@ class _Echo:
         return value
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(text: str) -> str:
+    """Neutralise text a spreadsheet would run as a formula (=, +, -, @, tab, CR first): prefix a quote.
+
+    A plain number written as text ("-12,5") is left alone.
+    """
+    if text and text.startswith(_FORMULA_START):
+        plain = text.replace(",", "").replace(".", "", 1).lstrip("+-")
+        if text[0] in "+-" and plain.isdigit():
+            return text
+        return "'" + text
+    return text
 
 
 def spreadsheet_safe(value):
-    """`value`, with a leading apostrophe if it is text a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """`value`, neutralised with `safe_cell` if it is text."""
+    return safe_cell(value) if isinstance(value, str) else value
 
 
 def _cell(value):
@@ -36,7 +47,7 @@ def _cell(value):
         return ""
     if isinstance(value, bool | int | float):
         return value
-    return spreadsheet_safe(str(value))
+    return safe_cell(str(value))
 
 
 def _xlsx_cell(sheet, value):

@@ -15,7 +15,6 @@ neither that header nor a session cookie. Over the limit: 429 with Retry-After.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import re
 import time
 
@@ -24,21 +23,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
-
-def client_address(request) -> str:
-    """The client's address: REMOTE_ADDR, or the entry of X-Forwarded-For our own proxies vouch for."""
-    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    if proxies > 0:
-        chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        # Each of our proxies appends the address it saw; the client may forge anything to the left.
-        if len(chain) >= proxies:
-            candidate = chain[-proxies]
-            try:
-                return str(ipaddress.ip_address(candidate))
-            except ValueError:
-                return remote
-    return remote
+from jipp.core.net import client_ip as client_address
 
 
 def hit(scope: str, key: str, *, limit: int, window: int) -> tuple[bool, int]:

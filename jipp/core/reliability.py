@@ -18,7 +18,6 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
-from django.views.defaults import server_error as django_server_error
 
 logger = logging.getLogger("jipp.reliability")
 
@@ -94,19 +93,21 @@ class ReliabilityMiddleware:
 
 
 def server_error(request, template_name="500.html"):
-    """handler500: the faults above get their own clear answer; anything else Django's 500 page."""
+    """handler500: the faults above get their own clear answer; anything else the styled 500 page."""
     exc = sys.exc_info()[1]
     if exc is not None:
         response = response_for(request, exc)
         if response is not None:
             return response
-    return django_server_error(request, template_name=template_name)
+    from jipp.core.views import server_error as styled_server_error
+
+    return styled_server_error(request)
 
 
 def page_not_found(request, exception=None, template_name="404.html"):
-    """handler404: JSON under /api/ (clients parse it), Django's page elsewhere."""
-    from django.views.defaults import page_not_found as django_page_not_found
-
+    """handler404: JSON under /api/ (clients parse it), the site's page elsewhere."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found.")}, status=404)
-    return django_page_not_found(request, exception, template_name=template_name)
+    from jipp.core.views import page_not_found as site_page_not_found
+
+    return site_page_not_found(request, exception)

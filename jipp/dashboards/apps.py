@@ -6,7 +6,18 @@ class DashboardsConfig(AppConfig):
     name = "jipp.dashboards"
     label = "dashboards"
     verbose_name = _("Dashboards")
-    guides: list = []
+    guides = [
+        ("dashboards", _("Dashboards, the map and reports")),
+    ]
+
+    def ready(self):
+        from jipp.dashboards import signals
+
+        signals.connect()
 
     def nav_items(self, user):
-        return []
+        """One entry: the national dashboard, which links to the agency's and the hubs' own dashboards
+        (the bar is already full for some roles)."""
+        from jipp.core.nav import NavItem
+
+        return [NavItem("dashboards:national", _("Dashboard"), 5, group="dashboards")]

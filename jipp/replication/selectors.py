@@ -38,7 +38,7 @@ def filter_replications(qs: QuerySet, params) -> QuerySet:
         qs = qs.filter(status=status)
     outcome = params.get("outcome")
     if outcome == "ongoing":
-        qs = qs.filter(outcome="")
+        qs = qs.filter(status=Replication.Status.ACCEPTED, outcome="")
     elif outcome in Replication.Outcome.values:
         qs = qs.filter(outcome=outcome)
     province = params.get("province")

@@ -65,7 +65,7 @@ def test_proposal_list_constant_queries(client, edition, django_assert_max_num_q
     for _ in range(count - 1):
         complete_proposal(ProposalFactory(edition=edition, innovation=InnovationFactory(unit=first.unit)))
     admin = _login(client, AdminLokalFactory(agency=first.agency))
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(27):
         response = admin.get(reverse("competition:proposal_list"), {"edition": 2026})
     assert len(response.context["rows"]) == count
 

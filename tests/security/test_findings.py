@@ -166,8 +166,8 @@ def test_kipp_export_csv_neutralises_formula_title(client, formula_proposal):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("=1+1", "'=1+1"), ("+62 812", "'+62 812"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"), ("\\tx", "\\tx"),
-     ("\tx", "'\tx"), ("Gerai", "Gerai"), (5, 5), (-5, -5)],
+    [("=1+1", "'=1+1"), ("+62 812", "'+62 812"), ("-5", "-5"), ("-1+2", "'-1+2"), ("@SUM(A1)", "'@SUM(A1)"),
+     ("\\tx", "\\tx"), ("\tx", "'\tx"), ("Gerai", "Gerai"), (5, 5), (-5, -5)],
 )  # fmt: skip
 def test_spreadsheet_safe(value, expected):
     from jipp.core.exports import spreadsheet_safe

@@ -1,0 +1,1 @@
+"""Writes of the dashboards app: the summary refresh (`refresh`) and the reports (`reports`)."""
