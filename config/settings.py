@@ -373,6 +373,12 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "jipp.api.schema.document_error_responses",
 ]
 REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "jipp.api.schema.AutoSchema"
+# API tokens are personal, made and revoked on /accounts/tokens/, stored as digests (jipp/accounts/tokens.py).
+# Token first: a bad or revoked token is answered 401 with WWW-Authenticate, not 403.
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "jipp.accounts.tokens.HashedTokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
 
 # --- Production: shared cache, proxies, read replica (docs/production.md) -------------------------
 # One cache shared by every app server and worker: the database by default (`createcachetable`
