@@ -367,6 +367,19 @@ LOGGING["loggers"] = {
     "jipp.request": {"handlers": ["console"], "level": env_str("REQUEST_LOG_LEVEL", "INFO"), "propagate": False},
 }
 
+# The API schema documents every error answer (400/401/403/404/429) of every operation.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "jipp.api.schema.document_error_responses",
+]
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "jipp.api.schema.AutoSchema"
+# API tokens are personal, made and revoked on /accounts/tokens/, stored as digests (jipp/accounts/tokens.py).
+# Token first: a bad or revoked token is answered 401 with WWW-Authenticate, not 403.
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "jipp.accounts.tokens.HashedTokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+
 # --- Production: shared cache, proxies, read replica (docs/production.md) -------------------------
 # One cache shared by every app server and worker: the database by default (`createcachetable`
 # makes its table; `make run` and `make serve` do it), Redis or Valkey with CACHE_URL=redis://...

@@ -1,3 +1,5 @@
+import os
+
 from config.env import env_str
 from config.settings import *  # noqa: F403
 
@@ -10,7 +12,8 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # The test database is a file, not SQLite's shared-cache memory database: threads then lock it as
 # the running site does (busy timeout, IMMEDIATE transactions) and the race tests are meaningful.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+    # One file per test session (two sessions in one checkout must not share it); removed at the end.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}  # noqa: F405
 # Rate limits count per address in the cache; the suite logs in from one address all day long.
 # tests/security enable them where they are the subject.
 RATE_LIMITS_ENABLED = False

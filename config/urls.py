@@ -29,5 +29,5 @@ urlpatterns = [
 # Faults with their own clear answer (database unavailable: 503; number out of range: 400),
 # anything else the styled 500 page.
 handler403 = "jipp.core.views.permission_denied"
-handler404 = "jipp.core.views.page_not_found"
 handler500 = "jipp.core.reliability.server_error"
+handler404 = "jipp.core.reliability.page_not_found"

@@ -35,6 +35,7 @@ urlpatterns = [
         ),
         name="password_reset_confirm",
     ),
+    path("tokens/", views.api_tokens, name="api_tokens"),
     path("users/", views.user_list, name="user_list"),
     path("users/search/", views.search_people, name="search_people"),
     path("users/new/", views.user_create, name="user_create"),

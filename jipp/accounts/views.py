@@ -148,3 +148,31 @@ def search_people(request):
         return " · ".join(str(p) for p in (person.get_role_display(), person.affiliation or person.agency or "") if p)
 
     return typeahead_response(request, rows, label=label, detail=detail)
+
+
+@login_required
+def api_tokens(request):
+    """The user's own API tokens: make one (its key shown once), see when each was last used, revoke."""
+    from jipp.accounts import tokens
+
+    new_key = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            token_id = request.POST.get("token", "")
+            if token_id.isdigit() and tokens.revoke_token(user=request.user, token_id=int(token_id)):
+                messages.success(request, _("The token is revoked: it no longer works."))
+            else:
+                messages.error(request, _("No such active token."))
+            return redirect("accounts:api_tokens")
+        try:
+            _token, new_key = tokens.issue_token(user=request.user, name=request.POST.get("name", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("accounts:api_tokens")
+    response = render(
+        request,
+        "accounts/api_tokens.html",
+        {"tokens": request.user.api_tokens.all(), "new_key": new_key},
+    )
+    response["Cache-Control"] = "no-store"  # the new key must not stay in any cache
+    return response

@@ -96,12 +96,16 @@ class UserSerializer(serializers.ModelSerializer):
     agency = serializers.SlugRelatedField(
         slug_field="slug", queryset=Agency.objects.all(), required=False, allow_null=True
     )
-    temporary_password = serializers.CharField(read_only=True)
+    # Present (once) in the answer to a create; null when reading an existing account.
+    temporary_password = serializers.SerializerMethodField()
 
     class Meta:
         model = User
         fields = ["id", "username", "email", "full_name", "role", "agency", "unit", "is_active", "temporary_password"]
         read_only_fields = ["is_active"]
+
+    def get_temporary_password(self, obj) -> str | None:
+        return getattr(obj, "temporary_password", None)
 
     def create(self, validated_data):
         validated_data.setdefault("email", "")  # optional, as on the HTML form

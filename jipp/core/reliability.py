@@ -102,3 +102,12 @@ def server_error(request, template_name="500.html"):
     from jipp.core.views import server_error as styled_server_error
 
     return styled_server_error(request)
+
+
+def page_not_found(request, exception=None, template_name="404.html"):
+    """handler404: JSON under /api/ (clients parse it), the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    from jipp.core.views import page_not_found as site_page_not_found
+
+    return site_page_not_found(request, exception)

@@ -15,12 +15,12 @@ from tests.production.servers import Browser, gunicorn, manage, postgres_databas
 
 SETUP = """
 import json
-from rest_framework.authtoken.models import Token
+from jipp.accounts.tokens import issue_token
 from jipp.accounts.models import Role, User
 from tests.factories import ServiceUnitFactory
 user = User.objects.create_user(username="two-servers", password="Dua-server-2026!", role=Role.ADMIN_KEMENTERIAN,
                                 is_staff=True)
-print(json.dumps({"token": Token.objects.create(user=user).key, "unit": ServiceUnitFactory().pk}))
+print(json.dumps({"token": issue_token(user=user, name="bench")[1], "unit": ServiceUnitFactory().pk}))
 """
 STATE = """
 import json

@@ -1,7 +1,7 @@
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from jipp.accounts.tokens import issue_token
 from jipp.registry.models import ContinuityUpdate, Innovation
 from tests.factories import (
     AdminLokalFactory,
@@ -281,8 +281,8 @@ def test_continuity_updates(api, catalogue):
 
 def test_token_authentication_writes(api):
     upp = UppFactory()
-    token = Token.objects.create(user=upp)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = issue_token(user=upp, name="test")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.post(LIST, {"title": "x", "summary": "y"}, format="json").status_code == 201
 
 
