@@ -174,6 +174,7 @@ def _page_rows(name: str, samples: list[float]) -> list[dict]:
 def run() -> list[dict]:  # noqa: PLR0915 (one linear measurement script)
     _setup()
     from django.conf import settings
+    from django.core.cache import cache
     from django.test import Client
 
     from jipp.accounts.models import Role, User
@@ -245,6 +246,17 @@ def run() -> list[dict]:  # noqa: PLR0915 (one linear measurement script)
     rows += _page_rows("portal home (anonymous)", _time(get(anonymous, "/")))
     rows += _page_rows("national dashboard (anonymous)", _time(get(anonymous, "/dashboards/")))
     rows += _page_rows("national dashboard (Ministry)", _time(get(ministry, "/dashboards/")))
+
+    def cold(client, url):
+        # The first request after a refresh renders the figures (later ones reuse them until the next one).
+        def call():
+            cache.clear()
+            get(client, url)()
+
+        return call
+
+    rows += _page_rows("national dashboard, first after a refresh", _time(cold(ministry, "/dashboards/")))
+    rows += _page_rows("portal home, first after a refresh", _time(cold(anonymous, "/")))
     map_samples = []
     for key in MEASURES:
         map_samples += _time(get(ministry, f"/dashboards/?measure={key}"), runs=5)

@@ -134,6 +134,7 @@ def hub_dashboard(request, pk: int):
             "aspects": Aspect.choices,
             "charts": charts,
             "query": f"year={year}",
+            "urls": {"catalogue": catalogue, "continuity": reverse("institutionalisation:continuity_missing")},
             "refresh": selectors.last_refresh(),
             "reports": Report.objects.filter(scope=Report.Scope.HUB, key=str(hub.pk))[:5],
             "report_years": sorted({year, timezone.localdate().year}, reverse=True),
