@@ -149,6 +149,11 @@ def national_context(request, f, *, full: bool) -> dict:
         key=lambda r: (r["rank"] is None, r["rank"] or 0, r["province"].name),
     )
     kinds = selectors.combined_areas(S.KIND, f.year)
+    kind_funnels = [
+        {"kind": k, "label": label, "steps": F.funnel(kinds[k]), "row": kinds[k]}
+        for k, label in Agency.Type.choices
+        if k in kinds
+    ]
     kind_items = [
         (str(label), float(kinds[k]["innovations_published"]), reverse("registry:catalogue") + f"?agency_type={k}")
         for k, label in Agency.Type.choices
@@ -186,6 +191,7 @@ def national_context(request, f, *, full: bool) -> dict:
         "table": table,
         "charts": charts,
         "kipp": kipp,
+        "kind_funnels": kind_funnels,
         "refresh": selectors.last_refresh(),
         "hub_rows": hub_data.hub_comparison(f.year) if full else None,
         "urls": _urls(),
