@@ -34,6 +34,7 @@ messages: $(VENV)/.installed-dev
 # is empty), then serve with one background worker; Ctrl-C stops both.
 run: $(VENV)/.installed compilemessages
 	$(MANAGE) migrate --verbosity 0
+	$(MANAGE) createcachetable
 	$(MANAGE) load_regions
 	$(MANAGE) load_hub_history
 	$(MANAGE) collectstatic --noinput --verbosity 0
@@ -44,6 +45,11 @@ run: $(VENV)/.installed compilemessages
 	@trap 'kill 0' INT TERM EXIT; \
 		$(MANAGE) db_worker --verbosity 0 & \
 		$(MANAGE) runserver $(HOST):$(PORT)
+
+# The production configuration locally: gunicorn, a db_worker, PostgreSQL (DATABASE_URL or a
+# throwaway cluster under /tmp), DJANGO_DEBUG=0. See docs/production.md and scripts/serve.sh.
+serve: $(VENV)/.installed compilemessages
+	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
 test: $(VENV)/.installed-dev compilemessages
 	$(PY) -m pytest -n 2

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Ours, in dependency order (DESIGN.md): later apps may import earlier ones only.
     "jipp.core",
+    "jipp.notifications",
     "jipp.regions",
     "jipp.accounts",
     "jipp.registry",
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
                 "jipp.core.context_processors.site",
+                "jipp.notifications.context_processors.unread",
             ],
         },
     },
@@ -140,7 +142,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "core:my_home"
 LOGOUT_REDIRECT_URL = "core:home"
 
 # Lock an account for a while after repeated failed logins (django-axes).
@@ -160,16 +162,20 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Jakarta"
 LOCALE_PATHS = [BASE_DIR / "jipp" / "core" / "locale"]
+# One format for dates, times and numbers (jipp/core/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["jipp.core.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
+        # A manifest storage in both cases, so `collectstatic` run with debug on (as `make run` does) also
+        # writes the manifest that production pages need; compression only when debug is off.
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
             if not DEBUG
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
         )
     },
 }
@@ -231,6 +237,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AgencyTypeEnum": "jipp.regions.models.Agency.Type",
         "ContinuityEnum": "jipp.registry.models.Innovation.Continuity",
+        "HubKindEnum": "jipp.hubs.models.HubKind",
+        "HubActivityKindEnum": "jipp.hubs.models.Activity.Kind",
         "InnovationStatusEnum": "jipp.registry.models.Innovation.Status",
         "ProposalStatusEnum": "jipp.competition.models.Proposal.Status",
         "ReplicationStatusEnum": "jipp.replication.models.Replication.Status",
@@ -270,3 +278,134 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# ---------------------------------------------------------------------------------------
+# Security (kept together; owned by the security work, issue #14)
+# ---------------------------------------------------------------------------------------
+# Text kept after a session expired is the user's draft, not an event: the audit log keeps no copy.
+AUDITLOG_EXCLUDE_TRACKING_MODELS = (*AUDITLOG_EXCLUDE_TRACKING_MODELS, "competition.unsaveddraft")
+
+_security_middleware = [
+    "jipp.core.requestlog.RequestLogMiddleware",  # outermost of ours: logs the final status
+    "jipp.core.security.SecurityHeadersMiddleware",
+    "jipp.core.reliability.ReliabilityMiddleware",
+    "jipp.core.ratelimit.RateLimitMiddleware",
+]
+_at = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE[_at:_at] = _security_middleware
+# Idle timeout needs the user: right after authentication.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "jipp.core.security.SessionTimeoutMiddleware",
+)
+
+# Content-Security-Policy (jipp/core/security.py): scripts and styles from this site only, no inline, no eval.
+CSP_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Swagger UI injects <style> elements at run time; its script-src stays strict like every page's.
+CSP_EXEMPT_STYLE_PREFIXES = ("/api/docs/",)
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+    "interest-cohort": [],
+}
+
+# Sessions for a government system: 8 hours at most (a working day), 30 minutes idle, gone when the
+# browser closes; cookies not readable by scripts. Both tunable by the environment.
+SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 8) * 3600
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# The client's address: how many proxies of ours sit in front (each appends to X-Forwarded-For).
+# 0 = the site is reached directly and REMOTE_ADDR is the client. Used by rate limits and lockouts.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Login lockout (django-axes): keyed on the username AND the address, so nobody can lock someone
+# else's account from elsewhere (a whole office behind one NAT address is not locked out either);
+# password spraying from one address is capped by the "login" rate limit below.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
+# axes.W006 warned about address-only lockout; the lockout is per username and address now.
+SILENCED_SYSTEM_CHECKS = [c for c in SILENCED_SYSTEM_CHECKS if c != "axes.W006"]
+
+# Rate limits per client address (jipp/core/ratelimit.py), counted in the shared cache.
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
+RATE_LIMITS = [
+    # Password spraying: every login attempt from one address, whatever the username.
+    {"name": "login", "methods": ["POST"], "path": "/accounts/login/", "limit": env_int("RATE_LOGIN", 30),
+     "window": 900},
+    {"name": "password-reset", "methods": ["POST"], "path": "/accounts/password/reset/", "limit": 5, "window": 3600},
+    # The public objection form (anonymous by design).
+    {"name": "objection", "methods": ["POST"], "regex": r"^/kipp/evaluation/\d+/finalists/$", "limit": 10,
+     "window": 3600},
+    {"name": "api-token", "path": "/api/", "authorization": "token", "limit": env_int("RATE_API_TOKEN", 1200),
+     "window": 60},
+    {"name": "api-anonymous", "path": "/api/", "authorization": "none", "limit": env_int("RATE_API_ANONYMOUS", 300),
+     "window": 60},
+]  # fmt: skip
+
+LOGGING["formatters"] = {"plain": {"format": "%(levelname)s %(name)s %(message)s"}}
+LOGGING["loggers"] = {
+    # One JSON line per request (jipp/core/requestlog.py): route, status, role, request id; no personal data.
+    "jipp.request": {"handlers": ["console"], "level": env_str("REQUEST_LOG_LEVEL", "INFO"), "propagate": False},
+}
+
+# --- Production: shared cache, proxies, read replica (docs/production.md) -------------------------
+# One cache shared by every app server and worker: the database by default (`createcachetable`
+# makes its table; `make run` and `make serve` do it), Redis or Valkey with CACHE_URL=redis://...
+# (needs the `redis` package), a per-process memory cache only with CACHE_URL=locmem://.
+CACHE_URL = env_str("CACHE_URL", "db://jipp_cache")
+
+
+def _cache_from_url(url: str) -> dict:
+    scheme, _, rest = url.partition("://")
+    if scheme in {"redis", "rediss", "valkey", "valkeys"}:
+        location = ("rediss" if scheme.endswith("s") else "redis") + "://" + rest
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location, "KEY_PREFIX": "jipp"}
+    if scheme == "db":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest or "jipp_cache"}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest or "jipp"}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise SettingsError(f"CACHE_URL must start with db://, redis://, rediss://, valkey:// or locmem:// (got {url!r})")
+
+
+CACHES = {"default": _cache_from_url(CACHE_URL)}
+
+# Proxies: how many proxies we run in front of the app servers. The client's address is then the
+# TRUSTED_PROXY_COUNT-th entry from the right of X-Forwarded-For (jipp.core.net.client_ip); with 0,
+# REMOTE_ADDR (TRUSTED_PROXY_COUNT is set in the security block above). The proxy terminates TLS and
+# sets X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER above).
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+
+# Read replica: public catalogue, dashboards and open-data API reads go to DATABASE_REPLICA_URL,
+# every write and a user's reads right after a write to the primary (jipp.core.db_router).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    except ValueError as exc:
+        raise SettingsError(f"DATABASE_REPLICA_URL is not a valid database address ({exc})") from None
+    DATABASE_ROUTERS = ["jipp.core.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+                      "jipp.core.db_router.ReplicaMiddleware")  # fmt: skip
+REPLICA_PATH_PREFIXES = env_list("REPLICA_PATH_PREFIXES", ["/innovations/", "/dashboards/", "/api/v1/"])
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)

@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jipp.accounts.models import Role, User
 from jipp.accounts.services import roles_creatable_by
 from jipp.core.forms import StyledFormMixin
+from jipp.core.widgets import TypeaheadSelect
 from jipp.regions.models import Agency, Region, ServiceUnit
 
 
@@ -18,8 +20,18 @@ class AccountCreateForm(StyledFormMixin, forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("Email"), required=False)
     role = forms.ChoiceField(label=_("Role"))
-    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none(), required=False)
-    unit = forms.ModelChoiceField(label=_("Service unit"), queryset=ServiceUnit.objects.none(), required=False)
+    agency = forms.ModelChoiceField(
+        label=_("Agency"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=TypeaheadSelect(url=reverse_lazy("regions:search_agencies")),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Service unit"),
+        queryset=ServiceUnit.objects.none(),
+        required=False,
+        widget=TypeaheadSelect(url=reverse_lazy("regions:search_units")),
+    )
     affiliation = forms.CharField(label=_("Affiliation"), max_length=200, required=False)
     home_province = forms.ModelChoiceField(
         label=_("Home province"), queryset=Region.objects.filter(level=Region.Level.PROVINCE), required=False
@@ -39,6 +51,7 @@ class AccountCreateForm(StyledFormMixin, forms.Form):
             del self.fields["affiliation"]
             del self.fields["home_province"]
             self.fields["unit"].queryset = ServiceUnit.objects.filter(agency_id=creator.agency_id)
+            self.fields["unit"].widget.params = {"agency": creator.agency_id}
             self.fields["role"].initial = Role.UPP
 
     def clean_username(self):
@@ -55,6 +68,16 @@ class AccountCreateForm(StyledFormMixin, forms.Form):
         if role in (Role.ADMIN_LOKAL, Role.HUB_ADMIN) and not data.get("agency"):
             self.add_error("agency", _("Choose the agency this administrator manages."))
         return data
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """Django's own message reads "nama pengguna nama pengguna" in Indonesian (its msgstr already names
+    the field, then inserts the field's label again); ours names the username once."""
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _("Wrong username or password. Both are case-sensitive."),
+    }
 
 
 class PasswordChangeForm(StyledFormMixin, auth_forms.PasswordChangeForm):

@@ -67,6 +67,9 @@ def create_account(
         raise PermissionDenied(_("Only the Ministry's secretariat can create this kind of account."))
     if role not in (Role.ADMIN_LOKAL, Role.HUB_ADMIN, Role.UPP):
         agency = agency if role in (Role.EVALUATOR, Role.PANELIS, Role.MENTOR) else None
+    if User.objects.filter(username__iexact=username.strip()).exists():
+        # One rule for the form and the API: names differing only by case are the same person to users.
+        raise ValidationError({"username": _("This username is already taken.")})
     first, _sep, last = full_name.strip().partition(" ")
     password = generate_temporary_password()
     user = User(

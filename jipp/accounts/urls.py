@@ -36,6 +36,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("users/", views.user_list, name="user_list"),
+    path("users/search/", views.search_people, name="search_people"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/toggle-active/", views.user_toggle_active, name="user_toggle_active"),

@@ -8,16 +8,18 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from jipp.accounts.forms import AccountCreateForm, PasswordChangeForm
-from jipp.accounts.models import Role
+from jipp.accounts.forms import AccountCreateForm, LoginForm, PasswordChangeForm
+from jipp.accounts.models import Role, User
 from jipp.accounts.services import create_account, set_account_active, visible_users
+from jipp.core.widgets import MAX_RESULTS, search_text, typeahead_response
 from jipp.regions.models import ServiceUnit
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    form_class = LoginForm
     redirect_authenticated_user = True
 
 
@@ -115,3 +117,34 @@ def user_toggle_active(request, pk: int):
     else:
         messages.success(request, _("Account updated."))
     return redirect("accounts:user_detail", pk=user.pk)
+
+
+@login_required
+@require_GET
+def search_people(request):
+    """Type-ahead search of the accounts this user may list (Ministry: all; Admin Lokal: its agency's).
+
+    `q` (name, username or email), optional `role` (comma-separated roles). 403 for anyone else.
+    """
+    if not request.user.has_perm("accounts.list_users"):
+        raise PermissionDenied
+    text = search_text(request)
+    rows = User.objects.none()
+    if text:
+        rows = visible_users(request.user).filter(is_active=True).filter(
+            Q(username__icontains=text) | Q(first_name__icontains=text) | Q(last_name__icontains=text)
+            | Q(email__icontains=text)
+        )  # fmt: skip
+        roles = [r for r in request.GET.get("role", "").split(",") if r in Role.values]
+        if roles:
+            rows = rows.filter(role__in=roles)
+        rows = rows.order_by("first_name", "last_name", "username")[:MAX_RESULTS]
+
+    def label(person):
+        name = person.get_full_name()
+        return f"{name} ({person.username})" if name else person.username
+
+    def detail(person):
+        return " · ".join(str(p) for p in (person.get_role_display(), person.affiliation or person.agency or "") if p)
+
+    return typeahead_response(request, rows, label=label, detail=detail)

@@ -12,15 +12,21 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from jipp.competition.evaluation import selectors, services
-from jipp.competition.evaluation.models import Assignment, Review, Winner
+from jipp.competition.evaluation.models import Assignment, Finalist, Review, Winner
 from jipp.competition.models import Edition
 
 
-class IsSecretariat(BasePermission):
+class RulePermission(BasePermission):
+    """The same rules as the pages (`jipp.competition.evaluation.rules`): a view names its rule in
+    `permission_rule`; object-level views check it again on the object."""
+
     def has_permission(self, request, view):
-        return bool(
-            request.user and request.user.is_authenticated and request.user.has_perm("evaluation.manage_assignments")
-        )
+        rule = getattr(view, "permission_rule", None)
+        return bool(request.user and request.user.is_authenticated and (rule is None or request.user.has_perm(rule)))
+
+    def has_object_permission(self, request, view, obj):
+        rule = getattr(view, "object_rule", None) or getattr(view, "permission_rule", None)
+        return rule is None or request.user.has_perm(rule, obj)
 
 
 # Secretariat: assignments and reviews ---------------------------------------------------------
@@ -58,7 +64,8 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = AssignmentSerializer
     filterset_class = AssignmentFilter
-    permission_classes = [IsSecretariat]
+    permission_classes = [RulePermission]
+    permission_rule = "evaluation.manage_assignments"
     queryset = Assignment.objects.select_related("edition", "evaluator", "review").order_by("-edition__year", "pk")
 
 
@@ -88,7 +95,8 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ReviewSerializer
     filterset_class = ReviewFilter
-    permission_classes = [IsSecretariat]
+    permission_classes = [RulePermission]
+    permission_rule = "evaluation.manage_assignments"
     queryset = Review.objects.select_related("edition", "evaluator").order_by("-edition__year", "pk")
 
 
@@ -115,7 +123,8 @@ class MyAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     in blind mode without agency, region, unit or people's names (also in attachment names)."""
 
     serializer_class = MyAssignmentSerializer
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, RulePermission]
+    object_rule = "evaluation.review"  # assigned to the user, without a conflict of interest
     queryset = Assignment.objects.none()
 
     def get_queryset(self):
@@ -137,17 +146,21 @@ class MyAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         )
     )
     def retrieve(self, request, pk=None):
+        if not str(pk).isdigit():
+            raise NotFound
         assignment = get_object_or_404(
             Assignment.objects.select_related(
                 "edition", "proposal__group", "proposal__agency", "proposal__unit", "proposal__innovation"
             ),
-            pk=pk,
+            pk=int(pk),
         )
-        if not request.user.has_perm("evaluation.review", assignment) or services.conflict_reason(
-            assignment.edition, assignment.proposal, request.user
-        ):
-            raise PermissionDenied
-        view = selectors.proposal_view(assignment.proposal, blind=services.settings_for(assignment.edition).blind_desk)
+        self.check_object_permissions(request, assignment)
+        rules = services.settings_for(assignment.edition)
+        view = selectors.proposal_view(
+            assignment.proposal,
+            blind=rules.blind_desk,
+            show_innovation_link=not rules.hide_innovation_link or rules.results_published_at is not None,
+        )
         return Response(
             {
                 "id": assignment.pk,
@@ -158,6 +171,8 @@ class MyAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
                 "region": view["region"],
                 "sections": [{"title": s["title"], "text": s["text"]} for s in view["sections"]],
                 "attachments": [a["name"] for a in view["attachments"]],
+                "video_url": view["video_url"],
+                "innovation": view["innovation_id"],
             }
         )
 
@@ -174,8 +189,12 @@ def _edition_or_404(year) -> Edition:
 
 @extend_schema(tags=["evaluation"], parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="Year")])
 class RankingViewSet(viewsets.ViewSet):
-    """The desk ranking of an edition with every method side by side (secretariat and panel; public
-    once the results are published)."""
+    """The desk ranking of an edition with every method side by side, read from the stored ranking.
+
+    The Ministry and the panel see every row: `rankable` is true only with the required number of valid
+    (submitted, non-conflicted) reviews, `missing_reviews` says how many are missing; rows that are not
+    rankable are never nominated. Once the results are published the public sees the finalists' rows
+    only (the policy documented on /kipp/evaluation/<year>/method/), like the public pages."""
 
     permission_classes = []
 
@@ -193,15 +212,46 @@ class RankingViewSet(viewsets.ViewSet):
     def retrieve(self, request, pk=None):
         edition = _edition_or_404(pk)
         rules = services.settings_for(edition)
-        if not (rules.is_frozen or request.user.has_perm("evaluation.view_ranking", edition)):
+        full = request.user.has_perm("evaluation.view_ranking", edition)
+        if not (full or rules.results_published_at is not None):
             raise PermissionDenied
         rows = selectors.ranking(edition)
+        if not full:
+            finalists = set(Finalist.objects.filter(edition=edition).values_list("proposal_id", flat=True))
+            rows = [r for r in rows if r["id"] in finalists]
         results = [
-            {k: r[k] for k in ("id", "title", "group", "n", "scores", "ranks", "spread", "disagreement")} for r in rows
+            {
+                "id": r["id"],
+                "title": r["title"],
+                "group": r["group"],
+                "rankable": r["rankable"],
+                "missing_reviews": r["missing_reviews"],
+                "position": r["position"],
+                "n": r["n"],
+                "voided_reviews": r["voided"],
+                "deciding": _number(r["deciding"]),
+                "raw_mean": _number(r["points"]),
+                "scores": {m: _number(v) for m, v in r["scores"].items()},
+                "ranks": r["ranks"],
+                "spread": _number(r["spread"]),
+                "disagreement": r["disagreement"],
+            }
+            for r in rows
         ]
         return Response(
-            {"edition": edition.year, "deciding_method": rules.deciding_method, "count": len(rows), "results": results}
+            {
+                "edition": edition.year,
+                "deciding_method": rules.deciding_method,
+                "reviews_required": rules.reviews_per_proposal,
+                "count": len(rows),
+                "results": results,
+            }
         )
+
+
+def _number(value) -> str | None:
+    """Stored decimals travel as strings with six decimals, exactly as stored (no float rounding)."""
+    return None if value is None else str(value)
 
 
 class WinnerSerializer(serializers.ModelSerializer):
@@ -235,7 +285,8 @@ class ResultViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = WinnerFilter
     permission_classes = []
     queryset = (
-        Winner.objects.filter(edition__evaluation_settings__results_published_at__isnull=False)
+        Winner.objects.current()
+        .filter(edition__evaluation_settings__results_published_at__isnull=False)
         .select_related("edition__evaluation_settings", "finalist__proposal__agency")
         .order_by("-edition__year", "tier", "rank")
     )

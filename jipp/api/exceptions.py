@@ -11,4 +11,7 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, OverflowError):
+        # SQLite holds integers up to 64 bits: a larger id or filter value is bad input, not a fault.
+        exc = exceptions.ValidationError({"detail": ["A number in the address or the filters is out of range."]})
     return drf_exception_handler(exc, context)

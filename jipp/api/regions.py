@@ -104,6 +104,7 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = ["is_active"]
 
     def create(self, validated_data):
+        validated_data.setdefault("email", "")  # optional, as on the HTML form
         new = create_account(created_by=self.context["request"].user, **validated_data)
         new.user.temporary_password = new.temporary_password
         return new.user

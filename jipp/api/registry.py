@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -24,12 +25,35 @@ from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.response import Response
 
 from jipp.regions.models import Agency, ServiceUnit
-from jipp.registry import services
-from jipp.registry.exporting import _bits, parse_catalogue_params
-from jipp.registry.models import Category, ContinuityUpdate, Innovation, Sdg
+from jipp.registry import revisions, services
+from jipp.registry.awards import TierBook, record_award
+from jipp.registry.exporting import _bits
+from jipp.registry.filters import parse_catalogue_params
+from jipp.registry.models import Award, AwardTier, Category, ContinuityUpdate, Innovation, Sdg
 from jipp.registry.selectors import SORTS, search_catalogue
 
 # Serializers ---------------------------------------------------------------------------------
+
+
+class StrictFieldsMixin:
+    """Refuse fields the serializer does not write (400 naming each), instead of ignoring them silently."""
+
+    read_only_names: tuple[str, ...] = ()
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            writable = {name for name, f in self.fields.items() if not f.read_only}
+            errors = {}
+            for name in data:
+                if name in writable:
+                    continue
+                if name in self.read_only_names or name in self.fields:
+                    errors[name] = [_("This field is read-only.")]
+                else:
+                    errors[name] = [_("Unknown field.")]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -122,8 +146,13 @@ class InnovationDetailSerializer(InnovationListSerializer):
         read_only_fields = fields
 
 
-class InnovationWriteSerializer(serializers.ModelSerializer):
-    """Fields an agency user writes; `unit` on create (default: the UPP operator's own unit), `version` on update."""
+class InnovationWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """Fields an agency user writes; `unit` on create (default: the UPP operator's own unit), `version` on update.
+
+    Any other field (e.g. `award_tier`, written only through awards) is refused with a 400 naming it.
+    """
+
+    read_only_names = tuple(InnovationDetailSerializer.Meta.fields)
 
     unit = serializers.PrimaryKeyRelatedField(queryset=ServiceUnit.objects.all(), required=False)
     categories = serializers.SlugRelatedField(
@@ -138,12 +167,49 @@ class InnovationWriteSerializer(serializers.ModelSerializer):
         extra_kwargs = {"title": {"required": True}, "summary": {"required": True}}
 
 
-class ContinuityUpdateSerializer(serializers.ModelSerializer):
+class ContinuityUpdateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     reported_on = serializers.DateField(required=False)
 
     class Meta:
         model = ContinuityUpdate
         fields = ["id", "year", "status", "reason", "reported_on"]
+
+
+class AwardTierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AwardTier
+        fields = ["competition", "year", "code", "name", "name_id", "name_en", "rank", "size", "kind", "category"]
+
+
+class AwardSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """An award of an innovation. Write (the Ministry): innovation, year, tier (code or name), optional decree."""
+
+    innovation = serializers.PrimaryKeyRelatedField(queryset=Innovation.objects.all())
+    innovation_title = serializers.CharField(source="innovation.title", read_only=True)
+    agency = serializers.CharField(source="innovation.agency.slug", read_only=True)
+    tier_name = serializers.SerializerMethodField()
+    tier_rank = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Award
+        fields = [
+            "id", "innovation", "innovation_title", "agency", "competition", "year", "tier", "tier_name", "tier_rank",
+            "category", "title", "decree_number", "decree_date", "source_url", "is_imported",
+        ]  # fmt: skip
+        read_only_fields = ["id", "title", "is_imported"]
+        extra_kwargs = {"competition": {"required": False}}
+
+    def _tier(self, obj) -> AwardTier | None:
+        book = self.context.setdefault("tier_book", TierBook())
+        return book.get(year=obj.year, code=obj.tier, competition=obj.competition)
+
+    def get_tier_name(self, obj) -> str:
+        tier = self._tier(obj)
+        return tier.name if tier else obj.tier
+
+    def get_tier_rank(self, obj) -> int | None:
+        tier = self._tier(obj)
+        return tier.rank if tier else None
 
 
 class FacetValueSerializer(serializers.Serializer):
@@ -154,7 +220,7 @@ class FacetValueSerializer(serializers.Serializer):
 
 FACET_NAMES = (
     "province", "regency", "agency_type", "category", "sdg", "phase", "stage", "digital", "continuity", "award",
-    "year", "replicated", "legal_basis",
+    "award_year", "award_tier", "year", "replicated", "legal_basis",
 )  # fmt: skip
 FacetsSerializer = inline_serializer(
     "CatalogueFacets",
@@ -180,6 +246,8 @@ CATALOGUE_PARAMETERS = [
     OpenApiParameter("digital", str, enum=["yes", "no"]),
     OpenApiParameter("continuity", str, enum=Innovation.Continuity.values),
     OpenApiParameter("award", str, enum=["any", *[v for v in Innovation.AwardTier.values if v]]),
+    OpenApiParameter("award_year", int, description="Year of an award (with award_tier: of the same award)."),
+    OpenApiParameter("award_tier", str, description="Tier code of an award, e.g. top45 (see /api/v1/award-tiers/)."),
     OpenApiParameter("year", int, description="Year the innovation started."),
     OpenApiParameter("replicated", str, enum=["yes", "no"]),
     OpenApiParameter("legal_basis", str, enum=["yes", "no"]),
@@ -309,6 +377,29 @@ class InnovationViewSet(viewsets.GenericViewSet):
         version = data.pop("version")
         categories = data.pop("categories", None)
         sdgs = data.pop("sdgs", None)
+        if revisions.needs_review(request.user, innovation):
+            # A UPP's change to a published innovation waits for its Admin Lokal, as on the web.
+            try:
+                revision = revisions.propose_revision(
+                    user=request.user,
+                    innovation=innovation,
+                    data=data,
+                    expected_version=version,
+                    categories=categories,
+                    sdgs=sdgs,
+                )
+            except services.StaleVersionError as exc:
+                return Response(
+                    {"detail": exc.messages[0], "version": exc.current.version}, status=status.HTTP_409_CONFLICT
+                )
+            return Response(
+                {
+                    "detail": "The change waits for the Admin Lokal's approval.",
+                    "revision": revision.pk if revision else None,
+                    "changes": revision.changes if revision else {},
+                },
+                status=status.HTTP_202_ACCEPTED,
+            )
         try:
             saved = services.update_innovation(
                 user=request.user,
@@ -371,8 +462,81 @@ class InnovationViewSet(viewsets.GenericViewSet):
         return Response(ContinuityUpdateSerializer(update).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(tags=["registry"])
+class AwardTierViewSet(viewsets.ReadOnlyModelViewSet):
+    """The award tiers of each edition (configuration): filter awards and the catalogue by `code`."""
+
+    queryset = AwardTier.objects.order_by("-year", "rank")
+    serializer_class = AwardTierSerializer
+    filter_backends: list = []
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("year", int, description="Award year."),
+            OpenApiParameter("tier", str, description="Tier code, e.g. top45."),
+            OpenApiParameter("agency", str, description="Agency slug."),
+        ]
+    )
+)
+@extend_schema(tags=["registry"])
+class AwardViewSet(viewsets.GenericViewSet):
+    """Awards of published innovations (public); the Ministry records awards (POST)."""
+
+    serializer_class = AwardSerializer
+    filter_backends: list = []
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            Award.objects.filter(innovation__status=Innovation.Status.PUBLISHED)
+            .select_related("innovation__agency")
+            .order_by("-year", "tier", "pk")
+        )
+
+    def list(self, request):
+        qs = self.get_queryset()
+        params = request.query_params
+        errors = {}
+        if params.get("year"):
+            try:
+                qs = qs.filter(year=int(params["year"]))
+            except ValueError:
+                errors["year"] = [_("Give a whole number.")]
+        if params.get("tier"):
+            qs = qs.filter(tier=params["tier"])
+        if params.get("agency"):
+            qs = qs.filter(innovation__agency__slug=params["agency"])
+        if errors:
+            raise serializers.ValidationError(errors)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(AwardSerializer(page, many=True, context=self.get_serializer_context()).data)
+
+    def retrieve(self, request, pk=None):
+        award = get_object_or_404(self.get_queryset(), pk=pk)
+        return Response(AwardSerializer(award, context=self.get_serializer_context()).data)
+
+    def create(self, request):
+        if not request.user.has_perm("registry.manage_awards"):
+            raise PermissionDenied(_("Only the Ministry records awards."))
+        serializer = AwardSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        award = record_award(
+            innovation=data.pop("innovation"),
+            year=data.pop("year"),
+            tier=data.pop("tier"),
+            competition=data.pop("competition", "KIPP") or "KIPP",
+            **data,
+        )
+        return Response(AwardSerializer(award, context=self.get_serializer_context()).data, status=201)
+
+
 def register(router) -> None:
     """Add this app's viewsets to the /api/v1/ router."""
+    router.register("awards", AwardViewSet, basename="award")
+    router.register("award-tiers", AwardTierViewSet, basename="award-tier")
     router.register("innovations", InnovationViewSet, basename="innovation")
     router.register("categories", CategoryViewSet, basename="category")
     router.register("sdgs", SdgViewSet, basename="sdg")

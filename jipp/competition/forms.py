@@ -1,8 +1,10 @@
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jipp.competition.models import Edition, Group, Proposal, RequiredAttachment, ScreeningDecision
 from jipp.core.forms import StyledFormMixin
+from jipp.core.widgets import TypeaheadSelectMultiple
 from jipp.registry.models import Category, Innovation, Sdg
 
 
@@ -16,13 +18,18 @@ class ProposalStartForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         taken = Proposal.objects.filter(edition=edition).values("innovation_id")
         self.fields["innovation"].queryset = (
-            Innovation.objects.filter(unit=unit).exclude(pk__in=taken).exclude(status=Innovation.Status.WITHDRAWN)
+            Innovation.objects.filter(unit=unit, status=Innovation.Status.PUBLISHED).exclude(pk__in=taken)
         ).order_by("title")
         groups = edition.groups.all()
         invited = [
             g.pk for g in groups if not g.invitation_only or g.invited_agencies.filter(pk=unit.agency_id).exists()
         ]
         self.fields["group"].queryset = edition.groups.filter(pk__in=invited)
+
+
+def section_max_chars(max_words: int) -> int:
+    """The most characters a section may hold: 20 per allowed word, at least 5,000."""
+    return max(5_000, max_words * 20)
 
 
 class ProposalEditForm(StyledFormMixin, forms.Form):
@@ -51,11 +58,14 @@ class ProposalEditForm(StyledFormMixin, forms.Form):
                 queryset=Innovation.objects.exclude(award_tier="").exclude(pk=proposal.innovation_id).order_by("title"),
                 required=False,
                 help_text=_("Name them also in the Inspiration section."),
+                widget=TypeaheadSelectMultiple(url=reverse_lazy("registry:search_innovations"), params={"awarded": 1}),
             )
         for section in sections:
             self.fields[f"section_{section.key}"] = forms.CharField(
                 label=section.display_title,
                 required=False,
+                # Generous (words run far shorter), but a cap: a section is never megabytes of text.
+                max_length=section_max_chars(section.max_words),
                 help_text=_("At most %(n)d words.") % {"n": section.max_words},
                 widget=forms.Textarea(
                     attrs={
@@ -74,7 +84,12 @@ class ProposalEditForm(StyledFormMixin, forms.Form):
         return [self[f"section_{s.key}"] for s in self.sections]
 
     def answers(self) -> dict[str, str]:
-        return {s.key: self.cleaned_data.get(f"section_{s.key}", "") for s in self.sections}
+        """The valid sections' text; a section with an error (too long) is left as stored, never blanked."""
+        return {
+            s.key: self.cleaned_data[f"section_{s.key}"]
+            for s in self.sections
+            if f"section_{s.key}" in self.cleaned_data
+        }
 
 
 class AttachmentForm(StyledFormMixin, forms.Form):

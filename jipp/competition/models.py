@@ -29,14 +29,30 @@ def _bilingual(obj, field: str) -> str:
     return getattr(obj, field)
 
 
+class NationalEditionManager(models.Manager):
+    """KIPP itself: the national editions, one per year. Provincial editions run by hubs on the same engine
+    are reached through `Edition.all_editions` (and through their proposals)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(organiser__isnull=True)
+
+
 class Edition(TimeStampedModel):
-    """One year's competition, configured from that year's guide (*juklak*)."""
+    """One year's competition, configured from that year's guide (*juklak*).
+
+    A national edition (KIPP) has no organiser; a provincial edition is organised by a hub's agency on
+    the same engine (same services, rubric, assignment and scoring), one per organiser and year.
+    """
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("National (KIPP)")
+        PROVINCIAL = "provincial", _("Provincial (run by a hub)")
 
     class DeadlineMode(models.TextChoices):
         INSTANT = "instant", _("One moment for the whole country")
         LOCAL = "local", _("The same clock time in each agency's own zone")
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("name"), max_length=200)
     decree_number = models.CharField(_("legal basis (decree number)"), max_length=200, blank=True)
     categories = models.ManyToManyField(Category, verbose_name=_("categories"), blank=True, related_name="+")
@@ -53,11 +69,39 @@ class Edition(TimeStampedModel):
     copied_from = models.ForeignKey(
         "self", verbose_name=_("copied from"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.NATIONAL)
+    organiser = models.ForeignKey(
+        Agency,
+        verbose_name=_("organiser"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organised_editions",
+        help_text=_("Empty for KIPP; the hub's agency for a provincial edition."),
+    )
+
+    objects = NationalEditionManager()
+    all_editions = models.Manager()
 
     class Meta:
         ordering = ["-year"]
         verbose_name = _("edition")
         verbose_name_plural = _("editions")
+        base_manager_name = "all_editions"
+        constraints = [
+            models.UniqueConstraint(
+                "year",
+                condition=models.Q(organiser__isnull=True),
+                name="one_national_edition_per_year",
+                violation_error_message=_("An edition for this year already exists."),
+            ),
+            models.UniqueConstraint("year", "organiser", name="one_edition_per_organiser_year"),
+            models.CheckConstraint(
+                condition=models.Q(level="national", organiser__isnull=True)
+                | models.Q(level="provincial", organiser__isnull=False),
+                name="edition_level_matches_organiser",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -308,6 +352,15 @@ class Proposal(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     flag_count = models.PositiveSmallIntegerField(_("flags"), default=0)
+    carried_into = models.ForeignKey(
+        "self",
+        verbose_name=_("carried into KIPP as"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_from",
+        help_text=_("For an entry of a provincial edition: the national proposal it was carried into."),
+    )
     screened_at = models.DateTimeField(_("screened"), null=True, blank=True)
 
     class Meta:

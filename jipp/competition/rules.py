@@ -42,4 +42,14 @@ rules.add_perm("competition.decide_proposal", is_ministry & is_submitted)
 rules.add_perm("competition.view_flags", is_ministry)
 rules.add_perm("competition.screen_edition", is_ministry)
 rules.add_perm("competition.manage_edition", is_ministry)
+
+
+@rules.predicate
+def is_hub_admin_of(user, agency) -> bool:
+    """A hub admin of `agency` (the organiser of a provincial edition run on this engine)."""
+    return agency is not None and user.is_authenticated and user.role == "hub_admin" and user.agency_id == agency.pk
+
+
+# Object: the organiser agency of a provincial edition.
+rules.add_perm("competition.organise_edition", is_ministry | is_hub_admin_of)
 rules.add_perm("competition.list_proposals", is_ministry | is_admin_lokal | is_upp)

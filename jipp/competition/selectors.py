@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -59,6 +60,29 @@ def deadline_for(edition: Edition, agency) -> dt.datetime | None:
         reference_zone=edition.reference_timezone,
         agency_zone=agency.timezone,
     )
+
+
+@dataclass(frozen=True)
+class SubmissionWindow:
+    """Whether an agency may still start and send proposals in an edition, and until when (UTC)."""
+
+    deadline: dt.datetime | None
+    zone: str
+    is_closed: bool
+
+
+def submission_window(edition: Edition, agency, now: dt.datetime) -> SubmissionWindow:
+    """The edition's submission stage as `agency` sees it at `now` (the same test the services apply).
+
+    An unpublished edition counts as closed; without an agency the edition's reference zone applies.
+    """
+    if agency is not None:
+        deadline, zone = deadline_for(edition, agency), agency.timezone
+    else:
+        submission = stage(edition, Stage.Kind.SUBMISSION)
+        deadline, zone = (submission.ends_at if submission else None), edition.reference_timezone
+    closed = not edition.is_published or not checks.is_before_deadline(now, deadline)
+    return SubmissionWindow(deadline=deadline, zone=zone, is_closed=closed)
 
 
 def quota_for(group: Group, agency) -> int | None:

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +45,7 @@ from jipp.competition.models import (
 )
 from jipp.core.files import DOCUMENT_KINDS, IMAGE_KINDS, generated_name, validate_upload
 from jipp.core.text import word_count
+from jipp.notifications.services import notify as notify_people
 from jipp.regions.models import Agency
 from jipp.registry.models import Award, Category, Innovation, Sdg
 
@@ -131,21 +132,25 @@ def create_juklak_edition(*, year: int = 2021, name: str = "", is_published: boo
 
 
 @transaction.atomic
-def copy_edition(*, user, source: Edition, year: int, name: str = "") -> Edition:
+def copy_edition(*, user, source: Edition, year: int, name: str = "", organiser: Agency | None = None) -> Edition:
     """Copy `source`'s whole configuration into a new edition for `year`, dates moved by the year difference.
 
     The copy is unpublished, so the secretariat can change it before opening it. Raises
-    ValidationError if `year` already has an edition.
+    ValidationError if `year` already has an edition. With `organiser` (a hub's agency) the copy is a
+    provincial edition of that organiser, run on this same engine; its hub admin may create it.
     """
-    if not user.has_perm("competition.manage_edition"):
+    if organiser is None and not user.has_perm("competition.manage_edition"):
         raise PermissionDenied(_("Only the Ministry's secretariat manages editions."))
-    if Edition.objects.filter(year=year).exists():
+    if organiser is not None and not user.has_perm("competition.organise_edition", organiser):
+        raise PermissionDenied(_("Only the organiser's hub admin or the Ministry creates its editions."))
+    if Edition.all_editions.filter(year=year, organiser=organiser).exists():
         raise ValidationError({"year": _("An edition for %(year)d already exists.") % {"year": year}})
     shift = year - source.year
     edition = Edition(
         year=year, name=name or source.name.replace(str(source.year), str(year)), decree_number="",
         deadline_mode=source.deadline_mode, reference_timezone=source.reference_timezone, is_published=False,
-        copied_from=source,
+        copied_from=source, organiser=organiser,
+        level=Edition.Level.PROVINCIAL if organiser is not None else Edition.Level.NATIONAL,
     )  # fmt: skip
     if edition.name == source.name:
         edition.name = f"KIPP {year}"
@@ -215,17 +220,9 @@ def notify(*, proposal: Proposal, message: str, users: Iterable[User]) -> None:
     """Leave `message` in each user's in-app notifications and send it by email (after the commit)."""
     users = [u for u in users if u is not None]
     Notification.objects.bulk_create([Notification(user=u, proposal=proposal, message=message[:400]) for u in users])
-    addresses = [u.email for u in users if u.email]
-    if addresses:
-        subject = _("KIPP %(year)d: %(title)s") % {"year": proposal.edition.year, "title": proposal.title[:80]}
-
-        def send():
-            try:
-                send_mail(subject, message, None, addresses, fail_silently=False)
-            except Exception:  # a mail server outage must not undo the change
-                logger.exception("Could not send the KIPP notification email")
-
-        transaction.on_commit(send)
+    # The platform's notifications (bell, /notifications/, e-mail as each person prefers).
+    url = reverse("competition:proposal_detail", args=[proposal.pk])
+    notify_people(users, "kipp.proposal", proposal, url=url, message=message, year=proposal.edition.year)
 
 
 def _event(proposal: Proposal, *, actor, note: str = "", at: dt.datetime | None = None) -> None:
@@ -256,6 +253,11 @@ def start_proposal(*, user, edition: Edition, group: Group, innovation: Innovati
         raise ValidationError({"group": _("This group belongs to another edition.")})
     if not edition.is_published:
         raise ValidationError(_("This edition is not open for proposals."))
+    if innovation.status != Innovation.Status.PUBLISHED:
+        # The proposal copies the innovation: only a version the Admin Lokal has published may compete.
+        raise ValidationError(
+            {"innovation": _("Only a published innovation can be entered: ask your Admin Lokal to publish it first.")}
+        )
     now = now or timezone.now()
     if not checks.is_before_deadline(now, selectors.deadline_for(edition, innovation.agency)):
         raise ValidationError(_("The submission deadline of this edition has passed."))
@@ -420,22 +422,66 @@ def _require_open(proposal: Proposal, now: dt.datetime) -> None:
 
 
 def format_in_zone(moment: dt.datetime | None, zone: str) -> str:
-    """`moment` as "15-03-2021 23:59 WIB" in `zone` (an IANA name)."""
+    """`moment` as "15 Mar 2021, 23.59 WIB" in `zone` (an IANA name)."""
     import zoneinfo
 
-    from jipp.core.timezones import abbreviation
+    from jipp.core.formatting import format_moment
 
     if moment is None:
         return ""
-    local = moment.astimezone(zoneinfo.ZoneInfo(zone))
-    return f"{local:%d-%m-%Y %H:%M} {abbreviation(zone)}"
+    return format_moment(moment, zone=zoneinfo.ZoneInfo(zone))  # the platform's one format
+
+
+def _already_message(proposal: Proposal) -> str:
+    """What the loser of a race (or a second click) is told: the state the proposal is already in."""
+    known = {
+        Proposal.Status.WITH_ADMIN_LOKAL: _("This proposal was already sent to the Admin Lokal; nothing was changed."),
+        Proposal.Status.RETURNED: _("This proposal was already returned to the unit; nothing was changed."),
+        Proposal.Status.FORWARDED: _("This proposal was already forwarded to the Ministry; nothing was changed."),
+    }
+    return known.get(proposal.status) or _(
+        'This proposal is already at the step "%(status)s"; nothing was changed.'
+    ) % {"status": proposal.get_status_display()}
+
+
+def _lock_for_transition(*, user, proposal: Proposal, expected: Iterable[str], perm: str, denied: str) -> Proposal:
+    """Re-read `proposal` under lock and check it is still in one of the `expected` statuses.
+
+    Every transition of the submission path takes the same locks in the same order (the agency's
+    row, then the proposal's), so of two racing transitions exactly one sees the expected status;
+    the other raises ValidationError (code "already") naming the status it found. Raises
+    PermissionDenied when `user` lacks `perm` on the locked proposal. Call inside a transaction.
+    """
+    Agency.objects.select_for_update().filter(pk=proposal.agency_id).first()
+    current = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("edition", "group", "agency", "unit")
+        .get(pk=proposal.pk)
+    )
+    if current.status not in tuple(expected):
+        if user.has_perm("competition.view_proposal", current):
+            raise ValidationError(_already_message(current), code="already")
+        raise PermissionDenied(denied)
+    if not user.has_perm(perm, current):
+        raise PermissionDenied(denied)
+    return current
+
+
+def _copy_state(proposal: Proposal, *, to: Proposal) -> None:
+    """Keep the caller's instance in step with the row a transition re-read and changed under lock."""
+    if to is not proposal:
+        for field in ("status", "submitted_at", "return_note", "version", "updated_at"):
+            setattr(to, field, getattr(proposal, field))
 
 
 @transaction.atomic
 def submit_to_admin_lokal(*, user, proposal: Proposal, now: dt.datetime | None = None) -> Proposal:
     """The UPP sends its complete draft to its agency's Admin Lokal (before the deadline)."""
-    if not user.has_perm("competition.submit_proposal", proposal):
-        raise PermissionDenied(_("Only the unit's operator can send this draft."))
+    caller = proposal
+    proposal = _lock_for_transition(
+        user=user, proposal=proposal, expected=Proposal.EDITABLE, perm="competition.submit_proposal",
+        denied=_("Only the unit's operator can send this draft."),
+    )  # fmt: skip
     now = now or timezone.now()
     _require_open(proposal, now)
     _require_complete(proposal)
@@ -443,6 +489,7 @@ def submit_to_admin_lokal(*, user, proposal: Proposal, now: dt.datetime | None =
     proposal.submitted_at = now
     proposal.version += 1
     proposal.save(update_fields=["status", "submitted_at", "version", "updated_at"])
+    _copy_state(proposal, to=caller)
     _event(proposal, actor=user, at=now)
     notify(
         proposal=proposal,
@@ -455,15 +502,23 @@ def submit_to_admin_lokal(*, user, proposal: Proposal, now: dt.datetime | None =
 
 @transaction.atomic
 def return_to_unit(*, user, proposal: Proposal, note: str, now: dt.datetime | None = None) -> Proposal:
-    """The Admin Lokal sends the proposal back to its unit with a note (required)."""
-    if not user.has_perm("competition.return_proposal", proposal):
-        raise PermissionDenied(_("Only the agency's Admin Lokal can return this proposal."))
+    """The Admin Lokal sends the proposal back to its unit with a note (required).
+
+    Conditional on the proposal still being with the Admin Lokal (under the same locks as forwarding):
+    of a return and a forward at the same moment exactly one wins, the other is told "already ...".
+    """
     if not note.strip():
         raise ValidationError({"note": _("Say what the unit should change.")})
+    caller = proposal
+    proposal = _lock_for_transition(
+        user=user, proposal=proposal, expected=[Proposal.Status.WITH_ADMIN_LOKAL],
+        perm="competition.return_proposal", denied=_("Only the agency's Admin Lokal can return this proposal."),
+    )  # fmt: skip
     proposal.status = Proposal.Status.RETURNED
     proposal.return_note = note.strip()
     proposal.version += 1
     proposal.save(update_fields=["status", "return_note", "version", "updated_at"])
+    _copy_state(proposal, to=caller)
     _event(proposal, actor=user, note=proposal.return_note, at=now)
     notify(
         proposal=proposal,
@@ -529,18 +584,14 @@ def forward_proposal(*, user, proposal: Proposal, now: dt.datetime | None = None
     Freezes a snapshot of exactly what was submitted. Raises ValidationError naming the reason
     (deadline, quota, incomplete or over a word limit); nothing changes then.
     """
-    if not user.has_perm("competition.forward_proposal", proposal):
-        raise PermissionDenied(_("Only the agency's Admin Lokal can forward this proposal."))
     now = now or timezone.now()
-    # Lock the agency's row first, so two forwards of the same agency (two tabs, two Admin Lokal) are
+    # The agency's row is locked first, so two forwards of the same agency (two tabs, two Admin Lokal) are
     # counted one after the other and cannot both take the last quota place (PostgreSQL; SQLite's
-    # IMMEDIATE transactions already serialise writers).
-    Agency.objects.select_for_update().filter(pk=proposal.agency_id).first()
-    proposal = (
-        Proposal.objects.select_for_update(of=("self",))
-        .select_related("edition", "group", "agency", "unit")
-        .get(pk=proposal.pk)
-    )
+    # IMMEDIATE transactions already serialise writers); the status is re-checked under that lock.
+    proposal = _lock_for_transition(
+        user=user, proposal=proposal, expected=[Proposal.Status.WITH_ADMIN_LOKAL],
+        perm="competition.forward_proposal", denied=_("Only the agency's Admin Lokal can forward this proposal."),
+    )  # fmt: skip
     _require_open(proposal, now)
     quota = selectors.quota_for(proposal.group, proposal.agency)
     used = selectors.forwarded_count(proposal.group, proposal.agency)
@@ -578,12 +629,13 @@ def decide(*, user, proposal: Proposal, outcome: str, reason: str, now=None) -> 
     """Pass or fail a forwarded proposal with a reason; the unit and agency are told."""
     if not user.has_perm("competition.decide_proposal", proposal):
         raise PermissionDenied(_("Only the Ministry's secretariat decides the administrative selection."))
+    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("edition").get(pk=proposal.pk)
     if proposal.status not in (
         Proposal.Status.FORWARDED,
         Proposal.Status.PASSED_ADMINISTRATION,
         Proposal.Status.FAILED_ADMINISTRATION,
     ):
-        raise ValidationError(_("This proposal is past the administrative selection."))
+        raise ValidationError(_("This proposal is past the administrative selection."), code="already")
     if outcome not in ScreeningDecision.Outcome.values:
         raise ValidationError({"outcome": _("Choose pass or fail.")})
     if not reason.strip():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -25,6 +26,7 @@ from jipp.competition.forms import (
     ProposalEditForm,
     ProposalStartForm,
     ReturnForm,
+    section_max_chars,
 )
 from jipp.competition.models import (
     Edition,
@@ -134,6 +136,7 @@ def proposal_list(request):
     page = Paginator(proposals, 25).get_page(request.GET.get("page"))
     rows = [(p, selectors.proposal_gaps(p)) for p in page]
     agency = request.user.agency if request.user.agency_id else None
+    submission = selectors.submission_window(edition, agency, timezone.now()) if edition else None
     quotas = []
     if agency and edition:
         for group in edition.groups.all():
@@ -148,7 +151,8 @@ def proposal_list(request):
             "rows": rows,
             "status": status,
             "statuses": Proposal.Status.choices,
-            "can_start": request.user.role == Role.UPP and edition is not None and edition.is_published,
+            "can_start": request.user.role == Role.UPP and submission is not None and not submission.is_closed,
+            "submission": submission,
             "deadline": selectors.deadline_for(edition, agency) if agency and edition else None,
             "zone": agency.timezone if agency else timezone.get_current_timezone_name(),
             "quotas": quotas,
@@ -176,6 +180,11 @@ def proposal_start(request):
     edition = _edition_from(request, list(Edition.objects.filter(is_published=True)))
     if edition is None:
         raise Http404
+    submission = selectors.submission_window(edition, request.user.agency, timezone.now())
+    if submission.is_closed:
+        # Say so before the form, not after the user has filled it in.
+        context = {"form": None, "edition": edition, "submission": submission}
+        return render(request, "competition/proposal_start.html", context)
     form = ProposalStartForm(request.POST or None, edition=edition, unit=request.user.unit)
     if request.method == "POST" and form.is_valid():
         try:
@@ -190,7 +199,9 @@ def proposal_start(request):
         else:
             messages.success(request, _("Draft created. It saves itself as you type."))
             return redirect("competition:proposal_edit", pk=proposal.pk)
-    return render(request, "competition/proposal_start.html", {"form": form, "edition": edition})
+    return render(
+        request, "competition/proposal_start.html", {"form": form, "edition": edition, "submission": submission}
+    )
 
 
 def _detail_or_404(request, pk: int) -> Proposal:
@@ -209,6 +220,9 @@ def proposal_detail(request, pk: int):
     if user.has_perm("competition.view_flags"):
         flags = list(proposal.flags.select_related("other_proposal__agency"))
     events = list(proposal.events.all())
+    submission = selectors.submission_window(proposal.edition, proposal.agency, timezone.now())
+    # After the deadline the services refuse to send or forward: offer neither, and say why.
+    sendable = not submission.is_closed
     return render(
         request,
         "competition/proposal_detail.html",
@@ -227,12 +241,13 @@ def proposal_detail(request, pk: int):
             "decision_form": DecisionForm(),
             "can": {
                 "edit": user.has_perm("competition.change_proposal", proposal),
-                "submit": user.has_perm("competition.submit_proposal", proposal),
-                "forward": user.has_perm("competition.forward_proposal", proposal),
+                "submit": sendable and user.has_perm("competition.submit_proposal", proposal),
+                "forward": sendable and user.has_perm("competition.forward_proposal", proposal),
                 "return": user.has_perm("competition.return_proposal", proposal),
                 "decide": user.has_perm("competition.decide_proposal", proposal),
             },
             "answers": sorted(proposal.answers.all(), key=lambda a: a.section.order),
+            "submission": submission,
         },
     )
 
@@ -277,12 +292,47 @@ def _session_tokens(request) -> dict:
     return request.session.get(SESSION_DRAFTS, {})
 
 
+# A browser that opened a proposal's edit page while logged in with the right to edit it carries a
+# signed cookie naming that proposal. Only such a browser may leave text behind once its session has
+# expired; any other anonymous POST writes nothing and gets the same answer whatever the id.
+EDITOR_COOKIE = "kipp_editor"
+EDITOR_COOKIE_SALT = "jipp.competition.editor"
+EDITOR_COOKIE_MAX_AGE = 2 * 24 * 3600
+EDITOR_COOKIE_KEEP = 20
+
+
+def _editor_pks(request) -> list[int]:
+    raw = request.get_signed_cookie(EDITOR_COOKIE, default="", salt=EDITOR_COOKIE_SALT, max_age=EDITOR_COOKIE_MAX_AGE)
+    return [int(part) for part in raw.split(",") if part.isdigit()]
+
+
+def _remember_editor(request, response, pk: int) -> None:
+    pks = [pk] + [p for p in _editor_pks(request) if p != pk]
+    response.set_signed_cookie(
+        EDITOR_COOKIE,
+        ",".join(str(p) for p in pks[:EDITOR_COOKIE_KEEP]),
+        salt=EDITOR_COOKIE_SALT,
+        max_age=EDITOR_COOKIE_MAX_AGE,
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Lax",
+    )
+
+
 def _keep_posted_text(request, pk: int) -> bool:
-    """The session expired mid-edit: keep what was posted for this browser; True if kept."""
-    proposal = Proposal.objects.filter(pk=pk).first()
+    """The session expired mid-edit: keep what was posted for this browser; True if kept.
+
+    Kept only for a browser that was editing this proposal (signed cookie), only the proposal's own
+    fields, each capped; one copy per browser and proposal.
+    """
+    if pk not in _editor_pks(request):
+        return False
+    proposal = Proposal.objects.filter(pk=pk).select_related("group").first()
     if proposal is None or not proposal.is_editable:
         return False
-    data = {k: v for k, v in request.POST.items() if k.startswith("section_") or k in ("title", "video_url")}
+    limits = {f"section_{s.key}": section_max_chars(s.max_words) for s in selectors.sections_of(proposal.group)}
+    limits.update(title=250, video_url=200)
+    data = {k: v[: limits[k]] for k, v in request.POST.items() if k in limits}
     tokens = _session_tokens(request)
     tokens[str(pk)] = services.keep_unsaved_draft(proposal=proposal, data=data, token=tokens.get(str(pk)))
     request.session[SESSION_DRAFTS] = tokens
@@ -335,7 +385,9 @@ def proposal_edit(request, pk: int):
                 messages.success(request, _("Proposal saved."))
                 if "submit" in request.POST:
                     return redirect("competition:proposal_detail", pk=pk)
-                return redirect("competition:proposal_edit", pk=pk)
+                response = redirect("competition:proposal_edit", pk=pk)
+                _remember_editor(request, response, pk)
+                return response
     else:
         initial = {
             "version": proposal.version,
@@ -353,7 +405,7 @@ def proposal_edit(request, pk: int):
                 initial.update({k: v for k, v in restored.data.items() if k.startswith("section_")
                                 or k in ("title", "video_url")})  # fmt: skip
         form = ProposalEditForm(initial=initial, proposal=proposal, sections=sections)
-    return render(
+    response = render(
         request,
         "competition/proposal_form.html",
         {
@@ -369,6 +421,8 @@ def proposal_edit(request, pk: int):
             "zone": proposal.agency.timezone,
         },
     )
+    _remember_editor(request, response, pk)
+    return response
 
 
 def _other_version(current: Proposal) -> dict:
@@ -388,7 +442,7 @@ def proposal_autosave(request, pk: int):
         return HttpResponse(status=405)
     context = {"proposal_pk": pk}
     if not request.user.is_authenticated:
-        context["state"] = "expired" if _keep_posted_text(request, pk) else "error"
+        context["state"] = "expired" if _keep_posted_text(request, pk) else "login"
         context["login_url"] = f"{reverse('accounts:login')}?next={reverse('competition:proposal_edit', args=[pk])}"
         return render(request, "competition/_autosave.html", context)
     proposal = selectors.visible_proposals(request.user).filter(pk=pk).first()

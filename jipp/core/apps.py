@@ -13,5 +13,12 @@ class CoreConfig(AppConfig):
 
         items = []
         if user.is_authenticated and user.has_perm("core.view_audit_log"):
-            items.append(NavItem("core:audit_log", _("Audit log"), order=90))
+            items.append(NavItem("core:audit_log", _("Audit log"), order=90, group="admin"))
         return items
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from jipp.core.security import start_idle_clock
+
+        user_logged_in.connect(start_idle_clock, dispatch_uid="jipp.core.security.start_idle_clock")

@@ -6,6 +6,7 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("home/", views.my_home, name="my_home"),
     path("about/data/", views.about_data, name="about_data"),
     path("guide/", views.guide_index, name="guide_index"),
     path("guide/<slug:slug>/", views.guide_page, name="guide_page"),

@@ -20,4 +20,4 @@ class DashboardsConfig(AppConfig):
         (the bar is already full for some roles)."""
         from jipp.core.nav import NavItem
 
-        return [NavItem("dashboards:national", _("Dashboard"), 5)]
+        return [NavItem("dashboards:national", _("Dashboard"), 5, group="dashboards")]

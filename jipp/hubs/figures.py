@@ -70,7 +70,9 @@ def platform_figures(*, by: str, ids: list[int], continuity_year: int | None = N
         f.by_phase[row["phase"]] = f.by_phase.get(row["phase"], 0) + row["n"]
         f.by_stage[row["stage"]] = f.by_stage.get(row["stage"], 0) + row["n"]
 
-    proposals = Proposal.objects.filter(status__in=Proposal.SUBMITTED, **{f"{own}__in": ids})
+    proposals = Proposal.objects.filter(
+        status__in=Proposal.SUBMITTED, edition__organiser__isnull=True, **{f"{own}__in": ids}
+    )
     for row in proposals.values(own, "edition__year").annotate(n=Count("pk")).order_by():
         out[row[own]].kipp_by_year[row["edition__year"]] = row["n"]
 
@@ -146,7 +148,12 @@ def plan_actuals(*, agency_ids: list[int], year: int) -> dict[int, dict[str, int
         ),
         (
             Measure.KIPP_PROPOSALS,
-            Proposal.objects.filter(status__in=Proposal.SUBMITTED, agency_id__in=agency_ids, edition__year=year),
+            Proposal.objects.filter(
+                status__in=Proposal.SUBMITTED,
+                agency_id__in=agency_ids,
+                edition__year=year,
+                edition__organiser__isnull=True,
+            ),
             "agency_id",
         ),
         (

@@ -14,25 +14,27 @@ from jipp.hubs.models import Cohort, Hub, HubKind, SelectionRound, Spoke
 from jipp.hubs.selectors import default_spoke_agencies
 from jipp.regions.models import Agency
 
+# Criteria are data in the Ministry's language (Indonesian), as in its decrees.
 PILOT_CRITERIA = [
-    # (name, weight %) of the 2020 selection: the three criteria of KepmenPANRB 94/2020.
-    ("Commitment of the regional leadership", "40"),
-    ("Innovation potential that fits the region's development", "35"),
-    ("Bureaucratic support for the leadership's policy", "25"),
+    # (name, weight %) of the 2020 selection: the three criteria of KepmenPANRB 94/2020. The weights are
+    # not in the decree; equal-ish weights here are an assumption, editable per round.
+    ("Komitmen kuat pimpinan daerah", "40"),
+    ("Potensi inovasi yang sesuai dengan pembangunan daerah", "35"),
+    ("Dukungan birokrasi dalam melaksanakan kebijakan pimpinan", "25"),
 ]
 LATER_CRITERIA = [
-    ("Commitment of the regional leadership", "25"),
-    ("Innovation potential that fits the region's development", "20"),
-    ("Bureaucratic support for the leadership's policy", "15"),
-    ("Track record of innovation", "25"),
-    ("Support of non-government stakeholders", "15"),
+    ("Komitmen kuat pimpinan daerah", "25"),
+    ("Potensi inovasi yang sesuai dengan pembangunan daerah", "20"),
+    ("Dukungan birokrasi dalam melaksanakan kebijakan pimpinan", "15"),
+    ("Rekam jejak inovasi", "25"),
+    ("Dukungan pemangku kepentingan non-pemerintah", "15"),
 ]
 GUIDE = {
-    "1": "No evidence",
-    "2": "Stated intention only",
-    "3": "Evidence of some action",
-    "4": "Consistent action with resources",
-    "5": "Strong, sustained action with results",
+    "1": "Tidak ada bukti",
+    "2": "Baru berupa niat",
+    "3": "Ada bukti tindakan awal",
+    "4": "Tindakan konsisten dengan sumber daya",
+    "5": "Tindakan kuat dan berkelanjutan dengan hasil",
 }
 
 

@@ -3,13 +3,32 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from jipp.accounts.models import Role
+from jipp.hubs.domain.maturity import Flag, HubFacts, TrendPoint, trend
+from jipp.hubs.domain.maturity import flags as maturity_flags
+from jipp.hubs.domain.progress import Gap, SpokeFacts, Suggestion, gaps, next_steps
 from jipp.hubs.domain.selection import CriterionSpec, RankedCandidate, ScoreRow, rank
-from jipp.hubs.figures import BY_AGENCY, BY_PROVINCE, Figures, platform_figures
-from jipp.hubs.models import Candidate, Criterion, Hub, HubKind, Score, SelectionRound, Spoke
+from jipp.hubs.figures import BY_AGENCY, BY_PROVINCE, Figures, plan_actuals, platform_figures
+from jipp.hubs.models import (
+    Activity,
+    Candidate,
+    Criterion,
+    Hub,
+    HubKind,
+    MaturityAspect,
+    MaturityAssessment,
+    Measure,
+    Score,
+    SelectionRound,
+    Spoke,
+    WorkPlan,
+    WorkPlanTarget,
+)
+from jipp.institutionalisation.models import ProtectionStatus
 from jipp.regions.models import Agency
+from jipp.registry.models import Innovation
 
 
 def spoke_agency_ids(hub: Hub) -> set[int]:
@@ -106,3 +125,198 @@ def rounds_for_user(user) -> QuerySet[SelectionRound]:
     if user.is_ministry:
         return SelectionRound.objects.all()
     return SelectionRound.objects.filter(members=user)
+
+
+# Hub pages -------------------------------------------------------------------------------------
+
+
+def public_hubs() -> QuerySet[Hub]:
+    """Every hub, for the public list and the API (agency, province, cohort loaded)."""
+    return Hub.objects.select_related("agency", "region", "cohort").annotate(
+        active_spokes=Count("spokes", filter=Q(spokes__left_on__isnull=True))
+    )
+
+
+@dataclass
+class SpokeRow:
+    spoke: Spoke
+    figures: Figures
+    actuals: dict[str, int]
+    targets: dict[str, int]
+    gaps: list[Gap]
+
+    @property
+    def cells(self) -> list[tuple[int, int | None]]:
+        """(actual, target or None) per measure, in the plan's measure order."""
+        return [(self.actuals[m], self.targets.get(m)) for m in Measure.values]
+
+
+@dataclass
+class HubWork:
+    hub: Hub
+    year: int
+    plan: WorkPlan | None
+    rows: list[SpokeRow]
+    total_targets: dict[str, int]
+    total_actuals: dict[str, int]
+    total_gaps: list[Gap]
+
+
+def hub_work(*, hub: Hub, year: int) -> HubWork:
+    """The hub's spokes with their figures, the year's actuals and the plan's targets, in constant queries."""
+    spokes = list(Spoke.objects.filter(hub=hub, left_on__isnull=True).select_related("agency"))
+    agency_ids = [s.agency_id for s in spokes]
+    figures = platform_figures(by=BY_AGENCY, ids=agency_ids)
+    actuals = plan_actuals(agency_ids=agency_ids, year=year)
+    plan = WorkPlan.objects.filter(hub=hub, year=year).first()
+    targets: dict[int | None, dict[str, int]] = {}
+    if plan is not None:
+        for t in plan.targets.all():
+            targets.setdefault(t.spoke_id, {})[t.measure] = t.target
+    order = list(Measure.values)
+    rows = [
+        SpokeRow(
+            s,
+            figures[s.agency_id],
+            actuals[s.agency_id],
+            targets.get(s.pk, {}),
+            gaps(targets.get(s.pk, {}), actuals[s.agency_id], order),
+        )
+        for s in spokes
+    ]
+    total_actuals = {m: sum(actuals[a][m] for a in agency_ids) for m in order}
+    total_targets = targets.get(None, {})
+    return HubWork(hub, year, plan, rows, total_targets, total_actuals, gaps(total_targets, total_actuals, order))
+
+
+@dataclass
+class SpokeProgress:
+    spoke: Spoke
+    year: int
+    figures: Figures
+    targets: dict[str, int]
+    actuals: dict[str, int]
+    gaps: list[Gap]
+    steps: list[Suggestion]
+    activities: list[Activity]
+    innovations: list[Innovation]
+    unprotected: list[ProtectionStatus]
+
+
+def spoke_progress(*, spoke: Spoke, year: int) -> SpokeProgress:
+    """A spoke's innovations through the three phases, gaps against the plan and the next steps."""
+    agency_id = spoke.agency_id
+    figures = platform_figures(by=BY_AGENCY, ids=[agency_id], continuity_year=year - 1)[agency_id]
+    actuals = plan_actuals(agency_ids=[agency_id], year=year)[agency_id]
+    targets = {
+        t.measure: t.target
+        for t in WorkPlanTarget.objects.filter(plan__hub_id=spoke.hub_id, plan__year=year, spoke=spoke)
+    }
+    facts = SpokeFacts(
+        innovations=figures.innovations,
+        in_creation=figures.by_phase.get(Innovation.Phase.CREATION, 0),
+        trials=figures.by_stage.get(Innovation.Stage.TRIAL, 0),
+        proven_without_legal_basis=figures.unprotected_legal,
+        kipp_proposals_this_year=actuals[Measure.KIPP_PROPOSALS],
+        continuity_missing=max(
+            0,
+            Innovation.objects.filter(
+                agency_id=agency_id, status=Innovation.Status.PUBLISHED, year_started__lt=year
+            ).count()
+            - figures.continuity_answers,
+        ),
+        replications_in=figures.replications_in,
+    )
+    activities = list(
+        Activity.objects.filter(spokes=spoke).prefetch_related("mentors").order_by("-starts_on", "-pk")[:10]
+    )
+    innovations = list(
+        Innovation.objects.filter(agency_id=agency_id, status=Innovation.Status.PUBLISHED)
+        .only("pk", "title", "phase", "stage", "has_legal_basis", "unit_id")
+        .order_by("-pk")[:10]
+    )
+    unprotected = list(
+        ProtectionStatus.objects.filter(agency_id=agency_id, is_unprotected=True, is_public=True, strength=0)
+        .select_related("innovation")
+        .order_by("innovation_id")[:10]
+    )
+    return SpokeProgress(
+        spoke,
+        year,
+        figures,
+        targets,
+        actuals,
+        gaps(targets, actuals, list(Measure.values)),
+        next_steps(facts),
+        activities,
+        innovations,
+        unprotected,
+    )
+
+
+def activities_for(*, hub: Hub, public_only: bool) -> QuerySet[Activity]:
+    qs = Activity.objects.filter(hub=hub).prefetch_related("spokes__agency", "mentors")
+    if public_only:
+        qs = qs.filter(is_public=True)
+    return qs.order_by("-starts_on", "-pk")
+
+
+# Maturity --------------------------------------------------------------------------------------
+
+DISSEMINATION_KINDS = (Activity.Kind.FRIPP, Activity.Kind.FIELD_VISIT, Activity.Kind.KAJI_TIRU)
+
+
+def hub_facts(*, hub: Hub, year: int) -> HubFacts:
+    """What the platform knows about a hub's year, for the maturity flags (constant queries)."""
+    agency_ids = list(spoke_agency_ids(hub))
+    figures = platform_figures(by=BY_AGENCY, ids=agency_ids, continuity_year=year - 1)
+    actuals = plan_actuals(agency_ids=agency_ids, year=year)
+    plan = WorkPlan.objects.filter(hub=hub, year=year).annotate(n=Count("targets")).first()
+    return HubFacts(
+        proven=sum(f.proven for f in figures.values()),
+        proven_without_legal_basis=sum(f.unprotected_legal for f in figures.values()),
+        has_plan=plan is not None,
+        plan_targets=plan.n if plan else 0,
+        dissemination_activities=Activity.objects.filter(
+            hub=hub, kind__in=DISSEMINATION_KINDS, starts_on__year=year
+        ).count(),
+        replications_in=sum(actuals[a][Measure.REPLICATIONS_IN] for a in agency_ids),
+        innovations=sum(f.innovations for f in figures.values()),
+        continuity_answers=sum(f.continuity_answers for f in figures.values()),
+    )
+
+
+@dataclass
+class MaturityView:
+    assessment: MaturityAssessment
+    aspects: list[MaturityAspect]
+    flags: dict[str, Flag]
+    facts: HubFacts
+
+
+def maturity_view(*, assessment: MaturityAssessment) -> MaturityView:
+    aspects = list(assessment.aspects.all())
+    facts = hub_facts(hub=assessment.hub, year=assessment.year)
+    found = maturity_flags({a.aspect: a.declared_level for a in aspects}, facts)
+    return MaturityView(assessment, aspects, {f.aspect: f for f in found}, facts)
+
+
+def maturity_trend(*, hub: Hub) -> list[TrendPoint]:
+    data = []
+    for a in MaturityAssessment.objects.filter(hub=hub).prefetch_related("aspects").order_by("year"):
+        levels = {row.aspect: (row.declared_level, row.verified_level) for row in a.aspects.all()}
+        data.append((a.year, levels, a.status == MaturityAssessment.Status.VERIFIED))
+    return trend(data)
+
+
+def scope_agency_ids(user) -> set[int] | None:
+    """For core.scoping: a hub admin's or mentor's agencies (their hubs' active spokes and the hubs'
+    agencies); None for anyone else, whose view this app does not narrow."""
+    if user is None or not user.is_authenticated or user.is_ministry:
+        return None
+    if user.role not in (Role.HUB_ADMIN, Role.MENTOR):
+        return None
+    hubs = hubs_for_user(user)
+    ids = set(Spoke.objects.filter(hub__in=hubs, left_on__isnull=True).values_list("agency_id", flat=True))
+    ids.update(hubs.values_list("agency_id", flat=True))
+    return ids

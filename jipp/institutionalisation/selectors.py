@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from jipp.core.scoping import agency_scope
 from jipp.institutionalisation.domain.protection import LegalBasisType, strongest_basis
 from jipp.institutionalisation.models import LegalBasis, ProtectionStatus, SustainabilityCheck
 from jipp.institutionalisation.services import owners_to_ask
@@ -44,16 +45,25 @@ def legal_status_for(innovation: Innovation) -> LegalStatus:
     )
 
 
+def _scoped(qs: QuerySet, user) -> QuerySet:
+    """Agency members see their agency; national viewers see everything, narrowed by core.scoping
+    (a hub admin to the hub's spokes); the Ministry keeps the national view."""
+    if not user.has_perm("institutionalisation.view_national"):
+        return qs.filter(agency_id=user.agency_id or -1)
+    scope = agency_scope(user)
+    return qs if scope is None else qs.filter(agency_id__in=scope)
+
+
 def worklist(*, user, params) -> QuerySet:
     """Proven but unprotected published innovations, filtered by province, region, agency, gap and ground.
 
-    Agency members (UPP, Admin Lokal) see only their own agency's; the Ministry and hub admins see all.
+    Agency members (UPP, Admin Lokal) see only their own agency's; hub admins their hub's spokes (through
+    core.scoping); the Ministry sees all.
     """
     qs = ProtectionStatus.objects.filter(is_unprotected=True, is_public=True).select_related(
         "innovation", "agency", "province", "region"
     )
-    if not user.has_perm("institutionalisation.view_national"):
-        qs = qs.filter(agency_id=user.agency_id or -1)
+    qs = _scoped(qs, user)
     province = params.get("province")
     if province:
         qs = qs.filter(province__code=province)
@@ -93,8 +103,7 @@ def unprotected_share_by_province() -> list[dict]:
 def missing_continuity(*, user, year: int, params) -> QuerySet:
     """Innovations (and so owners: unit and agency) that have not answered the continuity question for `year`."""
     qs = owners_to_ask(year).select_related("unit", "agency", "province")
-    if not user.has_perm("institutionalisation.view_national"):
-        qs = qs.filter(agency_id=user.agency_id or -1)
+    qs = _scoped(qs, user)
     province = params.get("province")
     if province:
         qs = qs.filter(province__code=province)

@@ -18,16 +18,21 @@ def request_continuity_updates(year: int) -> int:
     """E-mail the owners (UPP of the unit, Admin Lokal of the agency) of every published innovation with no
     continuity update for `year`; returns the number of e-mails."""
     from django.db.models import Q
+    from django.urls import reverse
 
     from jipp.accounts.models import Role, User
     from jipp.institutionalisation.services import owners_to_ask
+    from jipp.notifications.services import notify
 
     pending = owners_to_ask(year)
     units = set(pending.values_list("unit_id", flat=True))
     agencies = set(pending.values_list("agency_id", flat=True))
-    users = User.objects.filter(
+    owners = User.objects.filter(
         Q(role=Role.UPP, unit_id__in=units) | Q(role=Role.ADMIN_LOKAL, agency_id__in=agencies), is_active=True
-    ).exclude(email="")
+    )
+    link = reverse("registry:manage_list") + "?status=published"
+    notify(owners, "continuity.requested", None, url=link, email=False, year=year)
+    users = owners.exclude(email="")
     subject = _("[Hub JIPP] Yearly continuity update %(year)d") % {"year": year}
     body = _(
         "Please state for each of your innovations whether it is continuing, growing, stopped or dormant in "

@@ -12,6 +12,6 @@ class RegionsConfig(AppConfig):
         from jipp.core.nav import NavItem
 
         return [
-            NavItem("regions:region_list", _("Regions"), order=20),
-            NavItem("regions:agency_list", _("Agencies"), order=21),
+            NavItem("regions:region_list", _("Regions"), order=20, group="registry"),
+            NavItem("regions:agency_list", _("Agencies"), order=21, group="registry"),
         ]

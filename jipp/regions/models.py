@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.text import slugify
@@ -5,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jipp.core.models import TimeStampedModel
 from jipp.core.timezones import zone_for_province
+from jipp.regions.domain.resolver import normalise
 
 
 class Region(models.Model):
@@ -140,6 +142,20 @@ class ServiceUnit(TimeStampedModel):
 
     agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="units")
     name = models.CharField(_("name"), max_length=200)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("For a field office of a ministry or central agency (a police precinct, a tax office)."),
+    )
+    is_unspecified = models.BooleanField(
+        _("unit not specified"),
+        default=False,
+        help_text=_("Holds the agency's innovations whose unit was not named (e.g. imported award lists)."),
+    )
 
     class Meta:
         ordering = ["agency__name", "name"]
@@ -151,8 +167,54 @@ class ServiceUnit(TimeStampedModel):
                 Lower("name"),
                 name="unit_name_unique_per_agency",
                 violation_error_message=_("This agency already has a service unit with this name."),
-            )
+            ),
+            models.UniqueConstraint(
+                "agency",
+                condition=models.Q(is_unspecified=True),
+                name="one_unspecified_unit_per_agency",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.agency})"
+        return f"{self.display_name} ({self.agency})"
+
+    @property
+    def display_name(self) -> str:
+        return str(UNSPECIFIED_UNIT_LABEL) if self.is_unspecified else self.name
+
+
+UNSPECIFIED_UNIT_LABEL = _("Unit not specified")
+UNSPECIFIED_UNIT_NAME = "Unit tidak disebutkan"
+
+
+class AgencyAlias(TimeStampedModel):
+    """Another spelling of an agency's name ('Pemprov DKI', 'Kemenkumham'), used by the import's resolver.
+
+    `key` is the spelling normalised by `jipp.regions.domain.resolver.normalise`, so that one alias
+    covers its variants of case, punctuation and short forms.
+    """
+
+    class Source(models.TextChoices):
+        SEED = "seed", _("Common spelling (seeded)")
+        USER = "user", _("Chosen in an import")
+        MINISTRY = "ministry", _("Added by the Ministry")
+
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(_("spelling"), max_length=200)
+    key = models.CharField(_("normalised spelling"), max_length=200, unique=True, editable=False)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MINISTRY)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name = _("agency alias")
+        verbose_name_plural = _("agency aliases")
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.agency}"
+
+    def save(self, *args, **kwargs):
+        self.key = normalise(self.alias)[:200]
+        super().save(*args, **kwargs)

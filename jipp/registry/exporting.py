@@ -18,12 +18,11 @@ import tempfile
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
-from jipp.regions.models import Agency, Region
-from jipp.registry.models import Category, Innovation, Sdg
-from jipp.registry.selectors import SORTS, CatalogueQuery, catalogue_queryset, search_catalogue
+from jipp.registry.awards import TierBook
+from jipp.registry.filters import parse_catalogue_params
+from jipp.registry.models import Award, Category, Innovation, Sdg
+from jipp.registry.selectors import CatalogueQuery, catalogue_queryset, search_catalogue
 
 MAX_ROWS = getattr(settings, "EXPORT_MAX_ROWS", 100_000)
 CHUNK = 2000
@@ -58,102 +57,11 @@ EXPORT_FIELDS = [
     ("video_url", "video_url"),
     ("published_at", "published_at"),
 ]
-HEADER = [name for name, _path in EXPORT_FIELDS] + ["categories", "sdgs"]
-YES = {"yes", "true", "1", "ya"}
-NO = {"no", "false", "0", "tidak"}
+HEADER = [name for name, _path in EXPORT_FIELDS] + ["categories", "sdgs", "awards"]
 
-# Query parameters ------------------------------------------------------------------------------
+# Query parameters: one declared filter set for the catalogue, the API and the exports (filters.py).
 
-PARAMETERS = (
-    "q", "province", "regency", "agency", "agency_type", "category", "sdg", "phase", "stage", "digital",
-    "continuity", "award", "year", "replicated", "legal_basis", "sort",
-)  # fmt: skip
-
-
-def _choice(errors, name, value, choices):
-    if value and value not in choices:
-        errors[name] = [_("“%(value)s” is not a valid choice.") % {"value": value[:60]}]
-        return ""
-    return value
-
-
-def _yes_no(errors, name, value):
-    if value == "":
-        return None
-    if value.lower() in YES:
-        return True
-    if value.lower() in NO:
-        return False
-    errors[name] = [_("Use yes or no.")]
-    return None
-
-
-def _integer(errors, name, value, low, high):
-    if value == "":
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        number = None
-    if number is None or not low <= number <= high:
-        errors[name] = [_("Give a whole number from %(low)d to %(high)d.") % {"low": low, "high": high}]
-        return None
-    return number
-
-
-def parse_catalogue_params(params) -> CatalogueQuery:
-    """A CatalogueQuery from GET parameters (the catalogue's names), or ValidationError {param: [message]}.
-
-    Unknown values (a province code that does not exist, a phase that is not a phase, a
-    malformed number) are errors naming the parameter; empty values mean "no filter".
-    Used by the exports and the API (the HTML catalogue uses forms.CatalogueFilterForm).
-    """
-    get = {name: (params.get(name) or "").strip() for name in PARAMETERS}
-    errors: dict[str, list[str]] = {}
-    if len(get["q"]) > 200:
-        errors["q"] = [_("The search text is too long (at most 200 characters).")]
-    codes = [get["province"], get["regency"]]
-    known = set(Region.objects.filter(code__in=[c for c in codes if c]).values_list("code", "level"))
-    known_codes = {code for code, _level in known}
-    for name in ("province", "regency"):
-        is_province = (get[name], "province") in known
-        if get[name] and (get[name] not in known_codes or (name == "province") != is_province):
-            message = (
-                _("No province with the code “%(value)s”.")
-                if name == "province"
-                else _("No regency or city with the code “%(value)s”.")
-            )
-            errors[name] = [message % {"value": get[name][:20]}]
-    if get["agency"] and not Agency.objects.filter(slug=get["agency"]).exists():
-        errors["agency"] = [_("No agency “%(value)s”.") % {"value": get["agency"][:60]}]
-    if get["category"] and not Category.objects.filter(code=get["category"]).exists():
-        errors["category"] = [_("No category “%(value)s”.") % {"value": get["category"][:60]}]
-    sdg = _integer(errors, "sdg", get["sdg"], 1, 17)
-    year = _integer(errors, "year", get["year"], 1945, 2100)
-    award = get["award"]
-    if award and award != "any":
-        award = _choice(errors, "award", award, [v for v in Innovation.AwardTier.values if v])
-    query = CatalogueQuery(
-        q=get["q"],
-        province=get["province"],
-        regency=get["regency"],
-        agency=get["agency"],
-        agency_type=_choice(errors, "agency_type", get["agency_type"], Agency.Type.values),
-        category=get["category"],
-        sdg=sdg,
-        phase=_choice(errors, "phase", get["phase"], Innovation.Phase.values),
-        stage=_choice(errors, "stage", get["stage"], Innovation.Stage.values),
-        digital=_yes_no(errors, "digital", get["digital"]),
-        continuity=_choice(errors, "continuity", get["continuity"], Innovation.Continuity.values),
-        award=award,
-        year=year,
-        replicated=_yes_no(errors, "replicated", get["replicated"]),
-        legal_basis=_yes_no(errors, "legal_basis", get["legal_basis"]),
-        sort=_choice(errors, "sort", get["sort"], SORTS) or "relevance",
-    )
-    if errors:
-        raise ValidationError(errors)
-    return query
+parse_catalogue_params = parse_catalogue_params  # re-exported for callers of this module
 
 
 # Rows ------------------------------------------------------------------------------------------
@@ -192,14 +100,24 @@ def export_rows(query: CatalogueQuery, *, limit: int = MAX_ROWS) -> Iterator[dic
         chunks = [] if qs is None else [list(qs.values_list(*paths)[:limit].iterator(chunk_size=CHUNK))]
     else:
         chunks = (ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK))
+    book = TierBook()
     for chunk in chunks:
         if chunk and not isinstance(chunk[0], tuple):
             by_id = {row[0]: row for row in Innovation.objects.filter(pk__in=chunk).values_list(*paths)}
             chunk = [by_id[i] for i in chunk if i in by_id]
+        awards: dict[int, list[str]] = {}
+        for innovation_id, year, tier, competition in (
+            Award.objects.filter(innovation_id__in=[v[0] for v in chunk])
+            .order_by("-year", "tier")
+            .values_list("innovation_id", "year", "tier", "competition")
+        ):
+            found = book.get(year=year, code=tier, competition=competition)
+            awards.setdefault(innovation_id, []).append(f"{year} {found.name if found else tier}")
         for values in chunk:
             row = {name: value for (name, _path), value in zip(EXPORT_FIELDS, values, strict=False)}
             row["categories"] = [categories[b] for b in _bits(values[-2] or 0) if b in categories]
             row["sdgs"] = [n for n in _bits(values[-1] or 0) if n in sdg_numbers]
+            row["awards"] = "; ".join(awards.get(values[0], []))
             yield row
 
 

@@ -14,35 +14,49 @@ since `bulk_create` sends no signals.
 Who chooses the unit: a UPP operator imports for its own unit only; an Admin Lokal for any unit of
 its own agency (given per row by id or name, or a default unit); the Ministry for any unit.
 
-Big files run as a background task (`jipp.registry.tasks.import_innovations_task`); the status
-(progress, report) is a small JSON document in the default storage, so the web process and the
-worker share it without a model, also on S3.
+With an `agency` column (as people write it: "Pemkot Surabaya", "Kementerian Hukum dan HAM") the
+agency is resolved by `jipp.regions` (aliases + fuzzy matching); a row it is not sure of is refused
+with its candidates until the user chooses (a decision per row, which can be saved as an alias).
+Rows may carry one award each (award_year, award_tier as in the decree); a file without `summary`
+holds awards of innovations already in the registry. Duplicates (same agency, near-identical title,
+within the file or against the registry) are merged by default (their awards are added), or
+skipped or created as the user decides.
+
+In the web flow a file becomes an `ImportBatch`: checked (the preview: each row's plan, saving
+nothing), imported (the same check with the same decisions, then saved), published as a whole;
+the row report is kept and downloadable. Big files are checked and imported by a background task
+(`jipp.registry.tasks.import_batch_task`) with progress on the batch.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jipp.accounts.models import Role
 from jipp.core.files import XLSX, detect_kind, validate_upload
-from jipp.regions.models import ServiceUnit
-from jipp.registry.models import Category, Innovation, Sdg
+from jipp.regions.domain.resolver import Resolution, fold
+from jipp.regions.models import UNSPECIFIED_UNIT_NAME, Agency, ServiceUnit
+from jipp.regions.services import agency_matcher, unit_for, unspecified_unit
+from jipp.registry.awards import SUMMARY_ORDER, TierBook, award_title, refresh_award_summary
+from jipp.registry.bounds import EARLIEST_YEAR, bounds_message, latest_year, validate_date
+from jipp.registry.models import Award, AwardTier, Category, ImportBatch, Innovation, Sdg
 from jipp.registry.services import fill_derived
 
 MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 50_000)
@@ -50,6 +64,8 @@ MAX_MB = getattr(settings, "IMPORT_MAX_MB", 100)
 MAX_REPORTED_ERRORS = 1000  # a report longer than this helps nobody; the count is still exact
 BACKGROUND_ROWS = 500  # files with more data rows than this are imported by a background task
 FK_FIELDS = ["unit", "agency", "region", "province", "created_by"]
+DUPLICATE_SIMILARITY = 0.9  # titles this similar (after folding) within one agency are the same innovation
+FUZZY_LIMIT = 2000  # beyond this many titles of one agency, only identical titles are compared
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,8 @@ class Column:
 def _columns() -> list[Column]:
     I = Innovation  # noqa: E741, N806
     return [
+        Column("agency", "agency", help=gettext_lazy("The agency as people write it: its official name, Pemprov/Pemkab/Pemkot ..., a ministry's short name, or the region's name. With it, “unit” is the unit's name; without a unit the innovation goes to the agency's “unit not specified”."), example="Pemkot Surabaya"),  # noqa: E501
+        Column("innovation_id", "innovation_id", help=gettext_lazy("Awards file only: the id of an innovation already in the registry (or give agency and title).")),  # noqa: E501
         Column("unit", "unit", help=gettext_lazy("Service unit: its id or exact name. Leave empty to use the unit chosen on the import page (a UPP operator always imports for its own unit)."), example="Dinas Kesehatan"),  # noqa: E501
         Column("title", "text", True, gettext_lazy("Title of the innovation (at most 250 characters)."), "Layanan Kesehatan Keliling"),  # noqa: E501
         Column("summary", "text", True, gettext_lazy("Short summary."), "Mobil klinik mendatangi desa terpencil setiap minggu."),  # noqa: E501
@@ -92,11 +110,19 @@ def _columns() -> list[Column]:
         Column("video_url", "text", help=gettext_lazy("Video link (https://...).")),
         Column("readiness", "choice", help=gettext_lazy("Replication readiness."), example="with_support", choices=I.Readiness),  # noqa: E501
         Column("prerequisites", "text", help=gettext_lazy("Prerequisites for replication.")),
+        Column("award_year", "award_year", help=gettext_lazy("Year of a KIPP award (optional)."), example="2019"),
+        Column("award_tier", "award_tier", help=gettext_lazy("Tier of that award as in the decree: Top 9, Top 25, Top 35, Top 40, Top 45, Top 99, Outstanding Achievement, Top 5 Replikasi, Finalis Replikasi, Terpuji."), example="Top 45"),  # noqa: E501
+        Column("award_category", "award_text", help=gettext_lazy("Category of the award (e.g. Umum, Replikasi, Khusus).")),  # noqa: E501
+        Column("decree_number", "award_text", help=gettext_lazy("Number of the decree naming the award.")),
+        Column("decree_date", "award_date", help=gettext_lazy("Date of the decree: YYYY-MM-DD or DD/MM/YYYY.")),
+        Column("source_url", "award_text", help=gettext_lazy("Where the award list was published (https://...).")),
     ]  # fmt: skip
 
 
 COLUMNS = _columns()
-COLUMN_NAMES = [c.name for c in COLUMNS]
+COLUMN_NAMES = [c.name for c in COLUMNS if c.name != "innovation_id"]
+AWARD_COLUMNS = ["innovation_id", "agency", "title", "award_year", "award_tier", "award_category", "decree_number",
+                 "decree_date", "source_url"]  # fmt: skip
 BY_NAME = {c.name: c for c in COLUMNS}
 TRUE_WORDS = {"yes", "ya", "y", "true", "1", "benar", "digital"}
 FALSE_WORDS = {"no", "tidak", "t", "n", "false", "0", "salah", "non-digital", ""}
@@ -121,6 +147,9 @@ class ImportReport:
     error_count: int = 0
     file_error: str = ""
     ids: list[int] = field(default_factory=list)
+    # What each row will do (the preview) or did: one dict per row (see RowValidator.validate).
+    plans: list[dict] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)  # create, merge, skip, refuse, awards
 
     @property
     def ok(self) -> bool:
@@ -144,6 +173,8 @@ class ImportReport:
             errors=errors,
             error_count=data.get("error_count", len(errors)),
             file_error=data.get("file_error", ""),
+            plans=data.get("plans", []),
+            counts=data.get("counts", {}),
         )
 
 
@@ -181,7 +212,8 @@ def _read_xlsx(uploaded) -> tuple[list[str], Iterator[tuple[int, list]]]:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(uploaded, read_only=True, data_only=True)
+        # data_only=False: a formula cell is kept as its text ("=..."), never as a computed value.
+        workbook = load_workbook(uploaded, read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds of errors for damaged files
         raise ImportFileError(_("The workbook cannot be read. Save it again as .xlsx and retry.")) from None
     sheet = workbook.worksheets[0]
@@ -239,6 +271,11 @@ def _read_csv(uploaded) -> tuple[list[str], Iterator[tuple[int, list]]]:
     return header, data()
 
 
+def file_kind(header: list[str]) -> str:
+    """'awards' for a file of awards of innovations already in the registry, else 'innovations'."""
+    return "awards" if "summary" not in header and "award_year" in header else "innovations"
+
+
 def check_header(header: list[str]) -> None:
     """Raise ImportFileError naming unknown, repeated or missing required columns."""
     unknown = [h for h in header if h and h not in BY_NAME]
@@ -249,9 +286,16 @@ def check_header(header: list[str]) -> None:
     repeated = sorted({h for h in header if h and header.count(h) > 1})
     if repeated:
         raise ImportFileError(_("Columns given twice: %(columns)s.") % {"columns": ", ".join(repeated)})
-    missing = [c.name for c in COLUMNS if c.required and c.name not in header]
+    if file_kind(header) == "awards":
+        missing = [c for c in ("award_year", "award_tier") if c not in header]
+        if "innovation_id" not in header and not {"agency", "title"} <= set(header):
+            missing.append("innovation_id / agency + title")
+    else:
+        missing = [c.name for c in COLUMNS if c.required and c.name not in header]
     if missing:
         raise ImportFileError(_("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)})
+    if ("award_year" in header) != ("award_tier" in header):
+        raise ImportFileError(_("Give both award_year and award_tier, or neither."))
 
 
 # Validating ------------------------------------------------------------------------------------
@@ -348,42 +392,214 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in str(value).replace(",", ";").split(";") if part.strip()]
 
 
-class RowValidator:
-    """Turns one row of cells into an unsaved Innovation (with derived fields) or a list of errors."""
+def title_key(title: str) -> str:
+    """A title for duplicate detection: folded, punctuation and repeated spaces removed."""
+    return " ".join(re.sub(r"[^\w\s]", " ", fold(title)).split())
 
-    def __init__(self, *, user, header: list[str], default_unit: ServiceUnit | None = None):
+
+def _near(key: str, others: Iterable[str], *, cutoff: float = DUPLICATE_SIMILARITY) -> str | None:
+    """The most similar of `others` to `key` at or above `cutoff` (near-identical titles), or None."""
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(key)
+    best, best_score = None, cutoff
+    for other in others:
+        matcher.set_seq1(other)
+        if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
+            continue
+        score = matcher.ratio()
+        if score >= best_score:
+            best, best_score = other, score
+    return best
+
+
+class RowValidator:
+    """Turns one row of cells into an unsaved Innovation (with derived fields) or a list of errors,
+    and says what the row will do (its plan): create, merge into a duplicate, skip, or refuse."""
+
+    def __init__(self, *, user, header: list[str], default_unit: ServiceUnit | None = None, decisions=None):
         self.user = user
         self.header = header
+        self.kind = file_kind(header)
+        self.decisions: dict = {str(k): v for k, v in (decisions or {}).items()}
         self.units = UnitResolver(user, default_unit)
         self.choices = {c.name: _choice_lookup(c.choices) for c in COLUMNS if c.choices}
         self.categories = {c.code.lower(): c for c in Category.objects.filter(is_active=True)}
         self.sdgs = {s.number: s for s in Sdg.objects.all()}
         self.now = timezone.now()
+        self.matcher = agency_matcher() if "agency" in header else None
+        self.tiers = TierBook() if "award_year" in header else None
+        self.agencies: dict[int, Agency] = {}
+        self.agency_units: dict[int, dict[str, ServiceUnit]] = {}
+        self.existing: dict[int, dict[str, tuple[int, str]]] = {}  # agency id -> title key -> (id, title)
+        self.in_file: dict[int, dict[str, int]] = {}  # agency id -> title key -> index of the row's plan
+        self.plans: list[dict] = []
+
+    # Agencies and units ------------------------------------------------------------------------
+
+    def _agency(self, agency_id: int) -> Agency | None:
+        if agency_id not in self.agencies:
+            found = Agency.objects.select_related("region__parent").filter(pk=agency_id).first()
+            if found is None:
+                return None
+            self.agencies[agency_id] = found
+        return self.agencies[agency_id]
+
+    def _resolve_agency(self, text: str, number: int, plan: dict) -> tuple[Agency | None, Resolution | None]:
+        """The agency of the row: the user's choice for this row, else a sure match; else an error."""
+        chosen = (self.decisions.get(str(number)) or {}).get("agency")
+        resolution = self.matcher.resolve(text)
+        plan["candidates"] = [[c.agency_id, c.name, c.score] for c in resolution.candidates]
+        if chosen:
+            agency = self._agency(int(chosen))
+            if agency is None:
+                raise ValidationError(_("The chosen agency no longer exists."))
+            plan.update(agency_id=agency.pk, agency=agency.name, confidence=1.0, how="chosen")
+            return agency, resolution
+        if resolution.accepted is None:
+            if resolution.candidates:
+                names = "; ".join(f"{c.name} ({c.score:.0%})" for c in resolution.candidates[:3])
+                raise ValidationError(
+                    _("“%(value)s” is not certain; choose the agency. Nearest: %(names)s.")
+                    % {"value": text[:100], "names": names}
+                )
+            raise ValidationError(_("No agency resembles “%(value)s”.") % {"value": text[:100]})
+        agency = self._agency(resolution.accepted.agency_id)
+        plan.update(agency_id=agency.pk, agency=agency.name, confidence=resolution.accepted.score,
+                    how=resolution.accepted.how)  # fmt: skip
+        return agency, resolution
+
+    def _unit_of(self, agency: Agency, name: str, place: str = "") -> ServiceUnit:
+        """The agency's unit called `name` (an unsaved one if new; 'unit not specified' when `name` is empty)."""
+        if agency.pk not in self.agency_units:
+            self.agency_units[agency.pk] = {
+                ("" if u.is_unspecified else u.name.strip().lower()): u for u in agency.units.all()
+            }
+        units = self.agency_units[agency.pk]
+        key = " ".join(name.split()).lower()
+        if key not in units:
+            unit = ServiceUnit(agency=agency, name=" ".join(name.split())[:200] or UNSPECIFIED_UNIT_NAME,
+                               is_unspecified=not key)  # fmt: skip
+            unit.place_key = place  # the field office's place, for its region when it is created
+            units[key] = unit
+        return units[key]
+
+    # Duplicates ---------------------------------------------------------------------------------
+
+    def _registry_titles(self, agency_id: int) -> dict[str, tuple[int, str]]:
+        if agency_id not in self.existing:
+            self.existing[agency_id] = {
+                title_key(title): (pk, title)
+                for pk, title in Innovation.objects.filter(agency_id=agency_id)
+                .exclude(status=Innovation.Status.WITHDRAWN)
+                .values_list("pk", "title")
+            }
+        return self.existing[agency_id]
+
+    def _find_duplicate(self, agency_id: int, title: str, plan: dict) -> None:
+        key = title_key(title)
+        seen = self.in_file.setdefault(agency_id, {})
+        match = key if key in seen else (_near(key, seen) if len(seen) <= FUZZY_LIMIT else None)
+        if match is not None:
+            first = self.plans[seen[match]]
+            plan.update(duplicate="file", duplicate_row=first["row"], duplicate_title=first["title"])
+            if first.get("duplicate") == "registry":
+                plan.update(duplicate_id=first["duplicate_id"])
+            return
+        registry = self._registry_titles(agency_id)
+        match = key if key in registry else (_near(key, registry) if len(registry) <= FUZZY_LIMIT else None)
+        if match is not None:
+            pk, existing_title = registry[match]
+            plan.update(duplicate="registry", duplicate_id=pk, duplicate_title=existing_title)
+        seen[key] = len(self.plans)
+
+    # Awards -------------------------------------------------------------------------------------
+
+    def _award(self, raw: dict, error) -> dict | None:
+        year_cell, tier_cell = raw.get("award_year"), raw.get("award_tier")
+        if year_cell in (None, "") and tier_cell in (None, ""):
+            return None
+        try:
+            year = int(float(str(year_cell).strip()))
+        except ValueError:
+            error("award_year", _("“%(value)s” is not a year.") % {"value": str(year_cell)[:20]})
+            return None
+        if not EARLIEST_YEAR <= year <= latest_year():
+            error("award_year", bounds_message())
+            return None
+        tier = self.tiers.find(year=year, text=str(tier_cell or ""))
+        if tier is None:
+            names = ", ".join(self.tiers.names_of_year(year)) or _("none configured")
+            error("award_tier", _("“%(tier)s” is not a tier of KIPP %(year)s (tiers: %(names)s).")
+                  % {"tier": str(tier_cell)[:60], "year": year, "names": names})  # fmt: skip
+            return None
+        award = {"year": year, "tier": tier.code, "label": f"{year} {tier.name}", "category": tier.category,
+                 "title": award_title(tier),
+                 "decree_number": "", "decree_date": None, "source_url": "",
+                 "summary": AwardTier.SUMMARY[tier.kind]}  # fmt: skip
+        for name in ("award_category", "decree_number", "source_url"):
+            value = str(raw.get(name) or "").strip()
+            if value:
+                award["category" if name == "award_category" else name] = value[:200]
+        if award["source_url"]:
+            try:
+                URLValidator()(award["source_url"])
+            except ValidationError:
+                error("source_url", _("Give a full address (https://...)."))
+        try:
+            award["decree_date"] = _parse_date(raw.get("decree_date"))
+            validate_date(award["decree_date"])
+        except ValidationError as exc:
+            error("decree_date", exc.messages[0])
+        return award
+
+    # One row ------------------------------------------------------------------------------------
 
     def validate(self, number: int, cells: list) -> tuple[Innovation | None, list[int], list[int], list[RowError]]:
-        """Return (innovation, category pks, sdg pks, errors) for one row."""
+        """Return (innovation, category pks, sdg pks, errors) for one row; its plan is appended to `plans`."""
         errors: list[RowError] = []
         raw = {name: cells[i] if i < len(cells) else None for i, name in enumerate(self.header) if name}
-        data: dict = {}
-        category_ids: list[int] = []
-        sdg_ids: list[int] = []
-        category_mask = sdg_mask = 0
-        unit = None
+        for name, value in raw.items():
+            if isinstance(value, str):
+                raw[name] = value.strip()
+        plan: dict = {"row": number, "action": "create", "title": str(raw.get("title") or "")[:250],
+                      "agency_text": str(raw.get("agency") or "")[:200]}  # fmt: skip
 
         def error(column: str, message) -> None:
             errors.append(RowError(number, column, str(message)))
 
+        agency = unit = None
+        resolution = None
+        if raw.get("agency") not in (None, ""):
+            try:
+                agency, resolution = self._resolve_agency(str(raw["agency"]), number, plan)
+                if agency is not None and not self.user.has_perm("registry.add_innovation", ServiceUnit(agency=agency)):
+                    agency = None
+                    raise ValidationError(_("You cannot add innovations to this agency."))
+            except ValidationError as exc:
+                error("agency", exc.messages[0])
+        award = self._award(raw, error) if self.tiers else None
+        self.last_award = award
+        plan["award"] = award["label"] if award else ""
+        if self.kind == "awards":
+            return self._validate_award_row(number, raw, plan, agency, award, errors)
+
+        data: dict = {}
+        category_ids: list[int] = []
+        sdg_ids: list[int] = []
+        category_mask = sdg_mask = 0
         for name, value in raw.items():
             column = BY_NAME[name]
-            if isinstance(value, str):
-                value = value.strip()
             if value is None:
                 value = ""
             try:
                 if column.kind == "unit":
                     if isinstance(value, float) and value.is_integer():
                         value = int(value)  # a spreadsheet number cell holding a unit id
-                    unit = self.units.resolve(str(value))
+                    if "agency" in raw and raw.get("agency") not in (None, ""):
+                        if agency is not None:
+                            unit = self._unit_of(agency, str(value))
+                    else:
+                        unit = self.units.resolve(str(value))
                 elif column.kind == "text":
                     data[name] = (
                         str(value) if not isinstance(value, float) or not value.is_integer() else str(int(value))
@@ -436,15 +652,26 @@ class RowValidator:
                             sdg_mask |= 1 << goal
             except ValidationError as exc:
                 error(name, exc.messages[0])
-        if "unit" not in raw:
+        if agency is not None and unit is None:
+            # No unit column or an empty cell: a unit the agency's name carried (a field office), else
+            # the agency's "unit not specified".
+            unit = self._unit_of(agency, resolution.unit_name if resolution else "",
+                                 resolution.unit_place if resolution else "")  # fmt: skip
+        if unit is None and "unit" not in raw and not errors and "agency" not in raw:
             try:
                 unit = self.units.resolve("")
             except ValidationError as exc:
                 error("unit", exc.messages[0])
+        elif unit is None and "agency" in raw and raw.get("agency") in (None, "") and "unit" not in raw:
+            error("agency", _("Give the agency."))
+        if unit is not None:
+            plan["unit"] = unit.display_name
+            if agency is None:
+                plan.update(agency_id=unit.agency_id, agency=unit.agency.name)
         if errors:
             # Still check the simple field rules, so the report lists every problem of the row at once.
             self._check_fields(Innovation(**data), errors, number, only_columns=True)
-            return None, [], [], errors
+            return self._done(plan, errors, None, [], [])
         innovation = Innovation(**data)
         innovation.created_by = self.user if self.user.is_authenticated else None
         innovation.status = Innovation.Status.DRAFT
@@ -452,12 +679,54 @@ class RowValidator:
         fill_derived(innovation, unit)
         innovation.category_mask = category_mask
         innovation.sdg_mask = sdg_mask
+        innovation.award_tier = award["summary"] if award else ""
+        innovation.import_awards = [award] if award else []
         self._check_fields(innovation, errors, number)
         if innovation.start_date and innovation.rollout_date and innovation.rollout_date < innovation.start_date:
             errors.append(RowError(number, "rollout_date", _("The roll-out date is before the start date.")))
         if errors:
-            return None, [], [], errors
-        return innovation, category_ids, sdg_ids, []
+            return self._done(plan, errors, None, [], [])
+        self._find_duplicate(unit.agency_id, innovation.title, plan)
+        if plan.get("duplicate"):
+            default = "merge"
+            choice = (self.decisions.get(str(number)) or {}).get("duplicate") or default
+            plan["action"] = {"merge": "merge", "skip": "skip", "create": "create"}.get(choice, default)
+            plan["choice"] = plan["action"]
+        return self._done(plan, [], innovation, category_ids, sdg_ids)
+
+    def _validate_award_row(self, number, raw, plan, agency, award, errors):
+        """A row of an awards file: the award of an innovation already in the registry."""
+        target = None
+        if raw.get("innovation_id") not in (None, ""):
+            try:
+                pk = int(float(str(raw["innovation_id"])))
+            except ValueError:
+                pk = None
+            target = Innovation.objects.filter(pk=pk).values_list("pk", "title", "agency_id").first() if pk else None
+            if target is None:
+                errors.append(RowError(number, "innovation_id", _("No innovation with this id.")))
+        elif agency is not None:
+            registry = self._registry_titles(agency.pk)
+            key = title_key(str(raw.get("title") or ""))
+            match = key if key in registry else _near(key, registry)
+            if match is None:
+                errors.append(RowError(number, "title", _("No innovation of this agency has this title.")))
+            else:
+                target = (registry[match][0], registry[match][1], agency.pk)
+        if award is None and not any(e.column.startswith("award") for e in errors):
+            errors.append(RowError(number, "award_year", _("Give the award's year and tier.")))
+        if target is not None:
+            if not self.user.has_perm("registry.manage_awards"):
+                errors.append(RowError(number, "", _("Only the Ministry records awards.")))
+            plan.update(action="merge", duplicate="registry", duplicate_id=target[0], duplicate_title=target[1])
+        return self._done(plan, errors, None, [], [])
+
+    def _done(self, plan, errors, innovation, category_ids, sdg_ids):
+        if errors:
+            plan["action"] = "refuse"
+            plan["errors"] = [[e.column, e.message] for e in errors]
+        self.plans.append(plan)
+        return innovation, category_ids, sdg_ids, errors
 
     @staticmethod
     def _check_fields(innovation: Innovation, errors: list[RowError], number: int, only_columns=False) -> None:
@@ -482,16 +751,26 @@ class ValidatedRows:
     category_ids: list[list[int]]
     sdg_ids: list[list[int]]
     report: ImportReport
+    # Awards to add to innovations already in the registry: (innovation id, award dict).
+    registry_awards: list[tuple[int, dict]] = field(default_factory=list)
 
 
 def validate_rows(
-    *, user, header: list[str], rows: Iterable[tuple[int, list]], default_unit=None, progress=None, total=None
+    *,
+    user,
+    header: list[str],
+    rows: Iterable[tuple[int, list]],
+    default_unit=None,
+    progress=None,
+    total=None,
+    decisions=None,
 ) -> ValidatedRows:
-    """Check every row; collect every problem. Nothing is written."""
+    """Check every row; collect every problem and each row's plan. Nothing is written."""
     check_header(header)
-    validator = RowValidator(user=user, header=header, default_unit=default_unit)
+    validator = RowValidator(user=user, header=header, default_unit=default_unit, decisions=decisions)
     result = ValidatedRows([], [], [], ImportReport())
     report = result.report
+    created_at: dict[int, Innovation] = {}  # plan index -> the innovation that row creates
     for number, cells in rows:
         if not any(c not in (None, "") and str(c).strip() for c in cells):
             continue  # blank lines are not rows
@@ -501,28 +780,59 @@ def validate_rows(
                 _("The file has more than %(limit)d rows; split it into several files.") % {"limit": MAX_ROWS}
             )
         innovation, categories, sdgs, errors = validator.validate(number, cells)
+        plan = validator.plans[-1]
         if errors:
             report.error_count += len(errors)
             if len(report.errors) < MAX_REPORTED_ERRORS:
                 report.errors.extend(errors[: MAX_REPORTED_ERRORS - len(report.errors)])
-        elif not report.error_count:
-            # Once a row failed nothing will be saved: stop keeping objects, keep checking.
-            result.innovations.append(innovation)
-            result.category_ids.append(categories)
-            result.sdg_ids.append(sdgs)
+        elif plan["action"] == "create" and innovation is not None:
+            created_at[len(validator.plans) - 1] = innovation
+            if not report.error_count:
+                result.innovations.append(innovation)
+                result.category_ids.append(categories)
+                result.sdg_ids.append(sdgs)
+        elif plan["action"] == "merge":
+            awards = innovation.import_awards if innovation is not None else []
+            if validator.kind == "awards":
+                awards = [validator.last_award] if validator.last_award else []
+            target = _merge_target(validator, plan, created_at)
+            if isinstance(target, Innovation):
+                target.import_awards.extend(awards)
+                best = max([target.award_tier, *[a["summary"] for a in awards]], key=lambda v: SUMMARY_ORDER[v])
+                target.award_tier = best
+            elif target is not None:
+                result.registry_awards.extend((target, a) for a in awards)
         if progress and report.rows % 1000 == 0:
             progress(report.rows, total, "validating")
     if report.rows == 0:
         raise ImportFileError(_("The file has no rows below the header."))
+    report.plans = validator.plans
+    counts = {"create": 0, "merge": 0, "skip": 0, "refuse": 0}
+    for plan in validator.plans:
+        counts[plan["action"]] += 1
+    counts["awards"] = sum(1 for p in validator.plans if p.get("award") and p["action"] in ("create", "merge"))
+    counts["ask"] = sum(1 for p in validator.plans if p["action"] == "refuse" and p.get("candidates"))
+    report.counts = counts
     return result
+
+
+def _merge_target(validator: RowValidator, plan: dict, created_at: dict):
+    """Where a merged row's awards go: the innovation an earlier row creates, or one already in the registry."""
+    if plan.get("duplicate") == "file":
+        index = next(i for i, p in enumerate(validator.plans) if p["row"] == plan["duplicate_row"])
+        if index in created_at:
+            return created_at[index]
+        return validator.plans[index].get("duplicate_id")
+    return plan.get("duplicate_id")
 
 
 @transaction.atomic
 def save_rows(*, user, validated: ValidatedRows, source: str = "", progress=None) -> list[int]:
-    """Insert the validated innovations, their tags and audit entries in one transaction."""
+    """Insert the validated innovations, their units (new ones), tags, awards and audit entries in one transaction."""
     innovations = validated.innovations
     total = len(innovations)
     batch = 2000
+    _save_units(innovations)
     category_link = Innovation.categories.through
     sdg_link = Innovation.sdgs.through
     for start in range(0, total, batch):
@@ -539,7 +849,49 @@ def save_rows(*, user, validated: ValidatedRows, source: str = "", progress=None
         _log_created(user, chunk, source)
         if progress:
             progress(min(start + batch, total), total, "saving")
+    _save_awards(innovations, validated.registry_awards)
     return [i.pk for i in innovations]
+
+
+def _save_units(innovations: list[Innovation]) -> None:
+    """Create the new units the rows named (once each) and point the innovations at the saved units."""
+    saved: dict[int, ServiceUnit] = {}
+    for innovation in innovations:
+        unit = innovation.unit
+        if unit.pk is None:
+            if id(unit) not in saved:
+                if unit.is_unspecified:
+                    saved[id(unit)] = unspecified_unit(agency=unit.agency)
+                else:
+                    saved[id(unit)] = unit_for(
+                        agency=unit.agency, name=unit.name, place_key=getattr(unit, "place_key", "")
+                    )
+            innovation.unit = saved[id(unit)]
+
+
+def _save_awards(innovations: list[Innovation], registry_awards: list[tuple[int, dict]]) -> None:
+    """The rows' awards: on the new innovations, and added to innovations already in the registry (once each)."""
+    wanted = [(i.pk, a) for i in innovations for a in getattr(i, "import_awards", [])] + list(registry_awards)
+    if not wanted:
+        return
+    targets = {pk for pk, _a in wanted}
+    have = set(
+        Award.objects.filter(innovation_id__in=targets, competition="KIPP").values_list("innovation_id", "year", "tier")
+    )
+    new = []
+    for pk, award in wanted:
+        if (pk, award["year"], award["tier"]) in have:
+            continue  # the same award again (a second upload, or two rows of one innovation)
+        have.add((pk, award["year"], award["tier"]))
+        new.append(
+            Award(
+                innovation_id=pk, competition="KIPP", year=award["year"], tier=award["tier"],
+                category=award["category"], title=award["title"], decree_number=award["decree_number"],
+                decree_date=award["decree_date"], source_url=award["source_url"], is_imported=True,
+            )
+        )  # fmt: skip
+    Award.objects.bulk_create(new, batch_size=1000)
+    refresh_award_summary(innovation_ids=[pk for pk, _a in registry_awards])
 
 
 def _log_created(user, innovations: list[Innovation], source: str) -> None:
@@ -570,23 +922,35 @@ def _log_created(user, innovations: list[Innovation], source: str) -> None:
 
 
 def import_innovations(
-    *, user, uploaded, filename: str = "", default_unit: ServiceUnit | None = None, progress=None
+    *,
+    user,
+    uploaded,
+    filename: str = "",
+    default_unit: ServiceUnit | None = None,
+    progress=None,
+    decisions: dict | None = None,
+    preview: bool = False,
 ) -> ImportReport:
-    """Import a CSV/XLSX file of innovations as drafts: every row or none.
+    """Import a CSV/XLSX file of innovations as drafts (with their awards): every row or none.
 
-    Returns an ImportReport: `created` rows and their ids when all rows were valid; otherwise
-    `errors` (row, column, message in the active language) and nothing saved. A file that
-    cannot be read at all gives `file_error`. Raises PermissionDenied if the user may not import.
+    Returns an ImportReport: each row's plan (create, merge into a duplicate, skip, refuse) and, when
+    all rows were valid and `preview` is false, `created` and their ids; otherwise `errors` (row,
+    column, message in the active language) and nothing saved. `decisions` are the user's choices
+    per row (agency, what to do with a duplicate). A preview runs exactly the same check as the
+    import, so the import saves what the preview showed. A file that cannot be read at all gives
+    `file_error`. Raises PermissionDenied if the user may not import.
     """
     if not user.has_perm("registry.import_innovations"):
         raise PermissionDenied(_("You cannot import innovations."))
     try:
         header, rows = read_table(uploaded, filename=filename)
-        validated = validate_rows(user=user, header=header, rows=rows, default_unit=default_unit, progress=progress)
+        validated = validate_rows(
+            user=user, header=header, rows=rows, default_unit=default_unit, progress=progress, decisions=decisions
+        )
     except ImportFileError as exc:
         return ImportReport(file_error=exc.messages[0])
     report = validated.report
-    if report.error_count:
+    if report.error_count or preview:
         return report
     report.ids = save_rows(user=user, validated=validated, source=filename, progress=progress)
     report.created = len(report.ids)
@@ -604,110 +968,133 @@ def count_data_rows(uploaded, *, filename: str = "") -> int:
     return count
 
 
-# Background jobs: the uploaded file and a status document in the default storage -------------
+# Import batches: upload, check (the preview), import, publish -----------------------------------
 
 
-@dataclass
-class ImportJob:
-    token: str
-    user_id: int
-    filename: str
-    state: str = "queued"  # queued, validating, saving, done, failed
-    processed: int = 0
-    total: int | None = None
-    report: dict | None = None
-
-    @property
-    def status_path(self) -> str:
-        return f"imports/{self.token}.json"
-
-    @property
-    def file_path(self) -> str:
-        return f"imports/{self.token}.upload"
-
-    @property
-    def finished(self) -> bool:
-        return self.state in ("done", "failed")
-
-    @property
-    def percent(self) -> int:
-        if self.state == "done":
-            return 100
-        if not self.total:
-            return 0
-        share = self.processed / self.total
-        return int(share * 80) if self.state == "validating" else 80 + int(share * 20)
-
-    def save(self) -> None:
-        document = json.dumps(asdict(self)).encode()
-        if default_storage.exists(self.status_path):
-            default_storage.delete(self.status_path)
-        default_storage.save(self.status_path, ContentFile(document))
-
-    @classmethod
-    def create(cls, *, user, uploaded, filename: str, total: int | None) -> ImportJob:
-        prune_jobs()
-        job = cls(token=uuid.uuid4().hex, user_id=user.pk, filename=filename[:200], total=total)
-        uploaded.seek(0)
-        default_storage.save(job.file_path, uploaded)
-        job.save()
-        return job
-
-    @classmethod
-    def load(cls, token: str) -> ImportJob | None:
-        if not token.isalnum() or len(token) != 32:
-            return None
-        path = f"imports/{token}.json"
-        if not default_storage.exists(path):
-            return None
-        with default_storage.open(path, "rb") as handle:
-            return cls(**json.loads(handle.read()))
-
-    def run(self, *, user, default_unit=None, language: str = "id") -> ImportReport:
-        """Import the stored file (in a worker), keeping the status document up to date."""
-
-        def progress(done: int, total: int | None, state: str) -> None:
-            self.state, self.processed = state, done
-            if total:
-                self.total = total
-            self.save()
-
-        with translation.override(language):
-            try:
-                with default_storage.open(self.file_path, "rb") as handle:
-                    report = import_innovations(
-                        user=user, uploaded=handle, filename=self.filename, default_unit=default_unit, progress=progress
-                    )
-            except PermissionDenied as exc:
-                report = ImportReport(file_error=str(exc))
-            except Exception:
-                self.state = "failed"
-                self.report = ImportReport(file_error=_("The import failed unexpectedly; nothing was saved.")).as_dict()
-                self.save()
-                raise
-        self.state = "done" if report.ok else "failed"
-        self.processed = report.rows
-        self.report = report.as_dict()
-        self.save()
-        if default_storage.exists(self.file_path):
-            default_storage.delete(self.file_path)
-        return report
+def create_batch(*, user, uploaded, filename: str, default_unit: ServiceUnit | None = None,
+                 language: str = "id") -> ImportBatch:  # fmt: skip
+    """Keep the uploaded file as a new import batch (nothing is checked or imported yet)."""
+    if not user.has_perm("registry.import_innovations"):
+        raise PermissionDenied(_("You cannot import innovations."))
+    uploaded.seek(0)
+    batch = ImportBatch(
+        token=uuid.uuid4().hex, created_by=user, filename=filename[:200], default_unit=default_unit,
+        language=language[:8],
+    )  # fmt: skip
+    batch.file.save(f"{batch.token}.upload", uploaded, save=False)
+    batch.total = count_data_rows(batch.file.open("rb"), filename=filename)
+    batch.file.close()
+    batch.save()
+    return batch
 
 
-def prune_jobs(*, days: int = 7) -> None:
-    """Forget import jobs (status and any leftover upload) older than `days`."""
-    try:
-        _dirs, names = default_storage.listdir("imports")
-    except (FileNotFoundError, NotImplementedError):
-        return
-    cutoff = timezone.now() - dt.timedelta(days=days)
-    for name in names:
-        path = f"imports/{name}"
+def _batch_progress(batch: ImportBatch):
+    def progress(done: int, total: int | None, state: str) -> None:
+        ImportBatch.objects.filter(pk=batch.pk).update(processed=done, updated_at=timezone.now())
+
+    return progress
+
+
+def _run_batch(batch: ImportBatch, *, preview: bool) -> ImportReport:
+    with translation.override(batch.language), batch.file.open("rb") as handle:
         try:
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-        except (FileNotFoundError, NotImplementedError, OSError):
-            continue
+            return import_innovations(
+                user=batch.created_by, uploaded=handle, filename=batch.filename, default_unit=batch.default_unit,
+                progress=_batch_progress(batch), decisions=batch.decisions, preview=preview,
+            )  # fmt: skip
+        except PermissionDenied as exc:
+            return ImportReport(file_error=str(exc))
+
+
+def check_batch(*, batch: ImportBatch) -> ImportReport:
+    """The preview: what every row will do with the batch's decisions. Saves only the report."""
+    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.CHECKING, processed=0)
+    report = _run_batch(batch, preview=True)
+    batch.state = ImportBatch.State.CHECKED if report.ok else ImportBatch.State.REFUSED
+    batch.kind = "awards" if report.plans and all(p.get("award") and not p.get("unit") for p in report.plans) else (
+        batch.kind)  # fmt: skip
+    batch.report = _json_report(report)
+    batch.summary = dict(report.counts, rows=report.rows, errors=report.error_count)
+    batch.processed = report.rows
+    batch.save()
+    return report
+
+
+def import_batch(*, user, batch: ImportBatch) -> ImportReport:
+    """Import a checked batch: the same check again (same decisions), then save all rows or none."""
+    if batch.created_by_id != user.pk and not user.is_ministry:
+        raise PermissionDenied(_("This import belongs to someone else."))
+    updated = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.CHECKED).update(
+        state=ImportBatch.State.IMPORTING, processed=0
+    )
+    if not updated:
+        raise ValidationError(_("Check the file (preview) before importing it; an import runs once."))
+    try:
+        report = _run_batch(batch, preview=False)
+    except Exception:
+        ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.FAILED)
+        raise
+    batch.report = _json_report(report)
+    batch.summary = dict(report.counts, rows=report.rows, errors=report.error_count, created=report.created)
+    if report.ok:
+        batch.state = ImportBatch.State.IMPORTED
+        batch.created_ids = report.ids
+        batch.imported_at = timezone.now()
+    else:
+        batch.state = ImportBatch.State.REFUSED  # the registry changed since the preview: nothing saved
+    batch.processed = report.rows
+    batch.save()
+    return report
+
+
+@transaction.atomic
+def publish_batch(*, user, batch: ImportBatch) -> int:
+    """Publish every innovation the batch created (one action). Returns how many were published."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state != ImportBatch.State.IMPORTED:
+        raise ValidationError(_("Only an imported batch can be published, once."))
+    drafts = Innovation.objects.filter(pk__in=batch.created_ids, status=Innovation.Status.DRAFT)
+    for agency_id in drafts.values_list("agency_id", flat=True).distinct():
+        sample = drafts.filter(agency_id=agency_id).first()
+        if not user.has_perm("registry.publish_innovation", sample):
+            raise PermissionDenied(_("Only the agency's Admin Lokal or the Ministry can publish or withdraw."))
+    now = timezone.now()
+    count = drafts.update(status=Innovation.Status.PUBLISHED, published_at=now, updated_at=now,
+                          version=F("version") + 1)  # fmt: skip
+    batch.state = ImportBatch.State.PUBLISHED
+    batch.published_at = now
+    batch.save(update_fields=["state", "published_at", "updated_at"])
+    return count
+
+
+def _json_report(report: ImportReport) -> dict:
+    data = report.as_dict()
+    return json.loads(json.dumps(data, default=str))
+
+
+REPORT_HEADER = ["row", "action", "title", "agency_text", "agency", "confidence", "unit", "award", "duplicate",
+                 "duplicate_of", "problems"]  # fmt: skip
+
+
+def report_csv(batch: ImportBatch) -> bytes:
+    """The kept row report as CSV (UTF-8 with BOM); cells that look like formulas are neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(REPORT_HEADER)
+    for plan in batch.report.get("plans", []):
+        duplicate_of = plan.get("duplicate_id") or (f"row {plan['duplicate_row']}" if plan.get("duplicate_row") else "")
+        cells = [plan.get("row"), plan.get("action"), plan.get("title"), plan.get("agency_text"), plan.get("agency", ""),  # noqa: E501
+                 plan.get("confidence", ""), plan.get("unit", ""), plan.get("award", ""), plan.get("duplicate", ""),
+                 duplicate_of, "; ".join(f"{c or '-'}: {m}" for c, m in plan.get("errors", []))]  # fmt: skip
+        writer.writerow([neutralise(c) for c in cells])
+    return ("\ufeff" + buffer.getvalue()).encode()
+
+
+def neutralise(value):
+    """A text cell that a spreadsheet would run as a formula, made inert (a leading apostrophe)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
 
 
 # The template ----------------------------------------------------------------------------------
@@ -727,27 +1114,34 @@ def _allowed_values(column: Column) -> str:
     return ""
 
 
-def template_csv() -> bytes:
+def template_columns(kind: str = "innovations") -> list[Column]:
+    if kind == "awards":
+        return [BY_NAME[name] for name in AWARD_COLUMNS]
+    return [c for c in COLUMNS if c.name != "innovation_id"]
+
+
+def template_csv(kind: str = "innovations") -> bytes:
     """The CSV template: the header row only (UTF-8 with a BOM, so Excel opens it correctly)."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(COLUMN_NAMES)
+    csv.writer(buffer).writerow([c.name for c in template_columns(kind)])
     return ("\ufeff" + buffer.getvalue()).encode()
 
 
-def template_xlsx() -> bytes:
+def template_xlsx(kind: str = "innovations") -> bytes:
     """The XLSX template: a data sheet with the header and drop-down lists, and a bilingual instructions sheet."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    columns = template_columns(kind)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Inovasi"
-    sheet.append(COLUMN_NAMES)
+    sheet.title = "Penghargaan" if kind == "awards" else "Inovasi"
+    sheet.append([c.name for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    for index, column in enumerate(COLUMNS, start=1):
+    for index, column in enumerate(columns, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = 28 if column.kind == "text" else 18
         if column.choices:
@@ -759,12 +1153,16 @@ def template_xlsx() -> bytes:
     intro = [
         ["Petunjuk pengisian", "How to fill in this file"],
         [
-            "Isi satu inovasi per baris pada lembar 'Inovasi'. Jangan ubah baris judul kolom. "
-            "Semua baris diperiksa; jika ada satu baris yang salah, tidak ada yang disimpan dan Anda "
-            "menerima laporan setiap kesalahan (nomor baris, kolom, pesan). Inovasi dibuat sebagai draf.",
-            "Fill in one innovation per row on the 'Inovasi' sheet. Do not change the header row. "
-            "Every row is checked; if any row is wrong, nothing is saved and you get a report of every "
-            "problem (row number, column, message). Innovations are created as drafts.",
+            "Isi satu baris per inovasi (atau per penghargaan) pada lembar pertama. Jangan ubah baris judul "
+            "kolom. Instansi boleh ditulis seperti biasa (Pemkot Surabaya, Pemprov DKI Jakarta, Kementerian "
+            "Hukum dan HAM). Setelah diunggah Anda melihat pratinjau: apa yang akan dibuat, digabung, "
+            "dilewati atau ditolak; tidak ada yang disimpan sebelum Anda menekan Impor. Inovasi dibuat "
+            "sebagai draf dan dapat diterbitkan sekaligus.",
+            "Fill in one row per innovation (or per award) on the first sheet. Do not change the header "
+            "row. Agencies may be written as people write them (Pemkot Surabaya, Pemprov DKI Jakarta, "
+            "Kementerian Hukum dan HAM). After the upload you see a preview: what will be created, merged, "
+            "skipped or refused; nothing is saved until you press Import. Innovations are created as "
+            "drafts and can be published all at once.",
         ],
         [],
     ]
@@ -776,7 +1174,7 @@ def template_xlsx() -> bytes:
     )
     for cell in guide[4]:
         cell.font = Font(bold=True)
-    for column in COLUMNS:
+    for column in columns:
         with translation.override("id"):
             help_id = str(column.help)
         with translation.override("en"):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jipp.core.models import TimeStampedModel
 from jipp.regions.models import Agency, Region, ServiceUnit
+from jipp.registry.bounds import validate_date, validate_year
 
 
 class BilingualNameMixin(models.Model):
@@ -124,8 +125,9 @@ class Innovation(TimeStampedModel):
 
     class AwardTier(models.TextChoices):
         NONE = "", _("No award")
-        TOP99 = "top99", _("Top 99")
-        TOP45 = "top45", _("Top 45")
+        # A summary of the best award (see AwardTier.SUMMARY): any Top 99 finalist, any winner (Top 9 to 45).
+        TOP99 = "top99", _("KIPP finalist (Top 99)")
+        TOP45 = "top45", _("KIPP winner (Top 9–45)")
         OUTSTANDING = "outstanding", _("Outstanding Achievement")
 
     # Ownership (agency, region and province are copies of the unit's, for filtering without joins).
@@ -150,10 +152,11 @@ class Innovation(TimeStampedModel):
         _("innovator"), max_length=10, choices=InnovatorType.choices, default=InnovatorType.TEAM
     )
     innovators = models.TextField(_("innovators"), blank=True, help_text=_("Names, one per line."))
-    start_date = models.DateField(_("start date"), null=True, blank=True)
-    rollout_date = models.DateField(_("roll-out date"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True, validators=[validate_date])
+    rollout_date = models.DateField(_("roll-out date"), null=True, blank=True, validators=[validate_date])
     year_started = models.PositiveSmallIntegerField(_("year started"), null=True, blank=True, editable=False)
-    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.INITIATIVE)
+    # Empty = not known (an import never invents a stage).
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, blank=True, default="")
     phase = models.CharField(_("policy phase"), max_length=20, choices=Phase.choices, default=Phase.CREATION)
     form = models.CharField(_("form"), max_length=20, choices=Form.choices, default=Form.PUBLIC_SERVICE)
     is_digital = models.BooleanField(_("digital"), default=False)
@@ -193,6 +196,8 @@ class Innovation(TimeStampedModel):
     # Stemmed text for full-text search (FTS5 on SQLite reads these columns; see jipp.registry.search).
     search_title = models.TextField(default="", editable=False)
     search_body = models.TextField(default="", editable=False)
+    # Short names (the part of the title in brackets) and acronyms, unstemmed: ranked first.
+    search_name = models.TextField(default="", blank=True, editable=False)
     # Ids of similar innovations, computed ahead of time by a background task.
     similar_ids = models.JSONField(default=list, blank=True, editable=False)
 
@@ -250,19 +255,83 @@ class ContinuityUpdate(TimeStampedModel):
         ]
 
 
+class AwardTier(BilingualNameMixin):
+    """A tier of an award in one edition (year): configuration, not code.
+
+    KIPP's tiers changed over the years (Top 9 in 2014, Top 25, 35, 40, then Top 45; Top 99
+    finalists; Top 5 Outstanding Achievement; Replikasi finalists and winners; Terpuji lists).
+    `rank` orders tiers within a year (1 is the highest); `kind` says what the tier counts as for
+    the innovation's summary column (`Innovation.award_tier`, read by the competition's screening).
+    """
+
+    class Kind(models.TextChoices):
+        WINNER = "winner", _("Winner")
+        OUTSTANDING = "outstanding", _("Outstanding Achievement")
+        FINALIST = "finalist", _("Finalist")
+        REPLICATION_WINNER = "replication_winner", _("Replication winner")
+        REPLICATION_FINALIST = "replication_finalist", _("Replication finalist")
+        COMMENDED = "commended", _("Commended (Terpuji)")
+
+    # The summary written on the innovation for each kind (best wins: outstanding > top45 > top99).
+    SUMMARY = {
+        Kind.WINNER: "top45",
+        Kind.OUTSTANDING: "outstanding",
+        Kind.FINALIST: "top99",
+        Kind.REPLICATION_WINNER: "top45",
+        Kind.REPLICATION_FINALIST: "top99",
+        Kind.COMMENDED: "",
+    }
+
+    competition = models.CharField(_("competition"), max_length=40, default="KIPP")
+    year = models.PositiveSmallIntegerField(_("year"), validators=[validate_year])
+    code = models.SlugField(_("code"), max_length=30)
+    rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("1 is the highest tier of the year."))
+    size = models.PositiveSmallIntegerField(_("number of places"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    category = models.CharField(
+        _("category"), max_length=40, blank=True, help_text=_("E.g. Umum, Replikasi, Khusus, Terpuji.")
+    )
+
+    class Meta:
+        ordering = ["-year", "rank"]
+        verbose_name = _("award tier")
+        verbose_name_plural = _("award tiers")
+        constraints = [
+            models.UniqueConstraint(
+                "competition",
+                "year",
+                "code",
+                name="award_tier_unique_per_year",
+                violation_error_message=_("This edition already has a tier with this code."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.competition} {self.year}"
+
+
 class Award(TimeStampedModel):
-    """A KIPP award won by an innovation (written by the competition when results are published)."""
+    """An award won by an innovation: competition, year, tier (a code of the year's AwardTier), decree, source.
+
+    Written by the competition when results are published, and by imports of past award lists.
+    """
 
     innovation = models.ForeignKey(Innovation, on_delete=models.PROTECT, related_name="awards")
-    year = models.PositiveSmallIntegerField(_("year"))
-    tier = models.CharField(_("tier"), max_length=12, choices=Innovation.AwardTier.choices)
+    competition = models.CharField(_("competition"), max_length=40, default="KIPP")
+    year = models.PositiveSmallIntegerField(_("year"), validators=[validate_year])
+    tier = models.CharField(_("tier"), max_length=30, help_text=_("The code of the year's award tier."))
+    category = models.CharField(_("category"), max_length=40, blank=True)
     title = models.CharField(_("award"), max_length=200)
     decree_number = models.CharField(_("decree number"), max_length=120, blank=True)
+    decree_date = models.DateField(_("decree date"), null=True, blank=True, validators=[validate_date])
+    source_url = models.URLField(_("source"), blank=True, max_length=500)
+    is_imported = models.BooleanField(_("imported"), default=False)
 
     class Meta:
         ordering = ["-year"]
         verbose_name = _("award")
         verbose_name_plural = _("awards")
+        indexes = [models.Index(fields=["year", "tier"], name="award_year_tier")]
 
 
 class Attachment(TimeStampedModel):
@@ -279,6 +348,10 @@ class Attachment(TimeStampedModel):
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
+    # Required for photos at upload (what the photo shows, for screen readers); see attachments.add_attachment.
+    alt_text = models.CharField(_("alternative text"), max_length=250, blank=True)
+    # A small JPEG made server-side from a photo (jipp.registry.attachments.thumbnail_of), kept once made.
+    thumbnail = models.FileField(_("thumbnail"), upload_to="thumbnails/%Y/%m/", max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -290,3 +363,116 @@ class Attachment(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class InnovationRevision(TimeStampedModel):
+    """A UPP's change to a published innovation, waiting for its Admin Lokal (the published version stays).
+
+    `changes` holds only the fields that differ from the published version when the UPP last saved
+    (JSON: dates as ISO strings, `categories` and `sdgs` as sorted lists of ids), so approving applies
+    exactly what the UPP changed and nothing the Admin Lokal edited meanwhile. One pending revision per
+    innovation: the UPP keeps editing it until it is approved or rejected.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="revisions")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    changes = models.JSONField(_("proposed changes"), default=dict)
+    base_version = models.PositiveIntegerField(_("based on version"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("pending revision")
+        verbose_name_plural = _("pending revisions")
+        constraints = [
+            models.UniqueConstraint(
+                "innovation",
+                condition=models.Q(status="pending"),
+                name="one_pending_revision_per_innovation",
+                violation_error_message=_("This innovation already has a change waiting for approval."),
+            )
+        ]
+        indexes = [models.Index(fields=["status", "innovation"], name="revision_status_innov")]
+
+    def __str__(self) -> str:
+        return f"{self.innovation} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
+class ImportBatch(TimeStampedModel):
+    """One uploaded file: checked (preview), then imported, then published as a whole; its row report is kept.
+
+    `decisions` holds the user's choices per row ({"<row>": {"agency": id, "duplicate": "skip|merge|create",
+    "alias": true}}); the preview and the import both run the same check with them, so the import saves
+    exactly what the preview showed. `report` is the last check's row report; `created_ids` the innovations
+    the import created (published together by one action).
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        CHECKING = "checking", _("Checking the rows")
+        CHECKED = "checked", _("Checked: review the preview")
+        REFUSED = "refused", _("Refused: nothing was saved")
+        IMPORTING = "importing", _("Importing")
+        IMPORTED = "imported", _("Imported as drafts")
+        PUBLISHED = "published", _("Published")
+        FAILED = "failed", _("Failed: nothing was saved")
+
+    class Kind(models.TextChoices):
+        INNOVATIONS = "innovations", _("Innovations (with optional awards)")
+        AWARDS = "awards", _("Awards of innovations already in the registry")
+
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INNOVATIONS)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    default_unit = models.ForeignKey(ServiceUnit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    language = models.CharField(max_length=8, default="id")
+    processed = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    decisions = models.JSONField(default=dict, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    created_ids = models.JSONField(default=list, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def busy(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.CHECKING, self.State.IMPORTING)
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 0
+        return min(100, int(self.processed * 100 / self.total))

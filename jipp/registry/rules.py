@@ -29,3 +29,4 @@ rules.add_perm(
     "registry.view_innovation", is_published | is_ministry | (is_upp & same_unit) | (is_admin_lokal & same_agency)
 )
 rules.add_perm("registry.import_innovations", is_ministry | is_admin_lokal | is_upp)
+rules.add_perm("registry.manage_awards", is_ministry)

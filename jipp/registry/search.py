@@ -1,116 +1,235 @@
-"""Full-text search over the registry, on SQLite (FTS5) and PostgreSQL (`indonesian` configuration, GIN).
+"""Full-text search over the registry, on SQLite (FTS5) and PostgreSQL (GIN), with one relevance contract.
 
-Both index the same stemmed text (`Innovation.search_title` / `search_body`, filled with
-PySastrawi stems by `jipp.core.text.stemmed_text`), so that Indonesian word forms match
-on either database ("pelayanan kesehatan" finds "layanan sehat").
+Both engines index the same stored text, computed here in Python, so that they find the same rows:
 
-- SQLite: an external-content FTS5 table `registry_innovation_fts` over those two columns, kept
-  in sync by triggers (migration 0002), ranked with bm25 (title weighs 5x).
-- PostgreSQL: a stored generated `search_vector` column (migration 0005) holding the stems under
-  the `indonesian` configuration and, for prefixes, under `simple`, with weights A (title) and
-  B (body) and a GIN index; ranked with ts_rank.
+- `search_title`, `search_body`: PySastrawi stems of the title and of the texts, after folding
+  accents and other letter forms to plain letters (`fold`: "Café" is stored and searched as
+  "cafe"), so that Indonesian word forms match ("pelayanan kesehatan" finds "layanan sehat");
+- `search_name`: the innovation's short names, unstemmed: the part of the title in brackets
+  ("... (Si Cantik) ..." gives "si cantik sicantik") and the acronyms in it ("E-KTP" gives "ktp").
 
-User text never reaches the engine's query syntax: `fts_query` / `ts_query` quote every term.
+The ranking contract, the same on both engines:
+
+1. rows whose short name holds every searched word come first (an acronym or short name search
+   finds its innovation at the top, whatever the other rows' texts say);
+2. then by relevance: title matches weigh 5x body matches (FTS5 bm25 with column weights;
+   PostgreSQL ts_rank_cd with the same weights);
+3. ties: newest id first.
+
+- SQLite: an external-content FTS5 table `registry_innovation_fts` (search_title, search_body,
+  search_name) kept in sync by triggers (migration 0006).
+- PostgreSQL: a stored generated `search_vector` (name weight A, title B, body D) with a GIN
+  index, and a small `search_rank_vector` (name and title only). Ranking every match of a common
+  word with ts_rank over the whole vector is what made PostgreSQL slow (about 800 ms at 100,000
+  innovations), so the ranked query is bounded: a cheap first order over the small vector picks
+  at most `RANK_CANDIDATES` rows, only those get the full ts_rank_cd, and the remaining matches
+  follow in the cheap order. Every match is still returned (the catalogue's counts and facets
+  need them all).
+
+User text never reaches the engine's query syntax: every term is quoted.
 """
 
-from django.db import connection
+import re
+import unicodedata
+
+from django.db import connections, router
 from django.db.models import QuerySet
 
-from jipp.core.text import MIN_PREFIX_LENGTH, STOPWORDS, TOKEN_RE, fts_query, stem, stemmed_text, tokens
+from jipp.core.text import MIN_PREFIX_LENGTH, STOPWORDS, TOKEN_RE, stem, stemmed_text, tokens
 
 FTS_TABLE = "registry_innovation_fts"
+# PostgreSQL: how many of the matches get the full ranking (the pages a person reads).
+RANK_CANDIDATES = 1000
+# bm25 column weights (title, body, name) and the same weights for ts_rank_cd ({D, C, B, A}).
+BM25_WEIGHTS = "5.0, 1.0, 10.0"
+TS_WEIGHTS = "'{0.1, 0.1, 0.5, 1.0}'"
+
+# Letters that Unicode does not decompose into a plain letter and a mark.
+_FOLD_EXTRA = str.maketrans(
+    {"ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+     "ß": "ss", "ı": "i", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH"}
+)  # fmt: skip
+_BRACKETS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
+
+
+def fold(text: str) -> str:
+    """`text` with accents and compatibility forms folded to plain letters ("Café" -> "Cafe", "ﬁ" -> "fi")."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def name_text(title: str) -> str:
+    """The short names in `title`, as stored in `search_name`: folded, lower-case, unstemmed tokens.
+
+    The part in brackets gives its tokens and, when it has several, their concatenation ("(Si
+    Cantik)" -> "si cantik sicantik", so "sicantik" finds it too); an all-capitals token of two or
+    more letters anywhere in the title is an acronym ("Layanan E-KTP" -> "ktp").
+    """
+    folded = fold(title)
+    names: list[str] = []
+    for match in _BRACKETS.finditer(folded):
+        inside = tokens(match.group(1) or match.group(2) or "")
+        names += inside
+        if len(inside) > 1:
+            names.append("".join(inside))
+    names += [t.lower() for t in TOKEN_RE.findall(folded) if len(t) >= 2 and t.isupper()]
+    return " ".join(dict.fromkeys(names))
 
 
 def search_columns(*, title: str, texts: list[str]) -> dict[str, str]:
-    """The stemmed values to store on an innovation for search."""
-    return {"search_title": stemmed_text(title), "search_body": stemmed_text("\n".join(t for t in texts if t))}
+    """The values to store on an innovation for search (see the module docstring)."""
+    return {
+        "search_title": stemmed_text(fold(title)),
+        "search_body": stemmed_text(fold("\n".join(t for t in texts if t))),
+        "search_name": name_text(title),
+    }
 
 
-def ts_query(user_text: str) -> tuple[str, str] | None:
-    """Safe PostgreSQL tsquery texts for `user_text`: (whole words, word being typed), or None.
-
-    Whole words are PySastrawi stems, matched with the `indonesian` configuration; the last word
-    (when still being typed) is a prefix matched with `simple`, because `indonesian` would stem the
-    stored stems once more ("sekolah" -> "seko") and a typed prefix ("sekol") would no longer be a
-    prefix of them. Tokens are letters and digits only, so no tsquery syntax gets through.
-    """
-    words = tokens(user_text)
+def _terms(user_text: str) -> tuple[list[str], str | None]:
+    """The whole words (not stopwords, de-duplicated) and the word being typed, folded and lower-cased."""
+    text = fold(user_text)
+    words = tokens(text)
     if not words:
-        return None
+        return [], None
     partial = None
-    if TOKEN_RE.fullmatch(user_text[-1]) and len(words[-1]) >= MIN_PREFIX_LENGTH:
+    if TOKEN_RE.fullmatch(text[-1]) and len(words[-1]) >= MIN_PREFIX_LENGTH:
         partial = words.pop()
-    whole = " & ".join(dict.fromkeys(f"'{stem(w)}'" for w in words if w not in STOPWORDS))
-    prefix = " | ".join(f"'{p}':*" for p in dict.fromkeys([stem(partial), partial])) if partial else ""
-    if not whole and not prefix:
-        return None
-    return whole, prefix
+    return list(dict.fromkeys(w for w in words if w not in STOPWORDS)), partial
 
 
-def ts_sql(user_text: str) -> tuple[str, list[str]] | None:
-    """The tsquery SQL expression and its parameters for `user_text` (see ts_query)."""
-    parts = ts_query(user_text)
-    if parts is None:
+def _quote_fts(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def sqlite_queries(user_text: str) -> tuple[str, str]:
+    """FTS5 expressions (all matches, short-name matches) for `user_text`; ("", "") when nothing is searchable.
+
+    A whole word matches its stem in any column or itself in the short name; the word being typed
+    is a prefix of its stem or of itself (see `jipp.core.text.fts_query`).
+    """
+    whole, partial = _terms(user_text)
+    terms = [f"({_quote_fts(stem(w))} OR search_name : {_quote_fts(w)})" for w in whole]
+    names = [_quote_fts(w) for w in whole]
+    if partial is not None:
+        prefixes = dict.fromkeys([stem(partial), partial])
+        terms.append("(" + " OR ".join(_quote_fts(p) + "*" for p in prefixes) + ")")
+        names.append(_quote_fts(partial) + "*")
+    if not terms:
+        return "", ""
+    return " AND ".join(terms), "search_name : (" + " AND ".join(names) + ")"
+
+
+def _prefixes(partial: str) -> str:
+    return "(" + " | ".join(f"'{p}':*" for p in dict.fromkeys([stem(partial), partial])) + ")"
+
+
+def ts_sql(user_text: str) -> tuple[str, list[str], str, list[str]] | None:
+    """SQL for `user_text` on PostgreSQL: (match expression, its params, name expression, its params).
+
+    A whole word is `(to_tsquery('indonesian', stem) || to_tsquery('simple', 'word':A))`.
+    """
+    whole, partial = _terms(user_text)
+    if not whole and partial is None:
         return None
-    whole, prefix = parts
     fragments, params = [], []
-    if whole:
-        fragments.append("to_tsquery('indonesian', %s)")
-        params.append(whole)
-    if prefix:
+    for word in whole:
+        fragments.append("(to_tsquery('indonesian', %s) || to_tsquery('simple', %s))")
+        params += [f"'{stem(word)}'", f"'{word}':A"]
+    if partial:
         fragments.append("to_tsquery('simple', %s)")
-        params.append(prefix)
-    return "(" + " && ".join(fragments) + ")", params
+        params.append(_prefixes(partial))
+    names = [f"'{w}':A" for w in whole] + ([f"'{partial}':*A"] if partial else [])
+    return "(" + " && ".join(fragments) + ")", params, "to_tsquery('simple', %s)", [" & ".join(names)]
+
+
+def _pg_ranked_sql(table: str, where: str, query: str, name: str) -> str:
+    """Best first, bounded: the cheap order over the small vector, full ts_rank_cd on its first candidates."""
+    cheap = f"({table}.search_rank_vector @@ {name}) DESC, ts_rank({TS_WEIGHTS}, {table}.search_rank_vector, {query}) DESC, {table}.id DESC"  # noqa: E501
+    return (
+        f"WITH cheap AS (SELECT {table}.id, row_number() OVER (ORDER BY {cheap}) AS position "
+        f"FROM {table} WHERE {where}), "
+        f"best AS (SELECT c.id, c.position, (r.search_rank_vector @@ {name}) AS named, "
+        f"ts_rank_cd({TS_WEIGHTS}, r.search_vector, {query}) AS rank "
+        f"FROM cheap c JOIN {table} r ON r.id = c.id WHERE c.position <= {RANK_CANDIDATES}) "
+        f"SELECT cheap.id FROM cheap LEFT JOIN best ON best.id = cheap.id "
+        f"ORDER BY best.id IS NULL, best.named DESC, best.rank DESC, cheap.id DESC, cheap.position"
+    )
+
+
+def _read_connection():
+    """The connection reads of innovations go to (the read replica on public pages, when configured)."""
+    from jipp.registry.models import Innovation
+
+    return connections[router.db_for_read(Innovation) or "default"]
 
 
 def matching_ids(user_text: str, *, ranked: bool = True) -> list[int] | None:
     """Ids of all innovations (any status) matching `user_text`; None when nothing is searchable.
 
-    Best first when `ranked` (otherwise in no particular order, which is cheaper). One full-text
-    query, driven by the index (no join), so its cost is that of the raw search.
+    Best first when `ranked` (see the ranking contract above), otherwise in no particular order
+    (cheaper). Driven by the full-text index.
     """
+    connection = _read_connection()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             query = ts_sql(user_text)
             if query is None:
                 return None
-            expression, params = query
-            sql = f"SELECT id FROM registry_innovation WHERE search_vector @@ {expression}"
+            expression, params, name, name_params = query
+            table = "registry_innovation"
+            where = f"{table}.search_vector @@ {expression}"
             if ranked:
-                sql += f" ORDER BY ts_rank(search_vector, {expression}) DESC, id DESC"
-                params = params * 2
+                sql = _pg_ranked_sql(table, where, expression, name)
+                # Parameters in order of appearance: cheap (name, query), where, best (name, query).
+                params = name_params + params + params + name_params + params
+            else:
+                sql = f"SELECT id FROM {table} WHERE {where}"
             cursor.execute(sql, params)
         else:
-            expression = fts_query(user_text)
+            expression, names = sqlite_queries(user_text)
             if not expression:
                 return None
             sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+            params = [expression]
             if ranked:
-                sql += f" ORDER BY bm25({FTS_TABLE}, 5.0, 1.0), rowid DESC"
-            cursor.execute(sql, [expression])
+                sql += (
+                    f" ORDER BY rowid NOT IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s),"
+                    f" bm25({FTS_TABLE}, {BM25_WEIGHTS}), rowid DESC"
+                )
+                params.append(names)
+            cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
 
 
 def apply_search(qs: QuerySet, user_text: str, *, order_by_rank: bool) -> QuerySet | None:
     """Restrict `qs` (Innovation) to rows matching `user_text`; None when nothing searchable remains.
 
-    For exports and the API's querysets; the catalogue pages use `matching_ids` with the facet index.
+    For exports; the catalogue pages and the API use `matching_ids` with the facet index. Ordered by
+    the ranking contract when `order_by_rank` (on PostgreSQL fully ranked, where `matching_ids`
+    ranks only its first RANK_CANDIDATES; the first pages agree).
     """
     table = qs.model._meta.db_table
-    if connection.vendor == "postgresql":
+    if connections[qs.db].vendor == "postgresql":
         query = ts_sql(user_text)
         if query is None:
             return None
-        expression, params = query
+        expression, params, name, name_params = query
         # .extra: Django has no expression for a generated tsvector column; values go in params.
+        qs = qs.extra(where=[f"{table}.search_vector @@ {expression}"], params=params)  # noqa: S610
+        if not order_by_rank:
+            return qs
+        # The full ranking (unbounded): exports may take their time; pages use `matching_ids`.
         qs = qs.extra(  # noqa: S610
-            where=[f"{table}.search_vector @@ {expression}"],
-            params=params,
-            select={"rank": f"ts_rank({table}.search_vector, {expression})"},
-            select_params=params,
+            select={
+                "named": f"{table}.search_rank_vector @@ {name}",
+                "rank": f"ts_rank_cd({TS_WEIGHTS}, {table}.search_vector, {expression})",
+            },
+            select_params=name_params + params,
         )
-        return qs.extra(order_by=["-rank", "-id"]) if order_by_rank else qs  # noqa: S610
-    expression = fts_query(user_text)
+        return qs.extra(order_by=["-named", "-rank", "-id"])  # noqa: S610
+    expression, names = sqlite_queries(user_text)
     if not expression:
         return None
     # .extra: an FTS5 MATCH needs raw SQL; the user's text goes in params only. A sub-select (not a
@@ -123,16 +242,18 @@ def apply_search(qs: QuerySet, user_text: str, *, order_by_rank: bool) -> QueryS
         return qs
     qs = qs.extra(  # noqa: S610
         select={
-            "rank": f"(SELECT bm25({FTS_TABLE}, 5.0, 1.0) FROM {FTS_TABLE} "
-            f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = {table}.id)"
+            "named": f"{table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+            "rank": f"(SELECT bm25({FTS_TABLE}, {BM25_WEIGHTS}) FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = {table}.id)",
         },
-        select_params=[expression],
+        select_params=[names, expression],
     )
-    return qs.extra(order_by=["rank", "-id"])  # noqa: S610
+    return qs.extra(order_by=["-named", "rank", "-id"])  # noqa: S610
 
 
 def rebuild_index() -> None:
-    """Rebuild the SQLite FTS index from the stored columns (PostgreSQL's column is generated)."""
+    """Rebuild the SQLite FTS index from the stored columns (PostgreSQL's columns are generated)."""
+    connection = connections["default"]
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")  # noqa: S608 (constant)

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from jipp.regions.models import Agency, Region
 from jipp.registry.facet_index import CODED, current_index
-from jipp.registry.models import Category, Innovation, Sdg
+from jipp.registry.models import Award, AwardTier, Category, Innovation, Sdg
 from jipp.registry.search import apply_search, matching_ids
 
 SORTS = ("relevance", "newest", "replicated")
@@ -20,7 +20,7 @@ SORTS = ("relevance", "newest", "replicated")
 
 @dataclass(frozen=True)
 class CatalogueQuery:
-    """A validated catalogue search (see forms.CatalogueFilterForm, which builds it from GET parameters)."""
+    """A validated catalogue search (see filters.CatalogueFilterSet, which builds it from GET parameters)."""
 
     q: str = ""
     province: str = ""
@@ -34,6 +34,8 @@ class CatalogueQuery:
     digital: bool | None = None
     continuity: str = ""
     award: str = ""
+    award_year: int | None = None
+    award_tier: str = ""
     year: int | None = None
     replicated: bool | None = None
     legal_basis: bool | None = None
@@ -79,6 +81,13 @@ def catalogue_queryset(query: CatalogueQuery, *, base: QuerySet | None = None) -
     elif query.award:
         filters["award_tier"] = query.award
     qs = qs.filter(**filters)
+    if query.award_year is not None or query.award_tier:
+        awards = Award.objects.all()
+        if query.award_year is not None:
+            awards = awards.filter(year=query.award_year)
+        if query.award_tier:
+            awards = awards.filter(tier=query.award_tier)
+        qs = qs.filter(pk__in=awards.values("innovation_id"))
     if query.replicated is True:
         qs = qs.filter(replication_count__gt=0)
     elif query.replicated is False:
@@ -166,6 +175,8 @@ def _positions(index, query: CatalogueQuery):
         restrict(codes["award_tier"] == index.code_of("award_tier", query.award))
     if query.year is not None:
         restrict(codes["year_started"] == index.code_of("year_started", query.year))
+    if query.award_year is not None or query.award_tier:
+        restrict(_award_hits(index, query))
     if query.digital is not None:
         restrict(index.arrays["is_digital"] == query.digital)
     if query.legal_basis is not None:
@@ -191,6 +202,39 @@ def _positions(index, query: CatalogueQuery):
     return order[mask[order]], mask
 
 
+def _award_rows(index, query: CatalogueQuery, *, skip: str = "") -> np.ndarray:
+    """Which award rows of the index match the query's award filters (ignoring the filter named `skip`)."""
+    awards = index.awards
+    rows = np.ones(len(awards["pos"]), dtype=bool)
+    if query.award_year is not None and skip != "award_year":
+        rows &= awards["year"] == query.award_year
+    if query.award_tier and skip != "award_tier":
+        rows &= awards["tier"] == index.award_tier_code(query.award_tier)
+    return rows
+
+
+def _award_hits(index, query: CatalogueQuery) -> np.ndarray:
+    """Innovations with one award matching both the award year and the award tier asked for."""
+    hits = np.zeros(len(index.ids), dtype=bool)
+    hits[index.awards["pos"][_award_rows(index, query)]] = True
+    return hits
+
+
+def _award_facet(index, mask: np.ndarray, query: CatalogueQuery, column: str, labels: dict) -> list[FacetValue]:
+    """Distinct innovations (in `mask`) per award year or tier, among awards matching the other award filter."""
+    awards = index.awards
+    rows = _award_rows(index, query) & mask[awards["pos"]]
+    if not rows.any():
+        return []
+    pairs = np.unique(np.stack([awards["pos"][rows], awards[column][rows]]), axis=1)
+    values, counts = np.unique(pairs[1], return_counts=True)
+    out = []
+    for value, n in zip(values.tolist(), counts.tolist(), strict=True):
+        key = index.awards["tiers"][value] if column == "tier" else value
+        out.append(FacetValue(str(key), str(labels.get(str(key), key)), int(n)))
+    return out
+
+
 def search_catalogue(query: CatalogueQuery, *, with_facets: bool = True) -> CatalogueResult:
     """The catalogue's answer to `query`: the ordered result (paginate `queryset`), its total and facets.
 
@@ -204,6 +248,14 @@ def search_catalogue(query: CatalogueQuery, *, with_facets: bool = True) -> Cata
     if with_facets:
         result.facets = count_facets(index, mask, query)
     return result
+
+
+def _tier_labels() -> dict[str, str]:
+    """Tier code -> its name (the latest year's, in the active language)."""
+    labels: dict[str, str] = {}
+    for tier in AwardTier.objects.order_by("-year"):
+        labels.setdefault(tier.code, tier.name)
+    return labels
 
 
 def _labels(choices) -> dict[str, str]:
@@ -262,6 +314,10 @@ def count_facets(index, mask: np.ndarray, query: CatalogueQuery) -> dict[str, li
         "digital": yes_no(index.arrays["is_digital"][mask]),
         "continuity": coded("continuity", _labels(Innovation.Continuity.choices)),
         "award": coded("award_tier", _labels(Innovation.AwardTier.choices)),
+        "award_year": sorted(_award_facet(index, mask, query, "year", {}), key=lambda v: v.value, reverse=True),
+        "award_tier": sorted(
+            _award_facet(index, mask, query, "tier", _tier_labels()), key=lambda v: (-v.count, v.label)
+        ),
         "year": sorted(coded("year_started"), key=lambda v: v.value, reverse=True),
         "replicated": yes_no(index.arrays["replication_count"][mask] > 0),
         "legal_basis": yes_no(index.arrays["has_legal_basis"][mask]),

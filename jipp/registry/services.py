@@ -4,11 +4,15 @@ denormalised columns (agency, region, masks, search text, version) consistent.""
 from collections.abc import Iterable
 from datetime import date
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jipp.accounts.models import Role, User
+from jipp.notifications.services import notify
 from jipp.regions.models import ServiceUnit
 from jipp.registry.models import Category, ContinuityUpdate, Innovation, Sdg
 from jipp.registry.search import search_columns
@@ -38,6 +42,18 @@ class StaleVersionError(ValidationError):
         )
 
 
+def published_changed(innovation_ids: list[int]) -> None:
+    """Tell the apps above (by an AppConfig hook, no import) that published innovations changed.
+
+    Called when an innovation is published, withdrawn or its published text changes; replication
+    rebuilds its finder index from it, so an innovation published today is found today.
+    """
+    for config in apps.get_app_configs():
+        hook = getattr(config, "on_published_innovations_changed", None)
+        if hook:
+            hook(innovation_ids)
+
+
 def fill_derived(innovation: Innovation, unit: ServiceUnit) -> None:
     """Fill the columns derived from the unit and the texts (agency, region, year, search text)."""
     agency = unit.agency
@@ -52,7 +68,7 @@ def fill_derived(innovation: Innovation, unit: ServiceUnit) -> None:
     )
 
 
-def _set_tags(innovation: Innovation, categories: Iterable[Category] | None, sdgs: Iterable[Sdg] | None) -> None:
+def set_tags(innovation: Innovation, categories: Iterable[Category] | None, sdgs: Iterable[Sdg] | None) -> None:
     if categories is not None:
         categories = list(categories)
         innovation.categories.set(categories)
@@ -78,7 +94,7 @@ def create_innovation(
     fill_derived(innovation, unit)
     innovation.full_clean()
     innovation.save()
-    _set_tags(innovation, categories, sdgs)
+    set_tags(innovation, categories, sdgs)
     schedule_similar_refresh(innovation.pk)
     return innovation
 
@@ -103,6 +119,12 @@ def update_innovation(
     # Lock the row (SQLite: the IMMEDIATE transaction already holds the write lock) and edit the
     # fresh copy, so the audit log compares the stored values with the new ones.
     current = Innovation.objects.select_for_update(of=("self",)).select_related("unit__agency").get(pk=innovation.pk)
+    if current.status == Innovation.Status.PUBLISHED and not user.has_perm("registry.publish_innovation", current):
+        # A UPP's change to a published innovation waits for its Admin Lokal (jipp.registry.revisions).
+        raise ValidationError(
+            _("This innovation is published: your change must be approved by your Admin Lokal first."),
+            code="needs_review",
+        )
     if current.version != expected_version:
         raise StaleVersionError(current)
     for field, value in data.items():
@@ -112,8 +134,10 @@ def update_innovation(
     current.full_clean()
     current.version += 1
     current.save()
-    _set_tags(current, categories, sdgs)
+    set_tags(current, categories, sdgs)
     schedule_similar_refresh(current.pk)
+    if current.status == Innovation.Status.PUBLISHED:
+        published_changed([current.pk])
     return current
 
 
@@ -130,6 +154,10 @@ def set_status(*, user, innovation: Innovation, status: str) -> Innovation:
     innovation.version += 1
     innovation.save(update_fields=["status", "published_at", "version", "updated_at"])
     schedule_similar_refresh(innovation.pk)
+    published_changed([innovation.pk])
+    owners = User.objects.filter(role=Role.UPP, unit_id=innovation.unit_id)
+    url = reverse("registry:innovation_detail", args=[innovation.pk])
+    notify(owners, f"registry.{status}", innovation, actor=user, url=url, title=innovation.title)
     return innovation
 
 

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,9 +13,15 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from jipp.regions.models import Agency, Region, ServiceUnit
-from jipp.registry import selectors, services
-from jipp.registry.forms import CatalogueFilterForm, ContinuityUpdateForm, InnovationForm, UnitChoiceForm
-from jipp.registry.models import Innovation
+from jipp.registry import attachments, revisions, selectors, services
+from jipp.registry.filters import catalogue_filterset
+from jipp.registry.forms import (
+    ContinuityUpdateForm,
+    InnovationForm,
+    RevisionRejectForm,
+    UnitChoiceForm,
+)
+from jipp.registry.models import Innovation, InnovationRevision
 from jipp.registry.views_data import export_links
 
 PAGE_SIZE = 20
@@ -27,12 +35,15 @@ FACET_TITLES = [
     ("stage", _lazy("Stage")),
     ("digital", _lazy("Digital")),
     ("continuity", _lazy("Continuity")),
-    ("award", _lazy("KIPP award")),
+    ("award_year", _lazy("Award year")),
+    ("award_tier", _lazy("Award tier")),
+    ("award", _lazy("Best KIPP award")),
     ("year", _lazy("Year started")),
     ("replicated", _lazy("Replicated")),
     ("legal_basis", _lazy("Has a legal basis")),
 ]
 YES_NO_LABELS = {"yes": _lazy("Yes"), "no": _lazy("No")}
+FACET_TOP = 10  # values shown at once; the rest behind "show all" (a selected value is always shown)
 
 
 def facet_groups(get_params, facets) -> list[dict]:
@@ -60,23 +71,27 @@ def facet_groups(get_params, facets) -> list[dict]:
                 }
             )
         if links:
-            groups.append({"name": name, "title": title, "links": links})
+            top = links[:FACET_TOP]
+            rest = links[FACET_TOP:]
+            # A selected value beyond the top ones stays visible.
+            top += [link for link in rest if link["selected"]]
+            rest = [link for link in rest if not link["selected"]]
+            groups.append({"name": name, "title": title, "links": top, "more": rest, "total": len(links)})
     return groups
 
 
 def catalogue(request):
-    form = CatalogueFilterForm(request.GET or None)
-    context = {"form": form}
-    if request.GET and not form.is_valid():
-        # A hand-edited address: say what is wrong and show an empty result, never an error page.
-        context.update(page=None, result=None)
-        return render(request, "registry/catalogue.html", context)
-    if not form.is_bound:
-        form = CatalogueFilterForm({})
-        form.is_valid()
-    query = form.to_query()
+    filterset = catalogue_filterset(request.GET)
+    context = {"form": filterset.form}
+    if not filterset.is_valid():
+        # A hand-edited address: say which parameter is wrong (as the API and the exports do).
+        context.update(page=None, result=None, query=None)
+        return render(request, "registry/catalogue.html", context, status=400)
+    query = filterset.to_query()
     result = selectors.search_catalogue(query)
     page = Paginator(result.queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    attachments.attach_covers(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     context.update(
@@ -86,6 +101,7 @@ def catalogue(request):
         params=params.urlencode(),
         facet_groups=facet_groups(request.GET, result.facets),
         export_links=export_links(request),
+        sort_choices=filterset.filters["sort"].extra["choices"],
     )
     return render(request, "registry/catalogue.html", context)
 
@@ -100,8 +116,16 @@ def _viewable(request, pk: int) -> Innovation:
 def innovation_detail(request, pk: int):
     innovation = _viewable(request, pk)
     can_edit = request.user.is_authenticated and request.user.has_perm("registry.change_innovation", innovation)
+    pending = last_rejected = None
+    if can_edit:
+        pending = revisions.pending_revision(innovation)
+        latest = None if pending else innovation.revisions.order_by("-updated_at", "-pk").first()
+        if latest is not None and latest.status == InnovationRevision.Status.REJECTED:
+            last_rejected = latest
     context = {
         "innovation": innovation,
+        "pending_revision": pending,
+        "last_rejected": last_rejected,
         "can_edit": can_edit,
         "can_publish": request.user.is_authenticated
         and request.user.has_perm("registry.publish_innovation", innovation),
@@ -110,6 +134,8 @@ def innovation_detail(request, pk: int):
         "updates": innovation.continuity_updates.all(),
         "awards": innovation.awards.all(),
         "similar": selectors.similar_innovations(innovation),
+        "photos": attachments.photos_of(innovation),
+        "video_host": urlsplit(innovation.video_url).hostname.removeprefix("www.") if innovation.video_url else "",
         "continuity_form": ContinuityUpdateForm(initial={"year": timezone.localdate().year}) if can_edit else None,
     }
     return render(request, "registry/innovation_detail.html", context)
@@ -166,7 +192,12 @@ def innovation_create(request):
     units = _editable_units(request.user)
     if not units.exists():
         raise PermissionDenied
-    unit_form = UnitChoiceForm(request.POST or None, units=units, initial={"unit": units.first()})
+    unit_form = UnitChoiceForm(
+        request.POST or None,
+        units=units,
+        initial={"unit": units.first()},
+        agency_id=None if request.user.is_ministry else request.user.agency_id,
+    )
     form = InnovationForm(request.POST or None)
     if request.method == "POST" and unit_form.is_valid() and form.is_valid():
         try:
@@ -197,10 +228,35 @@ def innovation_edit(request, pk: int):
     innovation = get_object_or_404(Innovation.objects.select_related("unit__agency"), pk=pk)
     if not request.user.has_perm("registry.change_innovation", innovation):
         raise PermissionDenied
-    initial = {"version": innovation.version}
+    reviewed = revisions.needs_review(request.user, innovation)
+    pending = revisions.pending_revision(innovation) if reviewed else None
+    initial = {**revisions.form_initial(innovation, pending), "version": innovation.version}
     form = InnovationForm(request.POST or None, instance=innovation, initial=initial)
     conflict = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and reviewed:
+        try:
+            revision = revisions.propose_revision(
+                user=request.user,
+                innovation=innovation,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data.get("version") or 0,
+                **_save_tags_kwargs(form),
+            )
+        except services.StaleVersionError as exc:
+            conflict = exc.current
+            form.add_error(None, exc.messages)
+            form.data = form.data.copy()
+            form.data["version"] = conflict.version
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if revision is None:
+                messages.info(request, _("Nothing differs from the published version: no change waits for approval."))
+                return redirect("registry:innovation_detail", pk=innovation.pk)
+            sent = _("Your change was sent to your Admin Lokal. The published version stays until it is approved.")
+            messages.success(request, sent)
+            return redirect("registry:revision_detail", pk=revision.pk)
+    elif request.method == "POST" and form.is_valid():
         try:
             services.update_innovation(
                 user=request.user,
@@ -223,7 +279,105 @@ def innovation_edit(request, pk: int):
     return render(
         request,
         "registry/innovation_form.html",
-        {"form": form, "innovation": innovation, "conflict": conflict, "unit_form": None},
+        {
+            "form": form,
+            "innovation": innovation,
+            "conflict": conflict,
+            "unit_form": None,
+            "reviewed": reviewed,
+            "pending_revision": pending,
+        },
+    )
+
+
+# Pending revisions ------------------------------------------------------------------------------
+
+
+@login_required
+def revision_list(request):
+    """The changes waiting for this gatekeeper (Admin Lokal: its agency's; Ministry: all)."""
+    if not (request.user.is_ministry or request.user.role == "admin_lokal"):
+        raise PermissionDenied
+    page = Paginator(revisions.revisions_to_review(request.user).order_by("created_at", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "registry/revision_list.html", {"page": page})
+
+
+def _revision_or_404(request, pk: int) -> InnovationRevision:
+    revision = get_object_or_404(
+        InnovationRevision.objects.select_related("innovation__agency", "innovation__unit", "proposed_by",
+                                                  "reviewed_by"),
+        pk=pk,
+    )  # fmt: skip
+    if not request.user.has_perm("registry.change_innovation", revision.innovation):
+        raise Http404  # another agency's changes do not exist for this user
+    return revision
+
+
+@login_required
+def revision_detail(request, pk: int):
+    """The field-by-field diff; the gatekeeper approves or rejects, the UPP sees the state and edits on."""
+    revision = _revision_or_404(request, pk)
+    innovation = revision.innovation
+    can_review = revision.is_pending and request.user.has_perm("registry.publish_innovation", innovation)
+    form = RevisionRejectForm(request.POST or None) if can_review else None
+    return render(
+        request,
+        "registry/revision_detail.html",
+        {
+            "revision": revision,
+            "innovation": innovation,
+            "changes": revisions.revision_diff(revision),
+            "can_review": can_review,
+            "can_edit": revision.is_pending and revisions.needs_review(request.user, innovation),
+            "reject_form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def revision_approve(request, pk: int):
+    revision = _revision_or_404(request, pk)
+    try:
+        revisions.approve_revision(user=request.user, revision=revision)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("registry:revision_detail", pk=revision.pk)
+    messages.success(request, _("Change approved: the published innovation now shows it."))
+    return redirect("registry:innovation_detail", pk=revision.innovation_id)
+
+
+@login_required
+@require_POST
+def revision_reject(request, pk: int):
+    revision = _revision_or_404(request, pk)
+    if not request.user.has_perm("registry.publish_innovation", revision.innovation):
+        raise PermissionDenied
+    form = RevisionRejectForm(request.POST)
+    if form.is_valid():
+        try:
+            revisions.reject_revision(user=request.user, revision=revision, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Change rejected; the unit sees your reason."))
+            return redirect("registry:revision_list")
+        return redirect("registry:revision_detail", pk=revision.pk)
+    # Keep what was typed; say what is missing.
+    return render(
+        request,
+        "registry/revision_detail.html",
+        {
+            "revision": revision,
+            "innovation": revision.innovation,
+            "changes": revisions.revision_diff(revision),
+            "can_review": revision.is_pending,
+            "can_edit": False,
+            "reject_form": form,
+        },
+        status=400,
     )
 
 
@@ -292,6 +446,8 @@ def _owner_page(request, *, title, base_filter, owner):
     page = Paginator(qs.select_related("agency", "region").order_by("-published_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = list(page.object_list)
+    attachments.attach_covers(page.object_list)
     return render(
         request,
         "registry/owner_innovations.html",

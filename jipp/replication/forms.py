@@ -1,8 +1,10 @@
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jipp.core.forms import StyledFormMixin
+from jipp.core.widgets import DatePickerInput, TypeaheadSelect
 from jipp.regions.models import Region, ServiceUnit
 from jipp.registry.models import Innovation
 from jipp.replication.models import Document, Replication
@@ -23,13 +25,19 @@ class FinderForm(StyledFormMixin, forms.Form):
         required=False,
         queryset=Region.objects.order_by("code"),
         empty_label=_("My agency's region"),
-        help_text=_("Used to favour innovations from regions like yours."),
+        help_text=_("Used to favour innovations from regions like yours. Empty: your agency's region."),
+        widget=TypeaheadSelect(url=reverse_lazy("regions:search_regions")),
     )
 
 
 class RequestForm(StyledFormMixin, forms.Form):
     mode = forms.ChoiceField(label=_("Mode"), choices=Replication.Mode.choices)
-    adopter_unit = forms.ModelChoiceField(label=_("Adopting unit"), queryset=ServiceUnit.objects.none(), required=False)
+    adopter_unit = forms.ModelChoiceField(
+        label=_("Adopting unit"),
+        queryset=ServiceUnit.objects.none(),
+        required=False,
+        widget=TypeaheadSelect(url=reverse_lazy("regions:search_units")),
+    )
     problem = forms.CharField(
         label=_("The problem to solve"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=3000
     )
@@ -44,6 +52,7 @@ class RequestForm(StyledFormMixin, forms.Form):
             del self.fields["adopter_unit"]
         else:
             self.fields["adopter_unit"].queryset = ServiceUnit.objects.filter(agency_id=user.agency_id).order_by("name")
+            self.fields["adopter_unit"].widget.params = {"agency": user.agency_id}
 
 
 class RespondForm(StyledFormMixin, forms.Form):
@@ -55,11 +64,19 @@ class RespondForm(StyledFormMixin, forms.Form):
 
 class StageForm(StyledFormMixin, forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=Replication.Stage.choices)
-    started_on = forms.DateField(label=_("Started on"), widget=forms.DateInput(attrs={"type": "date"}))
-    completed_on = forms.DateField(
-        label=_("Completed on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    started_on = forms.DateField(label=_("Started on"), widget=DatePickerInput())
+    completed_on = forms.DateField(label=_("Completed on"), required=False, widget=DatePickerInput())
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, earliest=None, latest=None, **kwargs):
+        """`earliest`/`latest` bound the date pickers (the request's day, today); the service checks too."""
+        super().__init__(*args, **kwargs)
+        for name in ("started_on", "completed_on"):
+            attrs = self.fields[name].widget.attrs
+            if earliest:
+                attrs["min"] = earliest.isoformat()
+            if latest:
+                attrs["max"] = latest.isoformat()
 
 
 class DetailsForm(StyledFormMixin, forms.Form):

@@ -131,6 +131,18 @@ class Replication(TimeStampedModel):
     def is_open(self) -> bool:
         return self.status == self.Status.ACCEPTED and not self.outcome
 
+    @property
+    def progress_label(self) -> str:
+        """Where the replication stands, in one phrase: an empty outcome means "in progress" only once accepted.
+
+        (A declined request used to read "In progress", the label of the empty outcome.)
+        """
+        if self.status == self.Status.REQUESTED:
+            return str(_("Awaiting an answer"))
+        if self.status != self.Status.ACCEPTED:
+            return self.get_status_display()
+        return self.get_outcome_display()
+
 
 class ReplicationSource(models.Model):
     replication = models.ForeignKey(Replication, on_delete=models.CASCADE, related_name="source_links")

@@ -9,7 +9,12 @@ from jipp.core.rules import is_ministry
 
 
 def _agency_member(user) -> bool:
+    """Only UPP operators and Admin Lokal act for their agency in replication. Hub admins and mentors
+    may carry an agency on their account, but they are not its members here (issue #14, finding 3)."""
     return is_upp(user) or is_admin_lokal(user)
+
+
+agency_member = _agency_member
 
 
 @rules.predicate

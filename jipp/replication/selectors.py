@@ -15,6 +15,7 @@ from jipp.replication import index
 from jipp.replication.domain.matching import RankedCandidate, RankedRegion, similar_regions
 from jipp.replication.domain.network import Edge, layout
 from jipp.replication.models import Replication
+from jipp.replication.rules import agency_member
 
 LIST_RELATED = ("primary_source", "source_agency", "adopter_agency", "adopter_unit")
 
@@ -25,7 +26,7 @@ def visible_replications(user) -> QuerySet:
     qs = Replication.objects.select_related(*LIST_RELATED)
     if user.is_authenticated and user.has_perm("replication.list_all"):
         return qs
-    if user.is_authenticated and user.agency_id:
+    if agency_member(user):
         return qs.filter(Q(adopter_agency_id=user.agency_id) | Q(source_agency_id=user.agency_id))
     return qs.filter(is_successful=True)
 
@@ -37,7 +38,7 @@ def filter_replications(qs: QuerySet, params) -> QuerySet:
         qs = qs.filter(status=status)
     outcome = params.get("outcome")
     if outcome == "ongoing":
-        qs = qs.filter(outcome="")
+        qs = qs.filter(status=Replication.Status.ACCEPTED, outcome="")
     elif outcome in Replication.Outcome.values:
         qs = qs.filter(outcome=outcome)
     province = params.get("province")

@@ -4,10 +4,12 @@ replication counts, and notifies both sides (by a background task)."""
 
 from collections.abc import Iterable
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,10 +20,12 @@ from jipp.institutionalisation.domain.protection import (
     count_adopting_agencies,
     is_successful_replication,
 )
+from jipp.notifications.services import notify
 from jipp.regions.models import ServiceUnit
 from jipp.registry.models import Innovation
 from jipp.registry.services import set_replication_count
 from jipp.replication.models import Document, Replication, ReplicationSource, StageRecord, TimelineEntry
+from jipp.replication.rules import agency_member
 
 STAGE_ORDER = [s.value for s in Replication.Stage]
 ADOPTER_KINDS = {
@@ -38,9 +42,12 @@ SIDE_KINDS = {Document.Side.ADOPTER: ADOPTER_KINDS, Document.Side.SOURCE: SOURCE
 
 
 def side_of(user, replication: Replication) -> str | None:
-    if user.is_authenticated and user.agency_id == replication.adopter_agency_id:
+    """The side `user` acts for (an agency member of the adopter or the source agency), else None."""
+    if not agency_member(user):
+        return None
+    if user.agency_id == replication.adopter_agency_id:
         return Document.Side.ADOPTER
-    if user.is_authenticated and user.agency_id == replication.source_agency_id:
+    if user.agency_id == replication.source_agency_id:
         return Document.Side.SOURCE
     return None
 
@@ -51,10 +58,27 @@ def _entry(replication, *, kind, side, actor, text="") -> None:
     )
 
 
-def _notify(replication: Replication, event: str) -> None:
-    from jipp.replication.tasks import notify_replication_event
+def _notify(replication: Replication, event: str, actor=None) -> None:
+    from jipp.replication.tasks import notify_replication_event, recipient_users
 
     transaction.on_commit(lambda: notify_replication_event.enqueue(replication.pk, event))
+    notify(
+        recipient_users(replication),
+        f"replication.{event}",
+        replication,
+        actor=actor,
+        email=False,
+        **_notice(replication),
+    )
+
+
+def _notice(replication: Replication) -> dict:
+    return {
+        "url": reverse("replication:detail", args=[replication.public_id]),
+        "title": replication.primary_source.title if replication.primary_source_id else "",
+        "source": replication.source_agency,
+        "adopter": replication.adopter_agency,
+    }
 
 
 @transaction.atomic
@@ -118,7 +142,7 @@ def request_replication(
             uploaded=request_letter,
         )
     refresh_replication(replication)
-    _notify(replication, "requested")
+    _notify(replication, "requested", actor=user)
     return replication
 
 
@@ -137,7 +161,7 @@ def respond_to_request(*, user, replication: Replication, accept: bool, note: st
     replication.save()
     kind = TimelineEntry.Kind.ACCEPTED if accept else TimelineEntry.Kind.DECLINED
     _entry(replication, kind=kind, side=Document.Side.SOURCE, actor=user, text=note)
-    _notify(replication, kind)
+    _notify(replication, kind, actor=user)
     return replication
 
 
@@ -148,8 +172,13 @@ def withdraw_request(*, user, replication: Replication) -> Replication:
     replication.status = Replication.Status.WITHDRAWN
     replication.save(update_fields=["status", "updated_at"])
     _entry(replication, kind=TimelineEntry.Kind.WITHDRAWN, side=Document.Side.ADOPTER, actor=user)
-    _notify(replication, "withdrawn")
+    _notify(replication, "withdrawn", actor=user)
     return replication
+
+
+def earliest_stage_date(replication: Replication) -> date:
+    """The request's day in the adopter's own zone: no stage can have begun before it was asked for."""
+    return timezone.localtime(replication.created_at, ZoneInfo(replication.adopter_agency.timezone)).date()
 
 
 def _check_stage_dates(replication, stage: str, started_on: date, completed_on: date | None, today: date) -> None:
@@ -160,6 +189,14 @@ def _check_stage_dates(replication, stage: str, started_on: date, completed_on: 
         )
     if started_on > today or (completed_on is not None and completed_on > today):
         raise ValidationError({"started_on": _("%(stage)s: dates cannot be in the future.") % {"stage": label}})
+    asked_on = earliest_stage_date(replication)
+    if started_on < asked_on:
+        raise ValidationError(
+            {
+                "started_on": _("%(stage)s cannot start before the request was made (%(date)s).")
+                % {"stage": label, "date": asked_on.isoformat()}
+            }
+        )
     position = STAGE_ORDER.index(stage)
     for other in replication.stages.exclude(stage=stage):
         other_position = STAGE_ORDER.index(other.stage)
@@ -206,7 +243,7 @@ def record_stage(
     text = f"{Replication.Stage(stage).label}: {notes}".strip().rstrip(":")
     _entry(replication, kind=TimelineEntry.Kind.STAGE, side=Document.Side.ADOPTER, actor=user, text=text)
     refresh_replication(replication)
-    _notify(replication, "stage")
+    _notify(replication, "stage", actor=user)
     return record
 
 
@@ -255,7 +292,7 @@ def set_outcome(*, user, replication: Replication, outcome: str, reason: str = "
     text = f"{Replication.Outcome(outcome).label}. {reason}".strip()
     _entry(replication, kind=TimelineEntry.Kind.OUTCOME, side=Document.Side.ADOPTER, actor=user, text=text)
     refresh_replication(replication)
-    _notify(replication, "outcome")
+    _notify(replication, "outcome", actor=user)
     return replication
 
 
@@ -295,7 +332,7 @@ def add_document(*, user, replication: Replication, kind: str, uploaded) -> Docu
         raise PermissionDenied(_("You cannot add documents to this replication."))
     document = _store_document(replication, user=user, side=side_of(user, replication), kind=kind, uploaded=uploaded)
     refresh_replication(replication)
-    _notify(replication, "document")
+    _notify(replication, "document", actor=user)
     return document
 
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
+from jipp.core import taskruns
+
 EVENTS = {
     "requested": gettext_noop("A replication was requested"),
     "accepted": gettext_noop("A replication request was accepted"),
@@ -22,31 +24,44 @@ EVENTS = {
 }
 
 
+REBUILD = "replication.rebuild_matcher_index"
+
+
 @task()
-def rebuild_matcher_index(requested_at: float | None = None) -> int:
+def rebuild_matcher_index(requested_at: float | None = None, run_id: int | None = None) -> int:
     """Rebuild and store the candidate-ranking index (see jipp.replication.index); returns its size.
 
     `requested_at` (a Unix time) lets a burst of requests collapse: a request older than the stored
-    index is already answered by it and is skipped (returns -1).
+    index is already answered by it and is skipped (returns -1). One rebuild at a time across all
+    workers (jipp.core.taskruns); another request meanwhile returns -1 or queues one more run.
     """
     from jipp.replication.index import build_and_store, index_path
 
-    path = index_path()
-    if requested_at is not None and path.exists() and path.stat().st_mtime >= requested_at:
-        return -1
-    bundle = build_and_store()
-    return len(bundle.agency_of)
+    with taskruns.running(run_id, name=REBUILD) as run:
+        if run is None:
+            return -1
+        path = index_path()
+        if requested_at is not None and path.exists() and path.stat().st_mtime >= requested_at:
+            return -1
+        bundle = build_and_store()
+        return len(bundle.agency_of)
 
 
 def schedule_rebuild() -> None:
-    """Enqueue a rebuild once the current transaction commits."""
-    from django.db import transaction
+    """Enqueue a rebuild once the current transaction commits (one at a time, see jipp.core.taskruns)."""
+    taskruns.enqueue_once(rebuild_matcher_index, name=REBUILD, requested_at=time.time())
 
-    transaction.on_commit(lambda: rebuild_matcher_index.enqueue(time.time()))
+
+taskruns.register(REBUILD, rebuild_matcher_index)
 
 
 def recipients(replication) -> list[str]:
     """Both sides: the Admin Lokal of each agency, the adopting unit's UPP and the source innovations' UPP."""
+    return sorted(set(recipient_users(replication).exclude(email="").values_list("email", flat=True)))
+
+
+def recipient_users(replication):
+    """The people on both sides of a replication (active accounts), as a queryset."""
     from jipp.accounts.models import Role, User
 
     source_units = list(replication.source_links.values_list("innovation__unit_id", flat=True))
@@ -56,9 +71,7 @@ def recipients(replication) -> list[str]:
     source = Q(agency_id=replication.source_agency_id, role=Role.ADMIN_LOKAL) | Q(
         unit_id__in=source_units, role=Role.UPP
     )
-    return sorted(
-        set(User.objects.filter(adopter | source, is_active=True).exclude(email="").values_list("email", flat=True))
-    )
+    return User.objects.filter(adopter | source, is_active=True)
 
 
 @task()

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -138,7 +139,7 @@ def _forms(request, replication, bound_action=None):
     if user.has_perm("replication.respond_replication", replication):
         forms["respond"] = make("respond")
     if user.has_perm("replication.change_adopter_part", replication):
-        forms["stage"] = make("stage")
+        forms["stage"] = make("stage", earliest=services.earliest_stage_date(replication), latest=timezone.localdate())
         forms["details"] = make(
             "details",
             initial={
@@ -265,7 +266,7 @@ def _replication_rows(qs):
             r.get_status_display(),
             r.get_stage_display(),
             r.progress,
-            r.get_outcome_display(),
+            r.progress_label,
             "yes" if r.is_successful else "no",
             r.created_at.date().isoformat(),
             r.completed_on.isoformat() if r.completed_on else "",
@@ -365,8 +366,8 @@ def rebuild_index(request):
     """The Ministry asks for the candidate index to be rebuilt (runs in the background)."""
     if not request.user.has_perm("replication.list_all"):
         raise PermissionDenied
-    from jipp.replication.tasks import rebuild_matcher_index
+    from jipp.replication.tasks import schedule_rebuild
 
-    rebuild_matcher_index.enqueue()
+    schedule_rebuild()  # one rebuild at a time, however many servers are asked (jipp.core.taskruns)
     messages.success(request, _("The candidate index is being rebuilt in the background."))
     return redirect("replication:finder")

@@ -29,6 +29,7 @@ def pytest_collection_modifyitems(config, items):
 # tests flush the database after each test, and these rows go with it: put them back first.
 SEEDING_MIGRATIONS = [
     "jipp.registry.migrations.0003_categories_and_sdgs",
+    "jipp.registry.migrations.0007_seed_award_tiers",
     "jipp.competition.migrations.0002_edition_2021",
     "jipp.competition.evaluation.migrations.0002_rubric_guidance_2021",
 ]

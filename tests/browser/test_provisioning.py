@@ -27,7 +27,13 @@ def test_admin_lokal_provisions_upp_who_changes_password(page, shot):
     expect(page.get_by_role("heading", name="Akun baru")).to_be_visible()
     page.get_by_label("Nama pengguna").fill("upp.dukcapil")
     page.get_by_label("Nama lengkap").fill("Dewi Lestari")
-    page.get_by_label("Unit penyelenggara pelayanan").select_option(label=str(unit))
+    # The unit is a type-ahead (searched on the server): type, then choose by keyboard.
+    unit_box = page.get_by_role("combobox", name="Unit penyelenggara pelayanan")
+    unit_box.fill("Kependudukan")
+    expect(page.get_by_role("option", name=re.compile("^Dinas Kependudukan dan Pencatatan Sipil"))).to_be_visible()
+    unit_box.press("ArrowDown")
+    unit_box.press("Enter")
+    expect(unit_box).to_have_value(str(unit))
     shot("02-new-account-form")
     page.get_by_role("button", name="Buat akun").click()
     expect(page.get_by_role("heading", name="Akun dibuat")).to_be_visible()
@@ -35,7 +41,7 @@ def test_admin_lokal_provisions_upp_who_changes_password(page, shot):
     shot("03-account-created")
     assert User.objects.get(username="upp.dukcapil").unit.agency == admin.agency
 
-    page.get_by_role("button", name="Tampilkan menu").click()
+    page.get_by_role("button", name=re.compile("Menu akun")).click()
     page.get_by_role("button", name="Keluar").click()
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Nama pengguna").fill("upp.dukcapil")
@@ -51,8 +57,8 @@ def test_admin_lokal_provisions_upp_who_changes_password(page, shot):
     expect(page.get_by_text("Kata sandi Anda telah diganti.")).to_be_visible()
     assert not User.objects.get(username="upp.dukcapil").must_change_password
 
-    # The language switch is in the (collapsed, on a phone) menu.
-    page.get_by_role("button", name="Tampilkan menu").click()
+    # The language switch is in the account menu, always in the header.
+    page.get_by_role("button", name=re.compile("Menu akun")).click()
     page.get_by_role("button", name=re.compile("^EN")).click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", name="Public-service innovation network")).to_be_visible()

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from jipp.registry.models import Attachment, Innovation
-from tests.factories import PASSWORD, UppFactory
+from tests.factories import PASSWORD, MinistryUserFactory, UppFactory
 from tests.factories.registry import PNG_BYTES, InnovationFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.registry.urls_data_wired")]
@@ -34,11 +34,9 @@ def test_import_report_then_success(page, shot, tmp_path, settings):
     page.goto(f"{page.base_url}/innovations/import/")
     expect(page.get_by_role("heading", name="Impor inovasi")).to_be_visible()
     page.get_by_label("Berkas (CSV atau XLSX)").set_input_files(str(bad))
-    page.get_by_role("button", name="Periksa dan impor").click()
-    expect(page.get_by_role("heading", name="Laporan impor")).to_be_visible()
-    expect(
-        page.get_by_role("cell", name="“selesai” bukan salah satu dari: initiative, trial, in_operation.")
-    ).to_be_visible()
+    page.get_by_role("button", name="Unggah dan lihat pratinjau").click()
+    expect(page.get_by_text("Ditolak: tidak ada yang disimpan")).to_be_visible()
+    expect(page.get_by_text("“selesai” bukan salah satu dari: initiative, trial, in_operation.")).to_be_visible()
     assert Innovation.objects.count() == 0
     shot("registry-import-01-report")
 
@@ -46,11 +44,65 @@ def test_import_report_then_success(page, shot, tmp_path, settings):
     good.write_text(
         HEADER + "Posyandu Digital,Pencatatan gizi balita,in_operation,2022-01-05,health,3\n", encoding="utf-8"
     )
+    page.get_by_role("link", name="Impor berkas lain").click()
     page.get_by_label("Berkas (CSV atau XLSX)").set_input_files(str(good))
-    page.get_by_role("button", name="Periksa dan impor").click()
+    page.get_by_role("button", name="Unggah dan lihat pratinjau").click()
+    page.get_by_role("button", name="Impor 1 baris").click()
     expect(page.get_by_text("1 inovasi diimpor sebagai draf.").first).to_be_visible()
     assert Innovation.objects.get().unit == upp.unit
     shot("registry-import-02-done")
+
+
+def test_ministry_imports_a_press_award_list_and_finds_it_in_the_catalogue(page, shot, tmp_path, settings):
+    """The Ministry admin uploads an award list spelled as the press does, resolves two ambiguous rows
+    in the preview, imports, publishes, and finds one of them by award year and tier in the catalogue."""
+    from jipp.regions.services import load_reference_data
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    load_reference_data()
+    MinistryUserFactory(username="admin.kemenpan")
+    awards = tmp_path / "top-kipp-pers.csv"
+    awards.write_text(
+        "agency,title,summary,award_year,award_tier\n"
+        "Pemerintah Kota Surabaya,E-Health Surabaya,Pendaftaran puskesmas daring.,2019,Top 45\n"
+        "Pemprov DKI Jakarta,Jakarta Kini (JAKI),Aplikasi layanan warga.,2020,Top 99\n"
+        "Pemerintah Daerah DIY,Jogja Smart Service,Layanan satu pintu.,2021,Top 45\n"
+        "Kementerian Hukum dan HAM,Paspor Simpatik,Layanan paspor cepat.,2019,Top 99\n"
+        "Polres Malang (Kepolisian Negara RI),SIM Keliling Malang,SIM keliling ke desa.,2018,Top 40\n"
+        "Malang,Sigap Malang,Pengaduan warga cepat.,2017,Top 40\n"
+        "Bandung,Bandung Command Center,Pusat kendali kota.,2016,Top 35\n",
+        encoding="utf-8",
+    )
+    _login(page, "admin.kemenpan")
+    page.goto(f"{page.base_url}/innovations/import/")
+    page.get_by_label("Berkas (CSV atau XLSX)").set_input_files(str(awards))
+    page.get_by_role("button", name="Unggah dan lihat pratinjau").click()
+    expect(page.get_by_text("Ditolak: tidak ada yang disimpan")).to_be_visible()
+    expect(page.locator('[data-count="refuse"]')).to_have_text("2")
+    shot("registry-import-03-ambiguous")
+    page.locator("#agency-7").select_option(label="Pemerintah Kota Malang (90%)")
+    page.locator("#alias-7").check()
+    page.locator("#agency-8").select_option(label="Pemerintah Kota Bandung (90%)")
+    page.get_by_role("button", name="Simpan pilihan dan periksa lagi").click()
+    expect(page.get_by_text("Semua baris dapat diimpor.")).to_be_visible()
+    assert Innovation.objects.count() == 0
+    shot("registry-import-04-preview")
+    page.get_by_role("button", name="Impor 7 baris").click()
+    expect(page.get_by_text("7 inovasi diimpor sebagai draf.").first).to_be_visible()
+    page.get_by_role("button", name="Terbitkan semua 7 inovasi yang diimpor").click()
+    expect(page.get_by_text("7 inovasi diterbitkan.").first).to_be_visible()
+    shot("registry-import-05-published")
+    assert Innovation.objects.filter(status="published").count() == 7
+    assert Innovation.objects.get(title="Sigap Malang").agency.name == "Pemerintah Kota Malang"
+
+    page.goto(f"{page.base_url}/innovations/")
+    page.get_by_role("button", name="Saring").click()
+    page.locator("#facet-panel").get_by_role("link", name="2017").click()
+    page.get_by_role("button", name="Saring").click()
+    page.locator("#facet-panel").get_by_role("link", name="Top 40").click()
+    expect(page.get_by_role("heading", name="1 inovasi")).to_be_visible()
+    expect(page.get_by_role("link", name="Sigap Malang")).to_be_visible()
+    shot("registry-import-06-catalogue")
 
 
 def test_attachments_upload_and_forged_file(page, shot, tmp_path, settings):
@@ -65,6 +117,7 @@ def test_attachments_upload_and_forged_file(page, shot, tmp_path, settings):
     page.goto(f"{page.base_url}/innovations/{draft.pk}/attachments/")
     page.get_by_label("Jenis").select_option("photo")
     page.get_by_label("Berkas").set_input_files(str(photo))
+    page.get_by_label("Teks alternatif (untuk foto)").fill("Petugas melayani warga di balai desa")
     page.get_by_role("button", name="Unggah").click()
     expect(page.get_by_role("link", name="kegiatan.png")).to_be_visible()
     page.get_by_label("Jenis").select_option("document")

@@ -1,6 +1,7 @@
 """An agency finds a candidate from a problem statement, requests a replication, the source accepts,
 the adopter completes the stages, and the success story appears publicly (in Indonesian, on a phone)."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -65,6 +66,8 @@ def test_replication_from_problem_to_public_story(page, shot, settings, tmp_path
     page.get_by_role("button", name="Kirim permohonan").click()
     expect(page.get_by_text("Permohonan Anda telah dikirim")).to_be_visible()
     replication = Replication.objects.get()
+    # Stages cannot start before the request: date the request before the stage dates used below.
+    Replication.objects.filter(pk=replication.pk).update(created_at=dt.datetime(2025, 12, 1, 3, tzinfo=dt.UTC))
     detail = f"{page.base_url}/replication/{replication.public_id}/"
 
     # 3. The source agency accepts.

@@ -238,7 +238,7 @@ def test_forward_last_minute_before_deadline_accepted_at_deadline_refused(reques
     with pytest.raises(ValidationError, match="deadline") as caught:
         services.forward_proposal(user=admin, proposal=late, now=DEADLINE)
     zone = "WIT" if unit_fixture == "papua_unit" else "WIB"
-    expected = "16-03-2026 01:59 WIT" if zone == "WIT" else "15-03-2026 23:59 WIB"
+    expected = "16 Mar 2026, 01:59 WIT" if zone == "WIT" else "15 Mar 2026, 23:59 WIB"
     assert expected in caught.value.messages[0]
 
 
@@ -254,7 +254,7 @@ def test_forward_local_mode_papua_deadline_at_2359_wit():
     on_time, admin = _ready(edition, unit)
     services.forward_proposal(user=admin, proposal=on_time, now=wit_deadline - dt.timedelta(minutes=1))
     late, admin = _ready(edition, unit)
-    with pytest.raises(ValidationError, match="15-03-2026 23:59 WIT"):
+    with pytest.raises(ValidationError, match="15 Mar 2026, 23:59 WIT"):
         services.forward_proposal(user=admin, proposal=late, now=wit_deadline)
 
 

@@ -65,7 +65,7 @@ def test_proposal_list_constant_queries(client, edition, django_assert_max_num_q
     for _ in range(count - 1):
         complete_proposal(ProposalFactory(edition=edition, innovation=InnovationFactory(unit=first.unit)))
     admin = _login(client, AdminLokalFactory(agency=first.agency))
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(27):
         response = admin.get(reverse("competition:proposal_list"), {"edition": 2026})
     assert len(response.context["rows"]) == count
 
@@ -137,10 +137,19 @@ def test_autosave_stale_refused_with_message(client, edition):
     assert proposal.answers.get(section__key="ringkasan").text == ""
 
 
+def _session_expires_after_editing(client, user, proposal):
+    """The user opens the edit page (the browser is marked as this proposal's editor), then the session ends."""
+    from django.contrib.sessions.models import Session
+
+    _login(client, user).get(reverse("competition:proposal_edit", args=[proposal.pk]))
+    Session.objects.all().delete()
+
+
 def test_autosave_expired_session_keeps_text_and_restores_after_login(client, edition):
     proposal = ProposalFactory(edition=edition)
     upp = UppFactory(unit=proposal.unit)
     data = _edit_data(proposal, section_ringkasan="Teks yang tidak boleh hilang.")
+    _session_expires_after_editing(client, upp, proposal)
     response = client.post(reverse("competition:proposal_autosave", args=[proposal.pk]), data)
     assert "accounts/login" in response.content.decode()
     assert UnsavedDraft.objects.get(proposal=proposal).data["section_ringkasan"] == "Teks yang tidak boleh hilang."
@@ -158,6 +167,7 @@ def test_autosave_expired_session_keeps_text_and_restores_after_login(client, ed
 
 def test_edit_post_expired_session_redirects_to_login_and_keeps_text(client, edition):
     proposal = ProposalFactory(edition=edition)
+    _session_expires_after_editing(client, UppFactory(unit=proposal.unit), proposal)
     response = client.post(reverse("competition:proposal_edit", args=[proposal.pk]),
                            _edit_data(proposal, section_ringkasan="Tetap ada"))  # fmt: skip
     assert response.status_code == 302 and "login" in response.url

@@ -59,7 +59,7 @@ def test_audit_log_exports_csv(client):
     AgencyFactory(name="Pemerintah Kabupaten Ekspor")
     response = client.get(reverse("core:audit_log"), {"format": "csv", "model": "regions.agency"})
     assert response["Content-Type"].startswith("text/csv")
-    rows = response.content.decode("utf-8-sig").splitlines()
+    rows = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert len(rows) == 2
     assert "Pemerintah Kabupaten Ekspor" in rows[1]
 

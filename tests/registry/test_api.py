@@ -336,7 +336,11 @@ def test_detail_lists_attachments_with_addresses(api, settings, tmp_path):
     upp = UppFactory()
     published = InnovationFactory(unit=upp.unit)
     photo = add_attachment(
-        user=upp, innovation=published, uploaded=SimpleUploadedFile("f.png", PNG_BYTES), kind="photo"
+        user=upp,
+        innovation=published,
+        uploaded=SimpleUploadedFile("f.png", PNG_BYTES),
+        kind="photo",
+        alt_text="Petugas melayani warga",
     )
     pdf = add_attachment(
         user=upp, innovation=published, uploaded=SimpleUploadedFile("a.pdf", PDF_BYTES), kind="document"

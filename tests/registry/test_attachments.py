@@ -63,7 +63,9 @@ def test_pdf_named_png_is_refused(upp, draft):
         add_attachment(user=upp, innovation=draft, uploaded=upload("foto.png", PDF_BYTES), kind="document")
     assert caught.value.message_dict["file"] == ["The file is named .png but its content is PDF."]
     with translation.override("en"), pytest.raises(ValidationError) as caught:
-        add_attachment(user=upp, innovation=draft, uploaded=upload("foto.png", PDF_BYTES), kind="photo")
+        add_attachment(
+            user=upp, innovation=draft, uploaded=upload("foto.png", PDF_BYTES), kind="photo", alt_text="Foto layanan"
+        )
     assert caught.value.message_dict["file"] == [
         "This file's content is not an allowed type (JPEG, PNG), whatever its name says."
     ]
@@ -113,7 +115,9 @@ def test_draft_files_are_not_public(client, upp, draft):
 
 def test_published_files_download_for_anyone_never_inline(client, upp):
     published = InnovationFactory(unit=upp.unit)
-    attachment = add_attachment(user=upp, innovation=published, uploaded=upload("foto.png", PNG_BYTES), kind="photo")
+    attachment = add_attachment(
+        user=upp, innovation=published, uploaded=upload("foto.png", PNG_BYTES), kind="photo", alt_text="Foto layanan"
+    )
     response = client.get(reverse("registry:attachment_download", kwargs={"pk": attachment.pk}))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
@@ -125,7 +129,9 @@ def test_published_files_download_for_anyone_never_inline(client, upp):
 
 
 def test_inline_image_only_for_published_photos(client, upp, draft):
-    photo = add_attachment(user=upp, innovation=draft, uploaded=upload("foto.png", PNG_BYTES), kind="photo")
+    photo = add_attachment(
+        user=upp, innovation=draft, uploaded=upload("foto.png", PNG_BYTES), kind="photo", alt_text="Foto layanan"
+    )
     assert client.get(reverse("registry:attachment_image", kwargs={"pk": photo.pk})).status_code == 404
     published = InnovationFactory(unit=upp.unit)
     document = add_attachment(user=upp, innovation=published, uploaded=upload("a.pdf", PDF_BYTES), kind="document")

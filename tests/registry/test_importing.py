@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from jipp.registry import importing
 from jipp.registry.importing import COLUMN_NAMES, import_innovations, template_csv, template_xlsx
-from jipp.registry.models import Innovation
+from jipp.registry.models import ImportBatch, Innovation
 from tests.factories import AdminLokalFactory, MinistryUserFactory, ServiceUnitFactory, UppFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.registry.urls_data_wired")]
@@ -155,7 +155,7 @@ def test_admin_lokal_imports_into_own_agency_units_by_name_or_id():
     admin = AdminLokalFactory()
     first = ServiceUnitFactory(agency=admin.agency, name="Dinas Kesehatan")
     second = ServiceUnitFactory(agency=admin.agency, name="Dinas Pendidikan")
-    rows = [{**GOOD, "unit": "dinas kesehatan"}, {**GOOD, "unit": str(second.pk)}]
+    rows = [{**GOOD, "unit": "dinas kesehatan"}, {**GOOD, "title": "Lain", "unit": str(second.pk)}]
     report = import_innovations(user=admin, uploaded=csv_file(rows))
     assert report.ok
     assert sorted(Innovation.objects.values_list("unit_id", flat=True)) == sorted([first.pk, second.pk])
@@ -200,21 +200,35 @@ def test_evaluator_may_not_import():
         import_innovations(user=UserFactory(), uploaded=csv_file([GOOD]))
 
 
-def test_import_page_small_file_shows_the_report(client):
+def test_import_page_previews_then_imports_then_publishes(client, media):
     upp = UppFactory()
     client.force_login(upp)
     page = client.get(reverse("registry:data_import"))
     assert page.status_code == 200
     assert reverse("registry:data_import_template", kwargs={"fmt": "xlsx"}) in page.content.decode()
     response = client.post(
-        reverse("registry:data_import"), {"file": csv_file([GOOD, {**GOOD, "stage": "x"}])}, HTTP_ACCEPT_LANGUAGE="en"
-    )
-    html = response.content.decode()
-    assert "<td>3</td><td><code>stage</code></td>" in html
+        reverse("registry:data_import"), {"file": csv_file([GOOD, {**GOOD, "title": "B", "stage": "x"}])},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+    assert response.status_code == 302
+    html = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<tr data-row="3" data-action="refuse">' in html
+    assert "<code>stage</code>" in html
     assert Innovation.objects.count() == 0
     response = client.post(reverse("registry:data_import"), {"file": csv_file([GOOD])})
-    assert Innovation.objects.count() == 1
-    assert "1 inovasi diimpor sebagai draf." in response.content.decode()
+    batch = ImportBatch.objects.get(token=response["Location"].rstrip("/").rsplit("/", 1)[-1])
+    assert (batch.state, Innovation.objects.count()) == ("checked", 0)
+    client.post(reverse("registry:data_import_run", args=[batch.token]))
+    assert Innovation.objects.filter(status="draft").count() == 1
+    # A UPP operator cannot publish: the Admin Lokal of the agency or the Ministry does.
+    assert client.post(reverse("registry:data_import_publish", args=[batch.token])).status_code == 403
+    client.force_login(AdminLokalFactory(agency=upp.unit.agency))
+    assert client.post(reverse("registry:data_import_publish", args=[batch.token])).status_code == 404
+    client.force_login(MinistryUserFactory())
+    client.post(reverse("registry:data_import_publish", args=[batch.token]))
+    assert Innovation.objects.filter(status="published").count() == 1
+    report = client.get(reverse("registry:data_import_report", args=[batch.token]))
+    assert report.content.decode("utf-8-sig").splitlines()[1].startswith("2,create,Layanan Kesehatan Keliling")
 
 
 def test_import_page_refuses_an_evaluator(client):
@@ -230,33 +244,33 @@ def test_big_import_runs_in_the_background_with_progress(client, media, monkeypa
     response = client.post(reverse("registry:data_import"), {"file": csv_file(rows)})
     assert response.status_code == 302
     token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
-    # Tests run tasks immediately: the job is already done.
+    # Tests run tasks immediately: the check is already done.
+    batch = ImportBatch.objects.get(token=token)
+    assert (batch.state, batch.summary["create"]) == ("checked", 5)
+    client.post(reverse("registry:data_import_run", args=[token]))
     assert Innovation.objects.filter(unit=upp.unit).count() == 5
     fragment = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in fragment  # finished: polling stops
-    assert "5 inovasi diimpor sebagai draf." in fragment
-    job = importing.ImportJob.load(token)
-    assert (job.state, job.percent) == ("done", 100)
+    assert 'data-state="imported"' in fragment
     client.force_login(UppFactory())
     assert client.get(response["Location"]).status_code == 404
 
 
 def test_import_status_polls_while_running(client, media):
     upp = UppFactory()
-    job = importing.ImportJob.create(user=upp, uploaded=csv_file([GOOD]), filename="inovasi.csv", total=10)
-    job.state, job.processed = "validating", 5
-    job.save()
+    batch = importing.create_batch(user=upp, uploaded=csv_file([GOOD]), filename="inovasi.csv")
+    ImportBatch.objects.filter(pk=batch.pk).update(state="checking", processed=1, total=2)
     client.force_login(upp)
-    html = client.get(reverse("registry:data_import_status", kwargs={"token": job.token})).content.decode()
+    html = client.get(reverse("registry:data_import_status", kwargs={"token": batch.token})).content.decode()
     assert 'hx-trigger="every 2s"' in html
-    assert 'aria-valuenow="40"' in html
+    assert 'value="50"' in html
 
 
 def test_import_command(tmp_path):
     admin = AdminLokalFactory()
     unit = ServiceUnitFactory(agency=admin.agency)
     path = tmp_path / "inovasi.csv"
-    path.write_bytes(csv_file([GOOD, GOOD]).read())
+    path.write_bytes(csv_file([GOOD, {**GOOD, "title": "Layanan Lain"}]).read())
     out = io.StringIO()
     call_command("import_innovations", str(path), user=admin.username, unit=str(unit.pk), no_progress=True, stdout=out)
     assert "Imported 2 innovations" in out.getvalue()
@@ -270,7 +284,7 @@ def test_import_command_reports_rejected_rows(tmp_path):
     path = tmp_path / "inovasi.csv"
     path.write_bytes(csv_file([GOOD, {**GOOD, "summary": ""}]).read())
     err = io.StringIO()
-    with pytest.raises(CommandError, match="1 problems in 1 rows of 2; nothing was imported"):
+    with pytest.raises(CommandError, match=r"1 problems in 1 rows of 2 \(rows 3\); nothing was imported"):
         call_command("import_innovations", str(path), user=upp.username, language="en", no_progress=True, stderr=err)
     assert "row 3, summary: This field cannot be blank." in err.getvalue()
     assert Innovation.objects.count() == 0
@@ -294,16 +308,3 @@ def test_xlsx_with_dates_and_numbers_as_cells():
         8,
         "81234567",
     )
-
-
-def test_old_import_jobs_are_pruned(media):
-    import os
-    import time
-
-    old = importing.ImportJob.create(user=UppFactory(), uploaded=csv_file([GOOD]), filename="a.csv", total=1)
-    status_file = media / "imports" / f"{old.token}.json"
-    week_ago = time.time() - 8 * 24 * 3600
-    os.utime(status_file, (week_ago, week_ago))
-    new = importing.ImportJob.create(user=UppFactory(), uploaded=csv_file([GOOD]), filename="b.csv", total=1)
-    assert importing.ImportJob.load(old.token) is None
-    assert importing.ImportJob.load(new.token).filename == "b.csv"

@@ -122,3 +122,91 @@ def test_sort_by_most_replicated(make_innovation):
     set_replication_count(innovation_id=b.pk, count=4)
     assert _titles(CatalogueQuery(sort="replicated")) == ["Inovasi B", "Inovasi A"]
     assert _titles(CatalogueQuery(replicated=False)) == []
+
+
+# Real names: accents folded, short names and acronyms first; one relevance contract on both engines.
+
+
+def _relevance(q: str) -> list[str]:
+    return [i.title for i in search_catalogue(CatalogueQuery(q=q, sort="relevance")).queryset]
+
+
+def test_fold_plain_letters():
+    from jipp.registry.search import fold
+
+    assert fold("Café Łódź Ærø straße ﬁnal İzmir") == "Cafe Lodz AEro strasse final Izmir"
+
+
+def test_name_text_takes_brackets_and_acronyms():
+    from jipp.registry.search import name_text
+
+    assert name_text("Gerakan Layanan Ibu (Si Cantik) Kota Malang") == "si cantik sicantik"
+    assert name_text("Layanan E-KTP Keliling") == "ktp"
+    assert name_text("Sistem [SIKIA] Café") == "sikia"
+    assert name_text("Layanan Biasa") == ""
+
+
+@pytest.mark.parametrize("q", ["cafe", "café", "CAFÉ", "caf"])
+def test_search_folds_accents_both_ways(make_innovation, q):
+    make_innovation("Café Literasi Desa", summary="Pojok baca di balai désa.")
+    make_innovation("Perpustakaan Keliling")
+    assert _relevance(q) == ["Café Literasi Desa"]
+    assert _titles(CatalogueQuery(q=q)) == ["Café Literasi Desa"]
+
+
+def test_search_finds_accented_body_text_by_plain_letters(make_innovation):
+    make_innovation("Pojok Baca", summary="Kerja sama dengan Universität Gadjah Mada dan Société Générale.")
+    assert _relevance("universitat societe") == ["Pojok Baca"]
+
+
+def test_search_short_name_in_brackets_ranks_first(make_innovation):
+    # Many rows say "cantik" in their title and text; the one whose short name it is comes first.
+    make_innovation("Desa Cantik Bersih Cantik Asri", summary="Cantik, cantik, cantik: desa wisata yang cantik.")
+    make_innovation("Layanan Ibu Hamil Terpadu (Si Cantik) Kota Malang", summary="Pemeriksaan kehamilan.")
+    make_innovation("Taman Cantik Kota", summary="Taman kota yang cantik.")
+    assert _relevance("si cantik")[0] == "Layanan Ibu Hamil Terpadu (Si Cantik) Kota Malang"
+    assert _relevance("sicantik") == ["Layanan Ibu Hamil Terpadu (Si Cantik) Kota Malang"]
+    assert _relevance("si canti")[0] == "Layanan Ibu Hamil Terpadu (Si Cantik) Kota Malang"
+
+
+def test_search_acronym_ranks_first(make_innovation):
+    make_innovation("Layanan KTP Elektronik Keliling", summary="Perekaman KTP di desa.")
+    make_innovation("Antrean Dukcapil", summary="Ktp, ktp, ktp: antrean pencetakan ktp dan kk.")
+    assert _relevance("ktp") == ["Layanan KTP Elektronik Keliling", "Antrean Dukcapil"]
+
+
+# The relevance contract: on the same rows, these queries give these top results on SQLite and on
+# PostgreSQL (the suite runs on both in CI).
+CONTRACT_ROWS = [
+    ("Sistem Informasi Kesehatan Ibu dan Anak (SIKIA)", "Pencatatan kehamilan dan imunisasi."),
+    ("Layanan Kesehatan Keliling", "Dokter datang ke desa terpencil."),
+    ("Perpustakaan Desa Digital", "Peminjaman buku daring; layanan kesehatan mental remaja."),
+    ("Antrean Puskesmas Daring", "Pendaftaran pasien puskesmas lewat ponsel."),
+    ("Café Baca Remaja (Cabaret)", "Pojok literasi untuk remaja di kecamatan."),
+    ("Sekolah Ramah Anak", "Pendidikan inklusif di sekolah dasar."),
+    ("Pelayanan Akta Kelahiran Terpadu (PAKET)", "Akta kelahiran terbit di rumah sakit."),
+]
+CONTRACT = [
+    ("sikia", ["Sistem Informasi Kesehatan Ibu dan Anak (SIKIA)"]),
+    (
+        "kesehatan",
+        ["Layanan Kesehatan Keliling", "Sistem Informasi Kesehatan Ibu dan Anak (SIKIA)", "Perpustakaan Desa Digital"],
+    ),  # fmt: skip
+    ("pelayanan kesehatan", ["Layanan Kesehatan Keliling", "Perpustakaan Desa Digital"]),
+    ("puskes", ["Antrean Puskesmas Daring"]),
+    ("cafe", ["Café Baca Remaja (Cabaret)"]),
+    ("cabaret", ["Café Baca Remaja (Cabaret)"]),
+    ("remaja", ["Café Baca Remaja (Cabaret)", "Perpustakaan Desa Digital"]),
+    ("paket", ["Pelayanan Akta Kelahiran Terpadu (PAKET)"]),
+    ("akta kelahiran", ["Pelayanan Akta Kelahiran Terpadu (PAKET)"]),
+    ("sekol", ["Sekolah Ramah Anak"]),
+    ("desa", ["Perpustakaan Desa Digital", "Layanan Kesehatan Keliling"]),
+]
+
+
+@pytest.mark.parametrize(("q", "expected"), CONTRACT, ids=[q for q, _ in CONTRACT])
+def test_relevance_contract_same_on_both_engines(make_innovation, q, expected):
+    for title, summary in CONTRACT_ROWS:
+        make_innovation(title, summary=summary)
+    assert _relevance(q) == expected
+    assert _titles(CatalogueQuery(q=q, sort="relevance")) == expected  # exports: the same order

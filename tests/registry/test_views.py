@@ -30,7 +30,7 @@ def test_catalogue_search_and_facet_link(client, make_innovation):
 def test_catalogue_with_bad_filter_is_a_friendly_empty_page(client, make_innovation):
     make_innovation("Layanan")
     response = client.get(reverse("registry:catalogue"), {"province": "zz", "sdg": "99"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["page"] is None
     assert set(response.context["form"].errors) == {"province", "sdg"}
 
@@ -38,7 +38,7 @@ def test_catalogue_with_bad_filter_is_a_friendly_empty_page(client, make_innovat
 def test_catalogue_has_constant_queries(client, make_innovation, django_assert_max_num_queries):
     for n in range(3):
         make_innovation(f"Inovasi {n}")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):  # + the tiers (filter choices, facet labels)
         client.get(reverse("registry:catalogue"), {"q": "inovasi"})
 
 
@@ -139,3 +139,26 @@ def test_continuity_form_is_refused_to_other_agencies(client, make_innovation):
     innovation = make_innovation("Milik Orang")
     client.force_login(UppFactory())
     assert client.get(reverse("registry:continuity_add", args=[innovation.pk])).status_code == 403
+
+
+def test_facets_show_top_values_and_all_the_rest(client, make_innovation):
+    from jipp.registry.views import FACET_TOP
+    from tests.factories import AgencyFactory, ProvinceFactory, RegencyFactory, ServiceUnitFactory
+
+    codes = ["11", "12", "13", "14", "15", "16", "17", "18", "19", "31", "32", "33", "34", "35", "36", "51"]
+    for n, code in enumerate(codes):
+        regency = RegencyFactory(parent=ProvinceFactory(code=code, name=f"Provinsi {code}"), code=f"{code}.01")
+        unit = ServiceUnitFactory(agency=AgencyFactory(region=regency))
+        for _ in range(n % 3 + 1):
+            make_innovation(f"Inovasi {code}", unit=unit)
+    response = client.get(reverse("registry:catalogue"))
+    group = next(g for g in response.context["facet_groups"] if g["name"] == "province")
+    assert (len(group["links"]), len(group["more"]), group["total"]) == (FACET_TOP, 16 - FACET_TOP, 16)
+    html = response.content.decode()
+    assert "Tampilkan semua 16" in html or "Show all 16" in html
+    # Every province can be selected, also those beyond the top values; the chosen one stays visible.
+    last = group["more"][-1]
+    chosen = client.get(reverse("registry:catalogue") + last["url"])
+    picked = next(g for g in chosen.context["facet_groups"] if g["name"] == "province")
+    assert [link["selected"] for link in picked["links"]] == [True]
+    assert chosen.context["result"].total == last["count"]

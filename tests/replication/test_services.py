@@ -35,8 +35,11 @@ def parties():
     return source_upp, innovation, adopter
 
 
+ASKED = dt.datetime(2025, 12, 1, 3, 0, tzinfo=dt.UTC)  # before every stage date below
+
+
 def request(adopter, innovation, **kwargs):
-    return services.request_replication(
+    replication = services.request_replication(
         user=adopter,
         innovations=[innovation],
         adopter_unit=None,
@@ -45,6 +48,10 @@ def request(adopter, innovation, **kwargs):
         request_note="Mohon pendampingan",
         **kwargs,
     )
+    # Stages cannot start before the request: date it before the stages these tests record.
+    Replication.objects.filter(pk=replication.pk).update(created_at=ASKED)
+    replication.created_at = ASKED
+    return replication
 
 
 def complete(adopter, replication):

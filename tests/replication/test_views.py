@@ -21,6 +21,10 @@ def accepted():
     replication = services.request_replication(
         user=adopter, innovations=[innovation], adopter_unit=None, mode="mentoring", request_note="Mohon"
     )
+    # Stages cannot start before the request: date it before the stages these tests record.
+    asked = dt.datetime(2025, 12, 1, 3, 0, tzinfo=dt.UTC)
+    Replication.objects.filter(pk=replication.pk).update(created_at=asked)
+    replication.created_at = asked
     services.respond_to_request(user=source, replication=replication, accept=True, note="Siap")
     return source, adopter, replication
 

@@ -21,6 +21,16 @@ min(U, capacity). So evaluators with room differ by at most one, and evaluators 
 is below the level are filled up. If conflicts or fixed pairs make that band infeasible, the
 band is widened symmetrically by the smallest ``balance_slack`` w (found by bisection) that
 makes it feasible: [U - 1 - w, U + w], still capped by capacity.
+
+No idle evaluator when work exists: when the band's floor falls to 0, every evaluator with at
+least one eligible proposal is given a floor of 1 if some assignment within the band's ceiling
+(or, failing that, a ceiling raised step by step up to the widest band) allows it, even at a
+higher cost. An evaluator still idle is named in ``idle`` with the reason.
+
+Infeasibility is explained from a minimum cut of the flow network source -> proposals (k
+reviews each, minus fixed ones) -> evaluators (eligible pairs) -> sink (capacity): the
+proposals on the source side of the cut need more reviews than the evaluators they can reach
+have places left, and both sets are named.
 """
 
 from collections.abc import Collection, Hashable, Sequence
@@ -29,6 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
+from scipy.sparse.csgraph import maximum_flow
 
 # An LP value this close to an integer is that integer (HiGHS feasibility tolerance is 1e-7).
 INTEGRALITY_TOLERANCE = 1e-6
@@ -68,15 +79,19 @@ class AssignmentResult:
     max_load: int
     balance_slack: int
     pair_costs: dict[tuple[Hashable, Hashable], float] = field(repr=False)
+    idle: dict[Hashable, str] = field(default_factory=dict)
 
 
 class AssignmentInfeasibleError(ValueError):
     """No assignment meets the rules; ``proposals`` lists the offending proposals (if known)."""
 
-    def __init__(self, reasons: Sequence[str], proposals: Sequence[Hashable] = ()) -> None:
+    def __init__(
+        self, reasons: Sequence[str], proposals: Sequence[Hashable] = (), evaluators: Sequence[Hashable] = ()
+    ) -> None:
         super().__init__("; ".join(reasons))
         self.reasons = tuple(reasons)
         self.proposals = tuple(proposals)
+        self.evaluators = tuple(evaluators)
 
 
 def mismatch_cost(categories: Collection[Hashable], expertise: Collection[Hashable]) -> float:
@@ -140,13 +155,7 @@ def assign_evaluators(
     if solution is None:
         solution = problem.solve(level, widest)
         if solution is None:
-            raise AssignmentInfeasibleError(
-                [
-                    "no assignment meets the conflicts and capacities together: a group of proposals shares too few "
-                    "evaluators; the proposals with the fewest eligible evaluators are listed"
-                ],
-                _fewest_eligible(p_ids, eligible),
-            )
+            raise _cut_explanation(p_ids, e_ids, eligible, is_fixed, capacity, k)
         low, slack = 0, widest  # infeasible at low, feasible (with ``solution``) at slack
         while slack - low > 1:
             mid = (low + slack) // 2
@@ -155,11 +164,31 @@ def assign_evaluators(
                 low = mid
             else:
                 slack, solution = mid, attempt
+    active = capacity > 0
+    can_work = active & eligible.any(axis=0)
+    floor = np.clip(np.minimum(level - 1 - slack, capacity), 0, None)
+    if np.any(can_work & (floor < 1)) and np.any(can_work & (solution[0].sum(axis=0) == 0)):
+        wanted = np.where(can_work, np.maximum(floor, 1), floor)
+        for ceiling in range(level + slack, level + widest + 1) if wanted.sum() <= demand else ():
+            try:
+                attempt = problem.solve(level, slack, low=wanted, ceiling=ceiling)
+            except RuntimeError:  # HiGHS may report a solve error instead of infeasibility
+                attempt = None
+            if attempt is not None:
+                solution = attempt
+                break
     y, optimal_cost = solution
     chosen = problem.split(y, n_p)
 
     loads_arr = chosen.sum(axis=0)
-    active = capacity > 0
+    idle = {}
+    for j in np.flatnonzero(loads_arr == 0):
+        if not active[j]:
+            idle[e_ids[j]] = "no capacity"
+        elif not eligible[:, j].any():
+            idle[e_ids[j]] = "a conflict of interest with every proposal"
+        else:
+            idle[e_ids[j]] = "no assignment within the load band gives them a proposal"
     pairs = np.argwhere(chosen)  # row-major: grouped by proposal, evaluators in input order
     assignment: dict[Hashable, list[Hashable]] = {pid: [] for pid in p_ids}
     pair_costs = {}
@@ -175,6 +204,7 @@ def assign_evaluators(
         max_load=int(loads_arr[active].max(initial=0)),
         balance_slack=slack,
         pair_costs=pair_costs,
+        idle=idle,
     )
 
 
@@ -266,9 +296,53 @@ def _water_level(capacity: np.ndarray, demand: int) -> int:
     return low
 
 
-def _fewest_eligible(p_ids: list[Hashable], eligible: np.ndarray, count: int = 10) -> list[Hashable]:
-    n_eligible = eligible.sum(axis=1)
-    return [p_ids[i] for i in np.argsort(n_eligible, kind="stable")[:count]]
+def _cut_explanation(
+    p_ids: list[Hashable],
+    e_ids: list[Hashable],
+    eligible: np.ndarray,
+    is_fixed: np.ndarray,
+    capacity: np.ndarray,
+    k: int,
+) -> AssignmentInfeasibleError:
+    """The binding proposals and evaluators, from a minimum cut of the assignment's flow network."""
+    n_p, n_e = eligible.shape
+    source, sink = 0, 1 + n_p + n_e
+    need = k - is_fixed.sum(axis=1)
+    room = np.maximum(capacity - is_fixed.sum(axis=0), 0)
+    free = eligible & ~is_fixed
+    rows, cols, caps = [], [], []
+    for i in range(n_p):
+        rows.append(source), cols.append(1 + i), caps.append(int(need[i]))
+    for i, j in np.argwhere(free).tolist():
+        rows.append(1 + i), cols.append(1 + n_p + j), caps.append(1)
+    for j in range(n_e):
+        rows.append(1 + n_p + j), cols.append(sink), caps.append(int(min(room[j], n_p)))
+    graph = sparse.csr_array(
+        (np.array(caps, dtype=np.int32), (np.array(rows), np.array(cols))), shape=(sink + 1, sink + 1)
+    )
+    graph = sparse.csr_matrix(graph)
+    flow = maximum_flow(graph, source, sink).flow
+    residual = (graph - flow).tocsr()
+    # Nodes reachable from the source in the residual graph form the source side of a minimum cut.
+    seen = {source}
+    stack = [source]
+    while stack:
+        node = stack.pop()
+        row = residual.getrow(node)
+        for nxt, cap in zip(row.indices.tolist(), row.data.tolist(), strict=True):
+            if cap > 0 and nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    proposals = [p_ids[i] for i in range(n_p) if 1 + i in seen and need[i] > 0]
+    evaluators = [e_ids[j] for j in range(n_e) if 1 + n_p + j in seen]
+    needed = int(sum(need[i] for i in range(n_p) if 1 + i in seen))
+    places = int(sum(min(room[j], n_p) for j in range(n_e) if 1 + n_p + j in seen))
+    reason = (
+        f"proposals {', '.join(map(repr, proposals))} need {needed} more reviews together, but the only "
+        f"evaluators without a conflict with them ({', '.join(map(repr, evaluators)) or 'none'}) have "
+        f"{places} places left"
+    )
+    return AssignmentInfeasibleError([reason], proposals, evaluators)
 
 
 @dataclass(frozen=True)
@@ -303,10 +377,15 @@ class _Problem:
         members = np.split(order, np.cumsum(np.bincount(inverse))[:-1])
         return cls(cost[first], eligible[first], is_fixed[first], members, capacity, k)
 
-    def solve(self, level: int, slack: int) -> tuple[np.ndarray, float] | None:
-        """Integral y (types x evaluators) and LP optimum for load band [level-1-slack, level+slack], or None."""
-        low = np.clip(np.minimum(level - 1 - slack, self.capacity), 0, None)
-        high = np.minimum(level + slack, self.capacity)
+    def solve(
+        self, level: int, slack: int, low: np.ndarray | None = None, ceiling: int | None = None
+    ) -> tuple[np.ndarray, float] | None:
+        """Integral y (types x evaluators) and LP optimum for load band [level-1-slack, level+slack], or None.
+
+        ``low`` replaces the band's floor per evaluator and ``ceiling`` its top, when given."""
+        if low is None:
+            low = np.clip(np.minimum(level - 1 - slack, self.capacity), 0, None)
+        high = np.minimum(level + slack if ceiling is None else ceiling, self.capacity)
         rows, cols = np.nonzero(self.eligible)
         n_var, (n_types, n_e) = rows.size, self.cost.shape
         size = np.array([len(m) for m in self.members])

@@ -14,8 +14,15 @@ summed score of the chosen set subject to
 - the passing grade as a floor: a candidate scoring below it is never chosen.
 
 It is solved with ``scipy.optimize.milp`` (HiGHS, zero gap) in two stages: first the best
-total score, then, among sets with that total (to 1e-6 relative), the one that keeps the most
-proposals of the plain ranking, so ties in score never cause a gratuitous swap.
+total score, then, among sets with exactly that total, the one that keeps the most proposals
+of the plain ranking, so ties in score never cause a gratuitous swap. Scores are read as
+``Decimal`` and scaled to integers (by the power of ten of their most precise score), so the
+objective is integral and any difference in totals, however small, is seen: there is no
+tolerance on totals. A candidate may carry a ``grade_score`` (e.g. its raw mean in points):
+the passing grade is then compared with it rather than with ``score``.
+
+When the targets and quotas cannot be met together, a minimal set of quotas that is already
+infeasible with the targets (found by deleting quotas one at a time and re-solving) is named.
 
 The plain ranking is the top ``size`` (or top target per group) of the passing candidates by
 score; equal scores keep the input order, so pass candidates in ranking order (e.g. from
@@ -29,13 +36,14 @@ come with the offending ``Quota`` objects so a caller can build its own (transla
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-# Two totals this close (relative) are equal: HiGHS' own feasibility tolerance is 1e-7.
-SCORE_TOLERANCE = 1e-6
+# Integer objectives stay exact in binary floating point below this (2**53).
+EXACT_LIMIT = 2**53
 UNBOUNDED = math.inf
 
 
@@ -44,8 +52,9 @@ class Candidate:
     """A proposal that may be nominated; ``attributes`` e.g. {"group": "Umum", "region": "Papua", "3t": True}."""
 
     id: Hashable
-    score: float
+    score: Decimal | float
     attributes: Mapping[str, Hashable]
+    grade_score: Decimal | float | None = None
 
 
 @dataclass(frozen=True)
@@ -139,14 +148,17 @@ def nominate(
         raise ValueError("give exactly one of size or group_targets")
     if len({c.id for c in candidates}) != len(candidates):
         raise ValueError("candidate ids must be unique")
-    if not all(math.isfinite(c.score) for c in candidates):
+    if not all(math.isfinite(float(c.score)) for c in candidates):
         raise ValueError("candidate scores must be finite numbers")
     targets = {None: size} if group_targets is None else dict(group_targets)
     if any(t is None or t < 0 for t in targets.values()):
         raise ValueError("targets must be >= 0")
 
-    order = sorted(range(len(candidates)), key=lambda i: -candidates[i].score)  # stable: ties keep input order
-    grade_ok = [passing_grade is None or c.score >= passing_grade for c in candidates]
+    order = sorted(range(len(candidates)), key=lambda i: -_exact(candidates[i].score))  # stable: ties keep input order
+    grade_ok = [
+        passing_grade is None or _exact(c.score if c.grade_score is None else c.grade_score) >= _exact(passing_grade)
+        for c in candidates
+    ]
     groups = [c.attributes.get(group_attribute) if group_targets is not None else None for c in candidates]
     eligible = [i for i in order if grade_ok[i] and groups[i] in targets]
     position = {i: n + 1 for n, i in enumerate(eligible)}
@@ -171,8 +183,8 @@ def nominate(
     return NominationResult(
         chosen=tuple(candidates[i].id for i in chosen),
         plain=tuple(candidates[i].id for i in plain),
-        total_score=float(sum(candidates[i].score for i in chosen)),
-        plain_total_score=float(sum(candidates[i].score for i in plain)),
+        total_score=float(sum(_exact(candidates[i].score) for i in chosen)),
+        plain_total_score=float(sum(_exact(candidates[i].score) for i in plain)),
         swapped_in=swapped_in,
         swapped_out=swapped_out,
         quotas=checks,
@@ -290,29 +302,71 @@ def _solve(
         cols += [column[i] for i in member]
         low.append(lo)
         high.append(hi)
+    n_targets = len(targets)
     matrix = sparse.csr_array((np.ones(len(rows)), (rows, cols)), shape=(len(low), len(eligible)))
     constraints = [LinearConstraint(matrix, low, high)]
-    score = np.array([candidates[i].score for i in eligible])
+    score = _integer_scores([candidates[i].score for i in eligible])
     options = {"mip_rel_gap": 0.0}
     integrality = np.ones(len(eligible))
     first = milp(-score, constraints=constraints, integrality=integrality, bounds=Bounds(0, 1), options=options)
     if first.status == 2:  # infeasible
+        binding = _minimal_infeasible(matrix, low, high, n_targets, integrality)
+        named = [quotas[k] for k in binding]
         raise NominationInfeasibleError(
             [
-                "the targets and quotas cannot all be met together; no single count rules them out, so check "
-                f"combinations of: {', '.join(q.describe() for q in quotas)}"
+                "the targets and quotas cannot all be met together; these quotas already conflict with the "
+                f"targets (dropping any one of them makes the rest possible): {', '.join(q.describe() for q in named)}"
             ],
-            quotas,
+            named,
         )
     if first.status != 0:
         raise RuntimeError(f"nomination MILP failed: {first.message}")
-    best = -first.fun
+    x1 = np.round(first.x)
+    best = int(np.round(score @ x1))
     in_plain = np.zeros(len(eligible))
     in_plain[[column[i] for i in plain]] = 1.0
-    constraints.append(LinearConstraint(score[None, :], best - SCORE_TOLERANCE * max(1.0, abs(best)), np.inf))
+    # The totals are integers: "at least best - 0.5" is "exactly best" (best is the maximum).
+    constraints.append(LinearConstraint(score[None, :], best - 0.5, np.inf))
     second = milp(-in_plain, constraints=constraints, integrality=integrality, bounds=Bounds(0, 1), options=options)
-    x = second.x if second.status == 0 else first.x  # the first optimum is already a valid answer
-    return [eligible[n] for n in np.flatnonzero(np.round(x) == 1)]
+    x = np.round(second.x) if second.status == 0 and int(np.round(score @ np.round(second.x))) == best else x1
+    return [eligible[n] for n in np.flatnonzero(x == 1)]
+
+
+def _exact(value: Decimal | float) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(repr(value))
+
+
+def _integer_scores(values: Sequence[Decimal | float]) -> np.ndarray:
+    """Scores times the smallest power of ten that makes them all integers (exactly)."""
+    exact = [_exact(v) for v in values]
+    places = max((-v.normalize().as_tuple().exponent for v in exact), default=0)
+    places = max(places, 0)
+    scaled = [int(v.scaleb(places)) for v in exact]
+    if sum(abs(v) for v in scaled) >= EXACT_LIMIT:
+        raise ValueError("scores have too many digits for an exact nomination: round them (numbers.stored) first")
+    return np.array(scaled, dtype=float)
+
+
+def _minimal_infeasible(matrix, low, high, n_targets: int, integrality) -> list[int]:
+    """Indexes of a minimal set of quota rows that is infeasible together with the target rows."""
+    matrix = sparse.csr_array(matrix)
+    keep = list(range(n_targets, len(low)))
+
+    def feasible(rows: list[int]) -> bool:
+        chosen = list(range(n_targets)) + rows
+        result = milp(
+            np.zeros(matrix.shape[1]),
+            constraints=[LinearConstraint(matrix[chosen], np.asarray(low)[chosen], np.asarray(high)[chosen])],
+            integrality=integrality,
+            bounds=Bounds(0, 1),
+        )
+        return result.status == 0
+
+    for row in list(keep):
+        trial = [r for r in keep if r != row]
+        if not feasible(trial):
+            keep = trial
+    return [r - n_targets for r in keep]
 
 
 def _explain_swaps(
@@ -334,7 +388,7 @@ def _explain_swaps(
 
     def swap(i: int, ks: list[int], reason: str) -> Swap:
         c = candidates[i]
-        return Swap(c.id, float(c.score), position[i], tuple(checks[k].quota for k in ks), reason)
+        return Swap(c.id, c.score, position[i], tuple(checks[k].quota for k in ks), reason)
 
     def bound(k: int) -> str:
         check = checks[k]

@@ -1,52 +1,57 @@
-"""Per-proposal aggregation of review totals, evaluator normalisation, disagreement and ranking.
+"""Per-proposal aggregation of review totals, evaluator standardisation, disagreement and ranking.
 
 Pure domain code: no Django, no clock. Input is one ``Review`` per (proposal, evaluator) with
-its weighted total (0..100, see ``scoring.weighted_total``); all work is vectorised with NumPy
-so a national edition (2,300 proposals x 3 reviews) aggregates in a few tens of milliseconds.
+its stored weighted total (0..100, see ``scoring.review_score``). All arithmetic is in
+``Decimal`` (``numbers.CONTEXT``) and every value is stored rounded by ``numbers.stored``;
+derived values are computed from the stored ones, so a page that shows the stored parts shows
+numbers that add up to the stored result.
 
-Methods (``Method``):
+Methods (``Method``), each a value on the **0..100 scale**:
 
-- ``mean``: arithmetic mean of the proposal's totals.
-- ``median``: the middle total, or the mean of the two middle ones for an even count.
+- ``mean``: arithmetic mean of the proposal's totals (points).
+- ``median``: the middle total, or the mean of the two middle ones for an even count (points).
 - ``trimmed_mean``: drop ``floor(trim_proportion * n)`` totals at *each* end, average the rest.
-  With the default proportion 0.2 nothing is trimmed below 5 reviews (so with 3 reviews it is
-  the mean) and one total per side for 5..9 reviews. With 3 reviews a proportion >= 1/3 trims
-  one total per side, which *is* the median.
-- ``zscore_mean``: each evaluator's totals are standardised over all proposals they reviewed,
-  ``z = (total - evaluator mean) / evaluator std``, then mapped back to the pool's scale,
-  ``normalised = global mean + global std * z`` (global = all totals of the edition), and the
-  proposal's normalised totals are averaged. This removes each evaluator's leniency (mean) and
-  range (std), so a proposal is not rewarded or punished for the evaluators it drew.
-  Two cases cannot be standardised, and are handled so that every review still satisfies
-  ``normalised = global mean + global std * z``:
+- ``zscore_mean``: a *relative position*, not points. Every review becomes a standard score
+  ``z = (total - m) / s`` and the proposal's z-scores are averaged (``mean_z``). The position
+  shown on 0..100 is ``100 * Phi(mean_z)`` (Phi: the standard normal distribution function):
+  50 is an average position, 84.13 one spread above it. One method for the whole pool:
 
-  * fewer than ``min_reviews`` reviews (default 5): a mean and std from so few totals are
-    mostly noise (with 2 reviews z is always +-1), so the evaluator is assumed to be
-    calibrated like the pool: the raw total is kept (z is taken against the global mean/std);
-  * zero std (the evaluator gave every proposal the same total): their reviews carry no
-    information on how the proposals compare, so z = 0 and the review counts as the global
-    mean: neither their leniency nor their flat score moves a proposal.
+  * an evaluator with at least ``min_reviews`` reviews is standardised on their own totals:
+    ``m`` and ``s`` are their mean and (population) standard deviation (rule ``own``);
+  * the evaluators with fewer reviews are standardised *together*: ``m`` and ``s`` are the
+    mean and standard deviation of all their totals pooled (rule ``pooled``, the declared
+    fallback), so no review keeps raw points in a pool of standard scores;
+  * ``s`` is never below ``min_spread`` points (the spread floor): an evaluator who gives 80,
+    80, 80, 80 and 80.56 does not turn half a point into two standard deviations, and a flat
+    scorer (every total equal) gives z = 0 to all, never a division by zero.
 
-All standard deviations are population ones (ddof=0), as in the usual z-score.
+  Shifting or scaling the totals of an evaluator standardised on their own (with their spread
+  staying above the floor) leaves every z, and so the order, unchanged.
+
+The passing grade is compared with the proposal's raw mean in points (``mean``), never with a
+relative position; a caller reads ``mean`` for it.
 
 Spread: ``std`` (population) and ``spread`` = max - min of the proposal's raw totals; a proposal
 is flagged ``disagreement`` when ``spread > disagreement_threshold`` (strictly).
 
-Ranking, per method, is by descending value; ties (values equal to 9 decimals) are broken by
-the higher raw mean, then the smaller spread (evaluators agree more), then the smaller proposal
-id. Ranks are 1..P with no shared ranks, so a rank list is a total, reproducible order. Proposal
-ids must be mutually comparable (all ``int`` or all ``str``).
+Ranking, per method, is by descending value (``mean_z`` for ``zscore_mean``); ties (equal stored
+values) are broken by the higher raw mean, then the smaller spread (evaluators agree more), then
+the smaller proposal id. Ranks are 1..P with no shared ranks.
+
+Rankability: ``rankability(valid, required)`` says whether a proposal has its required number
+of valid reviews (submitted, by an evaluator without a conflict) and how many are missing.
 """
 
+import math
+from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal, localcontext
 from enum import StrEnum
 
-import numpy as np
+from jipp.competition.domain.numbers import CONTEXT, ZERO, stored
 
-# Values equal to this many decimals count as a tie: different but equivalent float
-# operation orders must not decide a rank.
-TIE_DECIMALS = 9
+DEFAULT_MIN_SPREAD = Decimal(5)
 
 
 class Method(StrEnum):
@@ -57,56 +62,60 @@ class Method(StrEnum):
 
 
 class NormalisationRule(StrEnum):
-    """How an evaluator's totals were turned into normalised totals."""
+    """How an evaluator's totals were standardised."""
 
-    ZSCORE = "zscore"
-    TOO_FEW_REVIEWS = "too_few_reviews"
-    ZERO_STD = "zero_std"
+    OWN = "own"
+    POOLED = "pooled"
 
 
 @dataclass(frozen=True, slots=True)
 class Review:
-    """One evaluator's weighted total (0..100) for one proposal; a ``Decimal`` total is read as a float."""
+    """One evaluator's stored weighted total (0..100) for one proposal."""
 
     proposal: Hashable
     evaluator: Hashable
-    total: float
+    total: Decimal | float | int | str
 
 
 @dataclass(frozen=True, slots=True)
 class EvaluatorStats:
+    """``mean`` and ``std`` of the evaluator's totals; ``centre`` and ``scale`` are the m and s used
+    for their z (their own, or the pool's); ``floored`` when the spread floor replaced the std."""
+
     evaluator: Hashable
     n_reviews: int
-    mean: float
-    std: float
+    mean: Decimal
+    std: Decimal
     rule: NormalisationRule
+    centre: Decimal
+    scale: Decimal
+    floored: bool
 
 
 @dataclass(frozen=True, slots=True)
 class NormalisedReview:
-    """A review with its standard score; ``normalised = global_mean + global_std * z``."""
-
     evaluator: Hashable
-    total: float
-    z: float
-    normalised: float
+    total: Decimal
+    z: Decimal
 
 
 @dataclass(frozen=True, slots=True)
 class ProposalAggregate:
     proposal: Hashable
     n_reviews: int
-    mean: float
-    median: float
-    trimmed_mean: float
-    zscore_mean: float
-    std: float
-    spread: float
+    mean: Decimal
+    median: Decimal
+    trimmed_mean: Decimal
+    mean_z: Decimal
+    zscore_mean: Decimal  # 100 * Phi(mean_z), a position on 0..100
+    std: Decimal
+    spread: Decimal
     disagreement: bool
     ranks: Mapping[Method, int]
 
-    def value(self, method: Method) -> float:
-        return float(getattr(self, Method(method).value))
+    def value(self, method: Method | str) -> Decimal:
+        """The method's value on the 0..100 scale (a position for ``zscore_mean``)."""
+        return getattr(self, Method(method).value)
 
 
 @dataclass(frozen=True)
@@ -117,23 +126,31 @@ class Aggregation:
     rankings: Mapping[Method, tuple[Hashable, ...]]
     evaluators: Mapping[Hashable, EvaluatorStats]
     reviews: Mapping[Hashable, tuple[NormalisedReview, ...]]
-    global_mean: float
-    global_std: float
-    trim_proportion: float
+    pooled_mean: Decimal
+    pooled_std: Decimal
+    trim_proportion: Decimal
     min_reviews: int
-    disagreement_threshold: float
+    min_spread: Decimal
+    disagreement_threshold: Decimal
+
+    @property
+    def not_standardised_alone(self) -> int:
+        """How many evaluators were standardised with the pool (fewer than ``min_reviews`` reviews)."""
+        return sum(1 for e in self.evaluators.values() if e.rule == NormalisationRule.POOLED)
 
 
 @dataclass(frozen=True)
 class ReviewExplanation:
     evaluator: Hashable
-    total: float
+    total: Decimal
     evaluator_reviews: int
-    evaluator_mean: float
-    evaluator_std: float
+    evaluator_mean: Decimal
+    evaluator_std: Decimal
     rule: NormalisationRule
-    z: float
-    normalised: float
+    centre: Decimal
+    scale: Decimal
+    floored: bool
+    z: Decimal
     trimmed: bool
 
 
@@ -142,115 +159,160 @@ class ProposalExplanation:
     """How one proposal's numbers were computed, for the UI's "open this number".
 
     ``reviews`` are ordered by raw total (ascending); ``trimmed`` marks those the trimmed mean
-    dropped. ``formulae`` maps each method (and "std", "spread") to a worked formula using
-    only numbers and symbols, so it needs no translation.
+    dropped. ``formulae`` maps each method (and "std", "spread") to a worked formula using only
+    stored numbers and symbols, so it needs no translation.
     """
 
     aggregate: ProposalAggregate
     reviews: tuple[ReviewExplanation, ...]
-    global_mean: float
-    global_std: float
     trimmed_per_side: int
-    disagreement_threshold: float
+    disagreement_threshold: Decimal
     formulae: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Rankability:
+    rankable: bool
+    missing: int
+
+
+def rankability(valid_reviews: int, required: int) -> Rankability:
+    """A proposal is rankable with at least ``required`` valid (submitted, non-conflicted) reviews."""
+    missing = max(0, required - valid_reviews)
+    return Rankability(missing == 0 and valid_reviews > 0, missing)
+
+
+def position(mean_z: Decimal) -> Decimal:
+    """``100 * Phi(mean_z)``, stored: the documented 0..100 scale of a standardised value.
+
+    Phi is evaluated in binary floating point (``math.erf``) and then stored; it is strictly
+    increasing, so it never changes an order (which is decided on ``mean_z`` itself).
+    """
+    return stored(Decimal(repr(50.0 * (1.0 + math.erf(float(mean_z) / math.sqrt(2.0))))))
 
 
 def aggregate(
     reviews: Iterable[Review],
     *,
-    trim_proportion: float = 0.2,
+    trim_proportion: Decimal | float | str = Decimal("0.2"),
     min_reviews: int = 5,
-    disagreement_threshold: float = 20.0,
+    min_spread: Decimal | float | str = DEFAULT_MIN_SPREAD,
+    disagreement_threshold: Decimal | float | str = Decimal(20),
 ) -> Aggregation:
     """Aggregate all review totals of an edition with every ``Method`` and rank by each.
 
-    Inputs: ``reviews`` (at most one per proposal and evaluator, totals finite);
-    ``trim_proportion`` in [0, 0.5), cut at each end; ``min_reviews`` >= 1, the fewest reviews
-    for which an evaluator is standardised; ``disagreement_threshold`` in total points.
-    Output: an ``Aggregation`` (see the module docstring for every rule). Invariants: every
-    proposal with a review appears once; each ranking is a permutation of the proposals;
-    min total <= median, trimmed mean, mean <= max total for every proposal.
+    Inputs: ``reviews`` (at most one per proposal and evaluator, finite totals);
+    ``trim_proportion`` in [0, 0.5); ``min_reviews`` >= 1, the fewest reviews for an evaluator
+    to be standardised on their own; ``min_spread`` > 0 points, the spread floor;
+    ``disagreement_threshold`` in points. Output: an ``Aggregation`` (module docstring).
+    Invariants: every proposal with a review appears once; each ranking is a permutation of
+    the proposals; min total <= median, trimmed mean, mean <= max total; no NaN or infinity.
     Raises ``ValueError`` for bad parameters, a non-finite total or a duplicated review.
     """
-    if not 0 <= trim_proportion < 0.5:
+    trim = _decimal(trim_proportion, "trim_proportion")
+    floor = _decimal(min_spread, "min_spread")
+    threshold = _decimal(disagreement_threshold, "disagreement_threshold")
+    if not ZERO <= trim < Decimal("0.5"):
         raise ValueError(f"trim_proportion must be in [0, 0.5), got {trim_proportion}")
     if min_reviews < 1:
         raise ValueError(f"min_reviews must be >= 1, got {min_reviews}")
-    reviews = list(reviews)
-    if not reviews:
-        return Aggregation(
-            {}, dict.fromkeys(Method, ()), {}, {}, 0.0, 0.0, trim_proportion, min_reviews, disagreement_threshold
-        )
+    if floor <= 0:
+        raise ValueError(f"min_spread must be > 0, got {min_spread}")
+    rows = []
+    seen = set()
+    for r in reviews:
+        total = _decimal(r.total, "total")
+        if (r.proposal, r.evaluator) in seen:
+            raise ValueError("an evaluator reviewed the same proposal twice")
+        seen.add((r.proposal, r.evaluator))
+        rows.append((r.proposal, r.evaluator, stored(total)))
 
-    proposal_ids = sorted({r.proposal for r in reviews})
-    proposal_index = {p: i for i, p in enumerate(proposal_ids)}
-    evaluator_ids = list(dict.fromkeys(r.evaluator for r in reviews))
-    evaluator_index = {e: i for i, e in enumerate(evaluator_ids)}
-    p = np.fromiter((proposal_index[r.proposal] for r in reviews), dtype=np.intp, count=len(reviews))
-    e = np.fromiter((evaluator_index[r.evaluator] for r in reviews), dtype=np.intp, count=len(reviews))
-    x = np.fromiter((r.total for r in reviews), dtype=float, count=len(reviews))
-    if not np.all(np.isfinite(x)):
-        raise ValueError("every review total must be a finite number")
-    pair = p * len(evaluator_ids) + e
-    if np.unique(pair).size != pair.size:
-        raise ValueError("an evaluator reviewed the same proposal twice")
-
-    stats = _proposal_stats(p, x, len(proposal_ids), trim_proportion)
-    z, normalised, evaluator_stats, g_mean, g_std = _standardise(e, x, evaluator_ids, min_reviews)
-    stats["zscore_mean"] = np.bincount(p, weights=normalised, minlength=len(proposal_ids)) / stats["n"]
-    disagreement = stats["spread"] > disagreement_threshold
-
-    id_order = np.arange(len(proposal_ids))  # ids are sorted, so index order is id order
-    rank_arrays: dict[Method, np.ndarray] = {}
-    rankings: dict[Method, tuple[Hashable, ...]] = {}
-    for method in Method:
-        # lexsort sorts by the last key first.
-        order = np.lexsort(
-            (
-                id_order,
-                np.round(stats["spread"], TIE_DECIMALS),
-                -np.round(stats["mean"], TIE_DECIMALS),
-                -np.round(stats[method.value], TIE_DECIMALS),
+    with localcontext(CONTEXT):
+        by_evaluator: dict[Hashable, list[Decimal]] = defaultdict(list)
+        for _p, e, x in rows:
+            by_evaluator[e].append(x)
+        pooled = [x for xs in by_evaluator.values() if len(xs) < min_reviews for x in xs]
+        pooled_exact = _mean_std(pooled, exact=True)
+        evaluators = {}
+        exact_ms = {}
+        for e, xs in by_evaluator.items():
+            own = _mean_std(xs, exact=True)
+            rule = NormalisationRule.OWN if len(xs) >= min_reviews else NormalisationRule.POOLED
+            centre, raw_scale = own if rule == NormalisationRule.OWN else pooled_exact
+            # z is computed from the exact centre and scale (so a shifted or scaled evaluator gets
+            # exactly the same z); the stored, rounded ones are what the explanation shows.
+            exact_ms[e] = (centre, max(raw_scale, floor))
+            evaluators[e] = EvaluatorStats(
+                e,
+                len(xs),
+                stored(own[0]),
+                stored(own[1]),
+                rule,
+                stored(centre),
+                stored(max(raw_scale, floor)),
+                raw_scale < floor,
             )
-        )
-        ranks = np.empty(len(order), dtype=np.intp)
-        ranks[order] = np.arange(1, len(order) + 1)
-        rank_arrays[method] = ranks
-        rankings[method] = tuple(proposal_ids[i] for i in order)
+        pooled_mean, pooled_std = stored(pooled_exact[0]), stored(pooled_exact[1])
+        per_proposal: dict[Hashable, list[NormalisedReview]] = defaultdict(list)
+        for p, e, x in rows:
+            centre, scale = exact_ms[e]
+            per_proposal[p].append(NormalisedReview(e, x, stored((x - centre) / scale)))
 
-    columns = {
-        key: stats[key].tolist() for key in ("n", "mean", "median", "trimmed_mean", "zscore_mean", "std", "spread")
-    }
-    rank_lists = {m: r.tolist() for m, r in rank_arrays.items()}
-    flags = disagreement.tolist()
+        values: dict[Hashable, dict] = {}
+        for p, items in per_proposal.items():
+            totals = sorted(i.total for i in items)
+            n = len(totals)
+            mean = stored(sum(totals, ZERO) / n)
+            cut = _trim_count(trim, n)
+            kept = totals[cut : n - cut]
+            mean_z = stored(sum((i.z for i in items), ZERO) / n)
+            values[p] = {
+                "n": n,
+                "mean": mean,
+                "median": stored((totals[(n - 1) // 2] + totals[n // 2]) / 2),
+                "trimmed_mean": stored(sum(kept, ZERO) / len(kept)),
+                "mean_z": mean_z,
+                "zscore_mean": position(mean_z),
+                "std": _mean_std(totals)[1],
+                "spread": totals[-1] - totals[0],
+            }
+
+    ids = sorted(values)
+    rankings: dict[Method, tuple[Hashable, ...]] = {}
+    ranks: dict[Hashable, dict[Method, int]] = {p: {} for p in ids}
+    for method in Method:
+        key = "mean_z" if method == Method.ZSCORE_MEAN else method.value
+        order = sorted(ids, key=lambda p, key=key: (-values[p][key], -values[p]["mean"], values[p]["spread"]))
+        rankings[method] = tuple(order)
+        for rank, p in enumerate(order, start=1):
+            ranks[p][method] = rank
     proposals = {
-        pid: ProposalAggregate(
-            pid,
-            int(columns["n"][i]),
-            columns["mean"][i],
-            columns["median"][i],
-            columns["trimmed_mean"][i],
-            columns["zscore_mean"][i],
-            columns["std"][i],
-            columns["spread"][i],
-            flags[i],
-            {m: rank_lists[m][i] for m in Method},
+        p: ProposalAggregate(
+            proposal=p,
+            n_reviews=v["n"],
+            mean=v["mean"],
+            median=v["median"],
+            trimmed_mean=v["trimmed_mean"],
+            mean_z=v["mean_z"],
+            zscore_mean=v["zscore_mean"],
+            std=v["std"],
+            spread=v["spread"],
+            disagreement=v["spread"] > threshold,
+            ranks=ranks[p],
         )
-        for i, pid in enumerate(proposal_ids)
+        for p, v in values.items()
     }
-    per_proposal: dict[Hashable, list[NormalisedReview]] = {pid: [] for pid in proposal_ids}
-    for review, z_i, norm_i in zip(reviews, z.tolist(), normalised.tolist(), strict=True):
-        per_proposal[review.proposal].append(NormalisedReview(review.evaluator, float(review.total), z_i, norm_i))
     return Aggregation(
         proposals=proposals,
         rankings=rankings,
-        evaluators={stats.evaluator: stats for stats in evaluator_stats},
-        reviews={pid: tuple(items) for pid, items in per_proposal.items()},
-        global_mean=g_mean,
-        global_std=g_std,
-        trim_proportion=trim_proportion,
+        evaluators=evaluators,
+        reviews={p: tuple(items) for p, items in per_proposal.items()},
+        pooled_mean=pooled_mean,
+        pooled_std=pooled_std,
+        trim_proportion=trim,
         min_reviews=min_reviews,
-        disagreement_threshold=disagreement_threshold,
+        min_spread=floor,
+        disagreement_threshold=threshold,
     )
 
 
@@ -258,7 +320,8 @@ def explain_proposal(aggregation: Aggregation, proposal: Hashable) -> ProposalEx
     """Explain one proposal's aggregate: its reviews, each evaluator's mean/std/rule, the z-scores.
 
     Inputs: the result of ``aggregate`` and a proposal id in it (``KeyError`` otherwise).
-    Output: a ``ProposalExplanation`` whose formulae reproduce the aggregate's values.
+    Output: a ``ProposalExplanation`` whose formulae reproduce the stored values exactly
+    (each formula's operands are stored values, and its result is the stored value).
     """
     agg = aggregation.proposals[proposal]
     reviews = sorted(aggregation.reviews[proposal], key=lambda r: r.total)
@@ -268,12 +331,14 @@ def explain_proposal(aggregation: Aggregation, proposal: Hashable) -> ProposalEx
         ReviewExplanation(
             evaluator=r.evaluator,
             total=r.total,
-            evaluator_reviews=aggregation.evaluators[r.evaluator].n_reviews,
-            evaluator_mean=aggregation.evaluators[r.evaluator].mean,
-            evaluator_std=aggregation.evaluators[r.evaluator].std,
-            rule=aggregation.evaluators[r.evaluator].rule,
+            evaluator_reviews=(s := aggregation.evaluators[r.evaluator]).n_reviews,
+            evaluator_mean=s.mean,
+            evaluator_std=s.std,
+            rule=s.rule,
+            centre=s.centre,
+            scale=s.scale,
+            floored=s.floored,
             z=r.z,
-            normalised=r.normalised,
             trimmed=not cut <= i < n - cut,
         )
         for i, r in enumerate(reviews)
@@ -281,88 +346,54 @@ def explain_proposal(aggregation: Aggregation, proposal: Hashable) -> ProposalEx
     totals = [r.total for r in reviews]
     kept = [r.total for r in explained if not r.trimmed]
     middle = totals[(n - 1) // 2 : n // 2 + 1]
-    g_mean, g_std = aggregation.global_mean, aggregation.global_std
     formulae = {
         Method.MEAN: f"({_join(totals)}) / {n} = {agg.mean:.2f}",
         Method.MEDIAN: f"median({_join(totals, ', ')}) = "
         + (f"({_join(middle)}) / 2 = " if len(middle) == 2 else "")
         + f"{agg.median:.2f}",
         Method.TRIMMED_MEAN: f"({_join(kept)}) / {len(kept)} = {agg.trimmed_mean:.2f}",
-        Method.ZSCORE_MEAN: "("
-        + " + ".join(f"({g_mean:.2f} + {g_std:.2f} x {r.z:.3f})" for r in explained)
-        + f") / {n} = {agg.zscore_mean:.2f}",
+        "z": "; ".join(f"({r.total:.2f} - {r.centre:.2f}) / {r.scale:.2f} = {r.z:.3f}" for r in explained),
+        Method.ZSCORE_MEAN: "mean z = ("
+        + " + ".join(f"{r.z:.6f}" for r in explained)
+        + f") / {n} = {agg.mean_z:.6f}; 100 x Phi({agg.mean_z:.6f}) = {agg.zscore_mean:.2f}",
         "std": f"sqrt(({' + '.join(f'({t:.2f} - {agg.mean:.2f})^2' for t in totals)}) / {n}) = {agg.std:.2f}",
         "spread": f"{totals[-1]:.2f} - {totals[0]:.2f} = {agg.spread:.2f}",
     }
     return ProposalExplanation(
         aggregate=agg,
         reviews=explained,
-        global_mean=g_mean,
-        global_std=g_std,
         trimmed_per_side=cut,
         disagreement_threshold=aggregation.disagreement_threshold,
         formulae=formulae,
     )
 
 
-def _proposal_stats(p: np.ndarray, x: np.ndarray, n_proposals: int, trim_proportion: float) -> dict[str, np.ndarray]:
-    """Count, mean, median, trimmed mean, std and spread per proposal, all vectorised."""
-    counts = np.bincount(p, minlength=n_proposals)
-    mean = np.bincount(p, weights=x, minlength=n_proposals) / counts
-    std = np.sqrt(np.bincount(p, weights=(x - mean[p]) ** 2, minlength=n_proposals) / counts)
-    order = np.lexsort((x, p))  # grouped by proposal, ascending total within each group
-    p_sorted, x_sorted = p[order], x[order]
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    median = (x_sorted[starts + (counts - 1) // 2] + x_sorted[starts + counts // 2]) / 2
-    spread = x_sorted[starts + counts - 1] - x_sorted[starts]
-    cut = _trim_count(trim_proportion, counts)
-    position = np.arange(len(x)) - starts[p_sorted]
-    keep = (position >= cut[p_sorted]) & (position < (counts - cut)[p_sorted])
-    trimmed = np.bincount(p_sorted, weights=np.where(keep, x_sorted, 0.0), minlength=n_proposals) / np.bincount(
-        p_sorted, weights=keep, minlength=n_proposals
-    )
-    return {"n": counts, "mean": mean, "median": median, "trimmed_mean": trimmed, "std": std, "spread": spread}
+def _mean_std(values: list[Decimal], *, exact: bool = False) -> tuple[Decimal, Decimal]:
+    """Mean and population standard deviation, stored (or exact); 0 and 0 for no values."""
+    if not values:
+        return ZERO, ZERO
+    with localcontext(CONTEXT):
+        n = len(values)
+        mean = sum(values, ZERO) / n
+        std = (sum(((x - mean) ** 2 for x in values), ZERO) / n).sqrt()
+        return (mean, std) if exact else (stored(mean), stored(std))
 
 
-def _standardise(
-    e: np.ndarray, x: np.ndarray, evaluator_ids: list[Hashable], min_reviews: int
-) -> tuple[np.ndarray, np.ndarray, list[EvaluatorStats], float, float]:
-    """Per-review z and normalised totals, per-evaluator statistics, and the global mean and std."""
-    n_evaluators = len(evaluator_ids)
-    g_mean, g_std = float(x.mean()), float(x.std())
-    n = np.bincount(e, minlength=n_evaluators)
-    mean = np.bincount(e, weights=x, minlength=n_evaluators) / n
-    std = np.sqrt(np.bincount(e, weights=(x - mean[e]) ** 2, minlength=n_evaluators) / n)
-    # A std this small relative to the scale is float noise from identical totals.
-    flat = std <= 1e-9 * max(1.0, abs(g_mean))
-    too_few = n < min_reviews
-    standardisable = ~too_few & ~flat
-    safe_std = np.where(standardisable, std, 1.0)
-    z_global = (x - g_mean) / g_std if g_std > 0 else np.zeros_like(x)
-    z = np.where(standardisable[e], (x - mean[e]) / safe_std[e], np.where(too_few[e], z_global, 0.0))
-    normalised = np.where(too_few[e], x, g_mean + g_std * z)
-    stats = [
-        EvaluatorStats(
-            eid,
-            int(n[j]),
-            float(mean[j]),
-            float(std[j]),
-            NormalisationRule.TOO_FEW_REVIEWS
-            if too_few[j]
-            else NormalisationRule.ZERO_STD
-            if flat[j]
-            else NormalisationRule.ZSCORE,
-        )
-        for j, eid in enumerate(evaluator_ids)
-    ]
-    return z, normalised, stats, g_mean, g_std
+def _trim_count(proportion: Decimal, n: int) -> int:
+    return int((proportion * n).to_integral_value(rounding=ROUND_FLOOR))
 
 
-def _trim_count(proportion: float, n: np.ndarray | int) -> np.ndarray | int:
-    """Totals cut at each end; the epsilon keeps 0.29 * 100 (= 28.999...) from losing one."""
-    cut = np.floor(proportion * np.asarray(n) + 1e-9).astype(np.intp)
-    return int(cut) if np.ndim(cut) == 0 else cut
+def _decimal(value, name: str) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be a number")
+    try:
+        result = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    except (ArithmeticError, TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be a number, got {value!r}") from exc
+    if not result.is_finite():
+        raise ValueError(f"every {name} must be a finite number")
+    return result
 
 
-def _join(values: list[float], sep: str = " + ") -> str:
+def _join(values: list[Decimal], sep: str = " + ") -> str:
     return sep.join(f"{v:.2f}" for v in values)

@@ -13,7 +13,9 @@ every rubric on one scale lets a passing grade such as 85 mean the same across e
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
+
+from jipp.competition.domain.numbers import CONTEXT, SHOWN, STORED, apportion, stored
 
 Number = Decimal | int | float | str
 
@@ -74,7 +76,7 @@ class Contribution:
 def score_breakdown(
     scores: Mapping[str, Number | None],
     weights: Mapping[str, Number],
-    scale: Scale,
+    scale: Scale | Mapping[str, Scale],
 ) -> list[Contribution]:
     """Validate one review and return each weighted criterion's contribution to its total.
 
@@ -82,8 +84,10 @@ def score_breakdown(
     ``weights`` criterion -> weight >= 0, summing to anything > 0 (percentages, points or
     fractions all work: only their ratios matter). The weights define the rubric: a criterion
     with a positive weight is required, one with weight 0 is optional and ignored.
+    ``scale`` is one ``Scale`` for every criterion or a mapping criterion -> ``Scale``.
     Output: one ``Contribution`` per positive-weight criterion, in the order of ``weights``;
-    the shares sum to 1 and the points sum to ``weighted_total`` (0..100).
+    the shares sum to 1 and the points sum to ``weighted_total`` (0..100) up to the last digit
+    of the context (use ``review_score`` for parts that add up exactly to a stored total).
     Raises a ``ScoringError`` (a ``ValueError``) naming the criterion for an unknown criterion,
     a missing required score, a score outside the scale, or a bad weight.
     """
@@ -102,18 +106,22 @@ def score_breakdown(
         raise InvalidWeightError("the weights must sum to more than 0")
 
     contributions = []
-    for criterion, weight in parsed_weights.items():
-        raw_score = scores.get(criterion)
-        if raw_score is None:
-            raise MissingCriterionError(f"criterion {criterion!r} has no score", criterion)
-        score = _to_decimal(raw_score)
-        if score is None or not scale.low <= score <= scale.high:
-            raise ScoreOutOfScaleError(
-                f"score {raw_score!r} for criterion {criterion!r} is outside {scale.low}..{scale.high}", criterion
+    with localcontext(CONTEXT):
+        for criterion, weight in parsed_weights.items():
+            raw_score = scores.get(criterion)
+            if raw_score is None:
+                raise MissingCriterionError(f"criterion {criterion!r} has no score", criterion)
+            own = scale if isinstance(scale, Scale) else scale[criterion]
+            score = _to_decimal(raw_score)
+            if score is None or not own.low <= score <= own.high:
+                raise ScoreOutOfScaleError(
+                    f"score {raw_score!r} for criterion {criterion!r} is outside {own.low}..{own.high}", criterion
+                )
+            share = weight / weight_sum
+            rescaled = (score - own.low) * HUNDRED / (own.high - own.low)
+            contributions.append(
+                Contribution(criterion, score, weight, share, rescaled, weight * rescaled / weight_sum)
             )
-        share = weight / weight_sum
-        rescaled = (score - scale.low) / (scale.high - scale.low) * HUNDRED
-        contributions.append(Contribution(criterion, score, weight, share, rescaled, share * rescaled))
     return contributions
 
 
@@ -129,7 +137,48 @@ def weighted_total(
     scores at ``scale.low`` give 0, all at ``scale.high`` give 100, and the total is monotone
     in every positively weighted score.
     """
-    return sum((part.points for part in score_breakdown(scores, weights, scale)), Decimal(0))
+    parts = score_breakdown(scores, weights, scale)
+    with localcontext(CONTEXT):
+        # One division at the end: three equal weights at the top score give exactly 100.
+        return sum((part.weight * part.rescaled for part in parts), Decimal(0)) / sum(
+            (part.weight for part in parts), Decimal(0)
+        )
+
+
+@dataclass(frozen=True)
+class ReviewScore:
+    """A review's stored total and its parts: ``stored_points`` add up exactly to ``total`` and
+    ``shown_points`` exactly to ``shown_total`` (both apportioned by ``numbers.apportion``)."""
+
+    total: Decimal
+    shown_total: Decimal
+    parts: tuple[Contribution, ...]
+    stored_points: tuple[Decimal, ...]
+    shown_points: tuple[Decimal, ...]
+
+
+def review_score(
+    scores: Mapping[str, Number | None],
+    weights: Mapping[str, Number],
+    scale: Scale | Mapping[str, Scale],
+) -> ReviewScore:
+    """The total of one review as stored (``numbers.STORED``) with parts that add up to it exactly.
+
+    Inputs and validation as in ``score_breakdown``. This is the only function that produces
+    the number stored as a review's total; pages show ``shown_total`` beside ``shown_points``.
+    """
+    parts = score_breakdown(scores, weights, scale)
+    exact = weighted_total(scores, weights, scale)
+    total = stored(exact)
+    points = [p.points for p in parts]
+    stored_points = apportion(points, total, STORED)
+    return ReviewScore(
+        total=total,
+        shown_total=total.quantize(SHOWN),
+        parts=tuple(parts),
+        stored_points=tuple(stored_points),
+        shown_points=tuple(apportion(stored_points, total, SHOWN)),
+    )
 
 
 def _to_decimal(value: Number | None) -> Decimal | None:

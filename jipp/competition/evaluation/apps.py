@@ -19,19 +19,28 @@ class EvaluationConfig(AppConfig):
         ("kipp-public", _("KIPP: finalists, objections and certificates (the public)")),
     ]
 
+    def ready(self):
+        from jipp.competition.evaluation import signals  # noqa: F401 (connects the freeze guard)
+
     def nav_items(self, user):
         from jipp.core.nav import NavItem
 
         items = [
-            NavItem("evaluation:public_index", _("Top Innovations"), 34),
-            NavItem("evaluation:verify", _("Verify a certificate"), 95),
+            NavItem("evaluation:public_index", _("Top Innovations"), 34, group="kipp"),
+            NavItem("evaluation:verify", _("Verify a certificate"), 39, group="kipp"),
         ]
         if user is None or not user.is_authenticated:
             return items
         if user.has_perm("evaluation.my_reviews"):
-            items.append(NavItem("evaluation:my_reviews", _("My reviews"), 32))
+            items.append(NavItem("evaluation:my_reviews", _("My reviews"), 32, group="kipp"))
         if user.has_perm("evaluation.view_ranking"):
-            items.append(NavItem("evaluation:index", _("Evaluation"), 33))
+            items.append(NavItem("evaluation:index", _("Evaluation"), 33, group="kipp"))
         if user.has_perm("evaluation.score_panel"):
-            items.append(NavItem("evaluation:panel", _("My presentations"), 32))
+            items.append(NavItem("evaluation:panel", _("My presentations"), 32, group="kipp"))
         return items
+
+    def home_items(self, user):
+        """Lines on the person's home page (/home/): what to do now, with counts and deadlines."""
+        from jipp.competition.evaluation.home import home_items
+
+        return home_items(user)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -141,7 +140,8 @@ def seed(*, scale: str, rng, stdout) -> None:
                 status=Review.Status.SUBMITTED,
                 scores=scores,
                 comments=comments,
-                total=services.weighted_total(rubric[group_id], scores).quantize(Decimal("0.0001")),
+                total=services.review_score(rubric[group_id], scores).total,
+                blind_declared=True,
                 submitted_at=dt.datetime(edition.year, 4, 20, 3, tzinfo=dt.UTC),
             )  # fmt: skip
         )
@@ -201,7 +201,7 @@ def seed(*, scale: str, rng, stdout) -> None:
         link_base="https://zoom.example.id/kipp",
     )  # fmt: skip
     for slot in Slot.objects.filter(edition=edition).select_related("finalist").prefetch_related("panelists"):
-        base = slot.finalist.desk_score
+        base = float(slot.finalist.desk_points if slot.finalist.desk_points is not None else slot.finalist.desk_score)
         for p in slot.panelists.all():
             services.score_presentation(
                 user=p,

@@ -1,28 +1,27 @@
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jipp.accounts.models import Role, User
+from jipp.competition.evaluation.common import level_descriptors
 from jipp.competition.evaluation.models import EvaluationSettings, Member, Objection
 from jipp.core.forms import StyledFormMixin
+from jipp.core.widgets import DatePickerInput, TypeaheadSelect, TypeaheadSelectMultiple
 from jipp.regions.models import Agency, Region
 from jipp.registry.models import Category
 
 
 class SettingsForm(StyledFormMixin, forms.ModelForm):
-    reason = forms.CharField(
-        label=_("Reason for the change (required after publication)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
     class Meta:
         model = EvaluationSettings
         fields = [
             "reviews_per_proposal", "conflict_own_agency", "conflict_home_province", "conflict_declared",
-            "blind_desk", "blind_panel", "deciding_method", "trim_proportion", "min_reviews_for_zscore",
-            "disagreement_threshold", "passing_grade", "finalists_umum", "finalists_replikasi", "finalists_khusus",
-            "min_3t", "max_category_share", "max_province_share", "min_ministry_share", "scrutiny_days",
-            "slot_minutes", "desk_weight", "presentation_weight", "top_umum", "top_outstanding", "top_replikasi",
+            "blind_desk", "blind_panel", "hide_innovation_link", "require_comments", "deciding_method",
+            "trim_proportion", "min_reviews_for_zscore", "min_spread_for_zscore", "disagreement_threshold",
+            "passing_grade", "panel_marks_required", "signatory_name", "signatory_title", "finalists_umum",
+            "finalists_replikasi", "finalists_khusus", "min_3t", "max_category_share", "max_province_share",
+            "min_ministry_share", "scrutiny_days", "slot_minutes", "desk_weight", "presentation_weight", "top_umum",
+            "top_outstanding", "top_replikasi",
         ]  # fmt: skip
 
 
@@ -46,6 +45,7 @@ class AddMemberForm(StyledFormMixin, forms.Form):
     account = forms.ModelChoiceField(
         label=_("Existing account"),
         queryset=User.objects.filter(role__in=[Role.EVALUATOR, Role.PANELIS]).order_by("username"),
+        widget=TypeaheadSelect(url=reverse_lazy("accounts:search_people"), params={"role": "evaluator,panelis"}),
     )
 
 
@@ -54,7 +54,8 @@ class DeclarationForm(StyledFormMixin, forms.Form):
         label=_("Agencies you have a conflict with"),
         queryset=Agency.objects.order_by("name"),
         required=False,
-        help_text=_("For example the agency you worked for or advise. Hold Ctrl to choose several."),
+        help_text=_("For example the agency you worked for or advise. You may choose several."),
+        widget=TypeaheadSelectMultiple(url=reverse_lazy("regions:search_agencies")),
     )
     conflict_regions = forms.ModelMultipleChoiceField(
         label=_("Regions you have a conflict with"),
@@ -185,7 +186,6 @@ class PanelScoreForm(StyledFormMixin, forms.Form):
     presentation = forms.DecimalField(label=_("Presentation (0-100)"), min_value=0, max_value=100, decimal_places=2)
     interview = forms.DecimalField(label=_("Interview (0-100)"), min_value=0, max_value=100, decimal_places=2)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    reason = forms.CharField(label=_("Reason (only after publication)"), required=False)
 
 
 class VerificationForm(StyledFormMixin, forms.Form):
@@ -193,13 +193,11 @@ class VerificationForm(StyledFormMixin, forms.Form):
         label=_("Result"), choices=[("1", _("Pass")), ("0", _("Fail"))], coerce=lambda v: v == "1"
     )
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}))
-    reason = forms.CharField(label=_("Reason (only after publication)"), required=False)
 
 
 class DecreeForm(StyledFormMixin, forms.Form):
     number = forms.CharField(label=_("Decree number"), max_length=200)
-    date = forms.DateField(label=_("Decree date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    reason = forms.CharField(label=_("Reason (only after publication)"), required=False)
+    date = forms.DateField(label=_("Decree date"), widget=DatePickerInput())
 
 
 class VerifyCodeForm(StyledFormMixin, forms.Form):
@@ -210,9 +208,10 @@ class ReviewForm(StyledFormMixin, forms.Form):
     """One score and one comment per rubric criterion; the scores are checked by the service (so a bad
     value is reported with the criterion named and nothing typed is lost)."""
 
-    def __init__(self, *args, criteria, review=None, locked=False, **kwargs):
+    def __init__(self, *args, criteria, review=None, locked=False, blind=False, require_comments=False, **kwargs):
         initial = {}
         if review is not None:
+            initial["blind_declared"] = review.blind_declared
             for key, value in review.scores.items():
                 initial[f"score_{key}"] = value
             for key, value in review.comments.items():
@@ -228,17 +227,27 @@ class ReviewForm(StyledFormMixin, forms.Form):
                 help_text=c.guidance,
             )
             self.fields[f"comment_{c.pk}"] = forms.CharField(
-                label=_("Comment on %(criterion)s") % {"criterion": c},
+                label=(_("Comment on %(criterion)s (required)") if require_comments and c.weight > 0
+                       else _("Comment on %(criterion)s")) % {"criterion": c},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
+            )  # fmt: skip
+        if blind:
+            self.fields["blind_declared"] = forms.BooleanField(
+                label=_(
+                    "I declare that I did not search for, and do not know, who proposed this innovation, and "
+                    "that I judged it only on what is written here."
+                ),
+                required=False,
             )
         if locked:
             for field in self.fields.values():
                 field.disabled = True
 
     def rows(self):
+        """(criterion, score field, comment field, level descriptors) per criterion."""
         for c in self.criteria:
-            yield c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]
+            yield c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"], level_descriptors(c.guidance)
 
     def typed(self) -> tuple[dict, dict]:
         scores = {str(c.pk): self.data.get(f"score_{c.pk}", "") for c in self.criteria}

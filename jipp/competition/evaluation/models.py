@@ -4,13 +4,17 @@ field verification, winners and results.
 Everything hangs off the competition's `Edition` and `Proposal`. The numbers that decide (review totals,
 aggregates, nominations, final scores) are computed by the pure functions of `jipp.competition.domain`;
 this app stores their inputs and the decisions people take on them, so every number can be recomputed
-and explained. After the results are published the edition is frozen: a change needs a reason, which
-is recorded in `ResultChange` (and every row is audited by django-auditlog).
+and explained. After the results are published the edition is frozen: nothing that feeds them changes
+(services, views, API, admin and commands are all refused, see `common.guard_frozen` and the model
+guard in `signals`), except inside an open revision of the results (`ResultsRevision`), which records
+who, why and what changed, keeps the previous version public and reissues the certificates.
 """
 
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -45,12 +49,35 @@ class EvaluationSettings(models.Model):
     deciding_method = models.CharField(
         _("method that decides"), max_length=20, choices=Method.choices, default=Method.ZSCORE_MEAN
     )
-    trim_proportion = models.FloatField(_("trimmed share at each end"), default=0.2)
-    min_reviews_for_zscore = models.PositiveSmallIntegerField(
-        _("fewest reviews to standardise an evaluator"), default=5
+    trim_proportion = models.DecimalField(
+        _("trimmed share at each end"), max_digits=3, decimal_places=2, default=Decimal("0.20")
     )
-    disagreement_threshold = models.FloatField(_("disagreement threshold (points)"), default=20.0)
-    passing_grade = models.FloatField(_("passing grade"), default=60.0)
+    min_reviews_for_zscore = models.PositiveSmallIntegerField(
+        _("fewest reviews to standardise an evaluator on their own"),
+        default=5,
+        help_text=_("Evaluators with fewer reviews are standardised together with the other such evaluators."),
+    )
+    min_spread_for_zscore = models.DecimalField(
+        _("smallest spread used to standardise (points)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("5.00"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("An evaluator whose totals spread less than this is standardised with this spread."),
+    )
+    disagreement_threshold = models.DecimalField(
+        _("disagreement threshold (points)"), max_digits=5, decimal_places=2, default=Decimal("20.00")
+    )
+    passing_grade = models.DecimalField(
+        _("passing grade (raw mean, points)"), max_digits=5, decimal_places=2, default=Decimal("60.00")
+    )
+    require_comments = models.BooleanField(_("a comment is required on every criterion"), default=False)
+    hide_innovation_link = models.BooleanField(
+        _("hide the proposal's link to its public innovation until the results"), default=True
+    )
+    panel_marks_required = models.PositiveSmallIntegerField(
+        _("panel marks needed for a final score"), default=1, validators=[MinValueValidator(1)]
+    )
     # Nomination.
     finalists_umum = models.PositiveSmallIntegerField(_("finalists, Umum"), default=99)
     finalists_replikasi = models.PositiveSmallIntegerField(_("finalists, Replikasi"), default=0)
@@ -75,6 +102,10 @@ class EvaluationSettings(models.Model):
     scrutiny_closes_at = models.DateTimeField(_("public scrutiny closes"), null=True, blank=True)
     scrutiny_outcome = models.TextField(_("outcome of the public scrutiny"), blank=True)
     scrutiny_outcome_published_at = models.DateTimeField(_("outcome published"), null=True, blank=True)
+    revision_open_at = models.DateTimeField(_("revision of the results opened"), null=True, blank=True)
+    revision_reason = models.TextField(_("reason for the revision"), blank=True)
+    signatory_name = models.CharField(_("certificate signatory"), max_length=200, blank=True)
+    signatory_title = models.CharField(_("signatory's position"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("evaluation settings")
@@ -85,7 +116,8 @@ class EvaluationSettings(models.Model):
 
     @property
     def is_frozen(self) -> bool:
-        return self.results_published_at is not None
+        """Published and no revision open: nothing that feeds the results may change."""
+        return self.results_published_at is not None and self.revision_open_at is None
 
 
 class Member(TimeStampedModel):
@@ -140,6 +172,8 @@ class AssignmentRun(TimeStampedModel):
     max_load = models.PositiveIntegerField(_("highest load"), null=True, blank=True)
     balance_slack = models.PositiveIntegerField(_("balance slack"), null=True, blank=True)
     conflicts = models.PositiveIntegerField(_("conflicting pairs excluded"), default=0)
+    removed = models.JSONField(_("pairs removed for a conflict"), default=list, blank=True)
+    idle = models.JSONField(_("evaluators without a proposal, and why"), default=dict, blank=True)
     seconds = models.FloatField(_("duration (s)"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     started_by = models.ForeignKey(
@@ -195,9 +229,12 @@ class Review(TimeStampedModel):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     scores = models.JSONField(_("scores"), default=dict, blank=True)
     comments = models.JSONField(_("comments"), default=dict, blank=True)
-    total = models.DecimalField(_("weighted total"), max_digits=9, decimal_places=4, null=True, blank=True)
+    total = models.DecimalField(_("weighted total"), max_digits=12, decimal_places=6, null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+    blind_declared = models.BooleanField(_("declared: did not look for the proposer"), default=False)
+    voided_at = models.DateTimeField(_("voided for the ranking"), null=True, blank=True)
+    void_reason = models.CharField(_("why voided"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["proposal_id", "evaluator_id"]
@@ -245,10 +282,16 @@ class Finalist(TimeStampedModel):
     proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="finalist")
     nomination = models.ForeignKey(Nomination, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.ACTIVE)
-    desk_score = models.FloatField(_("desk score"))
+    desk_score = models.DecimalField(_("desk score (deciding method, 0-100)"), max_digits=12, decimal_places=6)
+    desk_points = models.DecimalField(
+        _("desk points (raw mean, 0-100)"), max_digits=12, decimal_places=6, null=True, blank=True
+    )
+    inputs_version = models.CharField(_("version of the desk inputs"), max_length=32, blank=True)
     added_by_panel = models.BooleanField(_("added by the panel"), default=False)
-    presentation_score = models.FloatField(_("presentation score"), null=True, blank=True)
-    final_score = models.FloatField(_("final score"), null=True, blank=True)
+    presentation_score = models.DecimalField(
+        _("presentation score"), max_digits=12, decimal_places=6, null=True, blank=True
+    )
+    final_score = models.DecimalField(_("final score"), max_digits=12, decimal_places=6, null=True, blank=True)
     verification_passed = models.BooleanField(_("field verification passed"), null=True, blank=True)
     verification_notes = models.TextField(_("field verification notes"), blank=True)
     verified_by = models.ForeignKey(
@@ -334,8 +377,18 @@ class PanelScore(TimeStampedModel):
         constraints = [models.UniqueConstraint("finalist", "panelist", name="one_panel_score_per_panelist")]
 
 
+class WinnerQuerySet(models.QuerySet):
+    def current(self):
+        """The winners of the edition's current version of the results (superseded ones are kept apart)."""
+        return self.filter(superseded_at__isnull=True)
+
+
 class Winner(TimeStampedModel):
-    """A winner by decree, with its certificate's verification code."""
+    """A winner by decree, with its certificate's verification code.
+
+    A revision of the results supersedes every winner row of the previous version (kept, with the code
+    that replaces it) and creates new rows with new codes: an old certificate answers "superseded by".
+    """
 
     class Tier(models.TextChoices):
         TOP = "top", _("Top Innovation")
@@ -343,16 +396,26 @@ class Winner(TimeStampedModel):
         REPLIKASI = "replikasi", _("Top Replikasi")
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="winners")
-    finalist = models.OneToOneField(Finalist, on_delete=models.CASCADE, related_name="winner")
+    finalist = models.ForeignKey(Finalist, on_delete=models.CASCADE, related_name="winners")
     tier = models.CharField(_("tier"), max_length=12, choices=Tier.choices)
     rank = models.PositiveSmallIntegerField(_("rank"))
-    final_score = models.FloatField(_("final score"))
+    final_score = models.DecimalField(_("final score"), max_digits=12, decimal_places=6)
     verification_code = models.CharField(_("verification code"), max_length=20, unique=True)
+    revision = models.PositiveSmallIntegerField(_("version of the results"), default=1)
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+    superseded_by = models.CharField(_("superseded by (code)"), max_length=20, blank=True)
+
+    objects = WinnerQuerySet.as_manager()
 
     class Meta:
         ordering = ["edition", "tier", "rank"]
         verbose_name = _("winner")
         verbose_name_plural = _("winners")
+        constraints = [
+            models.UniqueConstraint(
+                "finalist", condition=models.Q(superseded_at__isnull=True), name="one_current_winner_per_finalist"
+            )
+        ]
 
     @staticmethod
     def new_code() -> str:
@@ -360,8 +423,65 @@ class Winner(TimeStampedModel):
         raw = "".join(secrets.choice(alphabet) for _ in range(12))
         return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
+    @staticmethod
+    def normalise_code(text: str) -> str:
+        """A typed code in any case, with or without dashes or spaces -> the stored form XXXX-XXXX-XXXX."""
+        raw = "".join(ch for ch in (text or "").upper() if ch.isalnum())
+        return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 12 else raw
+
     def __str__(self) -> str:
         return self.verification_code
+
+
+class DeskScore(models.Model):
+    """The stored desk ranking of an edition: every number the ranking, the nomination, the explain page
+    and the API show, computed once by `jipp.competition.domain.normalisation` for `inputs_version`."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="desk_scores")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="desk_scores")
+    inputs_version = models.CharField(max_length=32)
+    valid_reviews = models.PositiveSmallIntegerField(default=0)
+    voided_reviews = models.PositiveSmallIntegerField(default=0)
+    rankable = models.BooleanField(default=False)
+    missing_reviews = models.PositiveSmallIntegerField(default=0)
+    values = models.JSONField(default=dict)  # method -> stored value (string), plus mean_z, std, spread
+    ranks = models.JSONField(default=dict)
+    deciding = models.DecimalField(max_digits=12, decimal_places=6, null=True)
+    points = models.DecimalField(max_digits=12, decimal_places=6, null=True)  # raw mean
+    disagreement = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        ordering = ["edition", "position", "proposal_id"]
+        verbose_name = _("desk score")
+        verbose_name_plural = _("desk scores")
+        constraints = [models.UniqueConstraint("edition", "proposal", name="one_desk_score_per_proposal")]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.deciding}"
+
+
+class ResultsRevision(models.Model):
+    """One published version of the results: the first publication is revision 1; a correction is a new
+    revision with who, why, what changed and the previous version's winners (kept and public)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="results_revisions")
+    number = models.PositiveSmallIntegerField(_("revision"))
+    reason = models.TextField(_("reason"), blank=True)
+    changes = models.JSONField(_("what changed"), default=list)
+    previous = models.JSONField(_("previous version"), default=list)
+    winners = models.JSONField(_("winners of this version"), default=list)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    published_at = models.DateTimeField(_("published"))
+
+    class Meta:
+        ordering = ["edition", "-number"]
+        verbose_name = _("revision of the results")
+        verbose_name_plural = _("revisions of the results")
+        constraints = [models.UniqueConstraint("edition", "number", name="one_revision_number_per_edition")]
+
+    def __str__(self) -> str:
+        return f"{self.edition} r{self.number}"
 
 
 class ResultChange(models.Model):

@@ -26,19 +26,28 @@ def certificate_pdf(winner: Winner, request=None) -> bytes:
     )
     verify_path = reverse("evaluation:verify") + f"?code={winner.verification_code}"
     verify_url = request.build_absolute_uri(verify_path) if request else verify_path
-    counts = Winner.objects.filter(edition=winner.edition, tier=winner.tier).count()
+    size = services.tier_size(rules, winner.tier)
     html = render_to_string(
         "evaluation/certificate_pdf.html",
         {
             "winner": winner,
             "proposal": finalist.proposal,
             "rules": rules,
-            "title": services.award_title(winner, counts),
+            "title": services.award_title(winner, size),
+            "size": size,
             "verify_url": verify_url,
+            "qr": qr_data_uri(verify_url),
             "tier_en": _english(winner.get_tier_display),
         },
     )
     return _html_to_pdf(html, request.build_absolute_uri("/") if request else "/")
+
+
+def qr_data_uri(text: str) -> str:
+    """A QR code of `text` as an SVG data URI (segno, pure Python), for the certificate."""
+    import segno
+
+    return segno.make(text, error="m").svg_data_uri(scale=4, border=2)
 
 
 def _english(label) -> str:
@@ -68,6 +77,13 @@ def _report_context(edition: Edition) -> dict:
     }
 
 
+def _cell(value):
+    """A stored decimal as shown (two decimals, declared rounding), for the spreadsheet."""
+    from jipp.competition.domain.numbers import shown
+
+    return None if value is None else float(shown(value))
+
+
 def report_xlsx(edition: Edition) -> bytes:
     from openpyxl import Workbook
 
@@ -79,24 +95,31 @@ def report_xlsx(edition: Edition) -> bytes:
     for label, value in ctx["statistics"]:
         sheet.append([str(label), value])
     ranking = book.create_sheet("Peringkat")
-    ranking.append(["rank", "proposal_id", "title", "group", "reviews", *selectors.METHODS, "spread", "disagreement"])
-    for n, r in enumerate(selectors.ranking(edition), start=1):
+    ranking.append(
+        ["rank", "proposal_id", "title", "group", "reviews", "rankable", "missing_reviews", *selectors.METHODS,
+         "raw_mean", "spread", "disagreement"]
+    )  # fmt: skip
+    for r in selectors.ranking(edition):
         ranking.append(
-            [n, r["id"], r["title"], r["group"], r["n"], *[round(r["scores"][m], 4) for m in selectors.METHODS],
-             round(r["spread"], 4), r["disagreement"]]
+            [r["position"], r["id"], r["title"], r["group"], r["n"], r["rankable"], r["missing_reviews"],
+             *[_cell(r["scores"].get(m)) for m in selectors.METHODS], _cell(r["points"]), _cell(r["spread"]),
+             r["disagreement"]]
         )  # fmt: skip
     finalists = book.create_sheet("Finalis")
     finalists.append(["proposal_id", "title", "agency", "status", "desk", "presentation", "final", "verification"])
     for f in ctx["finalists"]:
         finalists.append(
-            [f.proposal_id, f.proposal.title, f.proposal.agency.name, f.status, f.desk_score, f.presentation_score,
-             f.final_score, {True: "pass", False: "fail"}.get(f.verification_passed, "")]
+            [f.proposal_id, f.proposal.title, f.proposal.agency.name, f.status, _cell(f.desk_score),
+             _cell(f.presentation_score), _cell(f.final_score),
+             {True: "pass", False: "fail"}.get(f.verification_passed, "")]
         )  # fmt: skip
     winners = book.create_sheet("Pemenang")
     winners.append(["tier", "rank", "proposal_id", "title", "agency", "final_score", "verification_code"])
     for w in ctx["winners"]:
         p = w.finalist.proposal
-        winners.append([w.get_tier_display(), w.rank, p.pk, p.title, p.agency.name, w.final_score, w.verification_code])
+        winners.append(
+            [w.get_tier_display(), w.rank, p.pk, p.title, p.agency.name, _cell(w.final_score), w.verification_code]
+        )
     evaluators = book.create_sheet("Evaluator")
     evaluators.append(["evaluator", "assigned", "submitted"])
     for e in ctx["evaluators"]:

@@ -1,6 +1,8 @@
 """Who may do what in the evaluation. The secretariat (Ministry) runs every stage; an evaluator sees only
-the proposals assigned to them without a conflict; the panel sees the ranking, confirms the nomination
-and scores the presentations it sits on; the public sees published finalists and results."""
+the proposals assigned to them without a conflict of interest (from any source, checked each time); the
+panel sees the ranking, confirms the nomination and scores the presentations it sits on; the public sees
+published finalists and results. Views and the API check these rules through
+`permissions.requires` and `jipp.api.evaluation.RulePermission`, and the services check them again."""
 
 import rules
 
@@ -20,8 +22,23 @@ def is_panelist(user) -> bool:
 
 @rules.predicate
 def is_assigned(user, assignment) -> bool:
-    """`assignment` is an Assignment; the conflict check is done in the view (needs the edition's rules)."""
     return assignment is not None and user.is_authenticated and assignment.evaluator_id == user.pk
+
+
+@rules.predicate
+def has_no_conflict(user, assignment) -> bool:
+    """The evaluator has no conflict of interest with the assigned proposal under the edition's rules."""
+    if assignment is None:
+        return False
+    from jipp.competition.evaluation.common import conflict_reason
+
+    return conflict_reason(assignment.edition, assignment.proposal, user) is None
+
+
+@rules.predicate
+def sits_on_panel(user, slot) -> bool:
+    """`slot` is a presentation Slot; the panelist is one of its panel."""
+    return slot is not None and user.is_authenticated and slot.panelists.filter(pk=user.pk).exists()
 
 
 rules.add_perm("evaluation.manage_team", is_ministry)
@@ -30,6 +47,7 @@ rules.add_perm("evaluation.view_ranking", is_ministry | is_panelist)
 rules.add_perm("evaluation.nominate", is_ministry)
 rules.add_perm("evaluation.confirm_nomination", is_ministry | is_panelist)
 rules.add_perm("evaluation.manage_results", is_ministry)
-rules.add_perm("evaluation.review", is_evaluator & is_assigned)
+rules.add_perm("evaluation.review", is_evaluator & is_assigned & has_no_conflict)
 rules.add_perm("evaluation.my_reviews", is_evaluator)
 rules.add_perm("evaluation.score_panel", is_panelist)
+rules.add_perm("evaluation.score_slot", is_panelist & sits_on_panel)

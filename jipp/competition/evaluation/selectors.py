@@ -8,12 +8,27 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
 from jipp.competition.domain import normalisation, scoring
-from jipp.competition.evaluation.models import Assignment, EvaluationSettings, Finalist, Member, Review, Winner
-from jipp.competition.evaluation.services import rubric_of, settings_for
+from jipp.competition.evaluation.common import (
+    edition_conflicts,
+    inputs_version,
+    rubric_of,
+    rubric_weights_and_scales,
+    settings_for,
+)
+from jipp.competition.evaluation.models import (
+    Assignment,
+    DeskScore,
+    EvaluationSettings,
+    Finalist,
+    Member,
+    ResultsRevision,
+    Review,
+    Winner,
+)
 from jipp.competition.models import Edition, Proposal
 from jipp.regions.models import Agency, Region
 
@@ -59,26 +74,36 @@ def overall_progress(edition: Edition) -> dict:
     }
 
 
-def _review_stamp(edition: Edition) -> str:
-    agg = Review.objects.filter(edition=edition, status=Review.Status.SUBMITTED).aggregate(
-        n=Count("pk"), last=Max("updated_at")
-    )
-    rules = EvaluationSettings.objects.filter(edition=edition).values_list(
-        "deciding_method", "trim_proportion", "min_reviews_for_zscore", "disagreement_threshold"
-    )
-    return hashlib.sha256(f"{agg['n']}:{agg['last']}:{list(rules)}".encode()).hexdigest()[:32]
+def valid_reviews(edition: Edition) -> tuple[list[tuple[int, int, object]], dict[int, int]]:
+    """The reviews that count: submitted, not voided, by an evaluator without a conflict (from any source,
+    checked now) with the proposal. Returns ((proposal, evaluator, total) rows, voided count per proposal)."""
+    conflicts = edition_conflicts(edition).pairs
+    rows, voided = [], defaultdict(int)
+    for pid, uid, total, voided_at in (
+        Review.objects.filter(edition=edition, status=Review.Status.SUBMITTED)
+        .values_list("proposal_id", "evaluator_id", "total", "voided_at")
+        .iterator(chunk_size=5000)
+    ):
+        if voided_at is not None or (pid, uid) in conflicts:
+            voided[pid] += 1
+        else:
+            rows.append((pid, uid, total))
+    return rows, voided
 
 
 def aggregation(edition: Edition) -> normalisation.Aggregation:
-    """Every submitted review of the edition, aggregated with every method (domain.normalisation)."""
+    """Every valid review of the edition, aggregated with every method (domain.normalisation)."""
     rules = settings_for(edition)
-    rows = Review.objects.filter(edition=edition, status=Review.Status.SUBMITTED).values_list(
-        "proposal_id", "evaluator_id", "total"
-    )
+    rows, _voided = valid_reviews(edition)
+    return _aggregate(rules, rows)
+
+
+def _aggregate(rules: EvaluationSettings, rows) -> normalisation.Aggregation:
     return normalisation.aggregate(
-        (normalisation.Review(p, e, float(t)) for p, e, t in rows.iterator(chunk_size=5000)),
+        (normalisation.Review(p, e, t) for p, e, t in rows),
         trim_proportion=rules.trim_proportion,
         min_reviews=rules.min_reviews_for_zscore,
+        min_spread=rules.min_spread_for_zscore,
         disagreement_threshold=rules.disagreement_threshold,
     )
 
@@ -91,43 +116,117 @@ def _agency_kind(agency_type: str) -> str:
     return "other"
 
 
-def ranking(edition: Edition) -> list[dict]:
-    """One row per reviewed proposal with every method's value and rank, best first by the deciding method.
+def compute_ranking(edition: Edition) -> tuple[str, list[dict]]:
+    """(inputs version, rows): the desk ranking computed now from the valid reviews (domain.normalisation).
 
-    Cached until a review is submitted or the aggregation settings change.
-    """
-    key = f"evaluation:ranking:{edition.pk}:{_review_stamp(edition)}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+    One row per proposal with an assignment or a review: rankable rows first, best first by the deciding
+    method, with `position` 1..R; then the incomplete rows (`rankable` False, `missing_reviews` > 0)."""
     rules = settings_for(edition)
-    agg = aggregation(edition)
-    info, first_category = _proposal_info(edition, list(agg.proposals))
+    version = inputs_version(edition)
+    rows_in, voided = valid_reviews(edition)
+    agg = _aggregate(rules, rows_in)
+    required = rules.reviews_per_proposal
+    ids = (
+        set(agg.proposals)
+        | set(voided)
+        | set(Assignment.objects.filter(edition=edition).values_list("proposal_id", flat=True))
+    )
     method = normalisation.Method(rules.deciding_method)
+    order = list(agg.rankings[method]) + sorted(ids - set(agg.proposals))
     rows = []
-    for pid in agg.rankings[method]:
-        a = agg.proposals[pid]
-        p = info[pid]
+    position = 0
+    for pid in order:
+        a = agg.proposals.get(pid)
+        n = a.n_reviews if a else 0
+        status = normalisation.rankability(n, required)
+        if status.rankable:
+            position += 1
         rows.append(
             {
                 "id": pid,
+                "n": n,
+                "voided": voided.get(pid, 0),
+                "rankable": status.rankable,
+                "missing_reviews": status.missing,
+                "scores": {m: a.value(m) for m in METHODS} if a else {},
+                "ranks": {m: a.ranks[normalisation.Method(m)] for m in METHODS} if a else {},
+                "mean_z": a.mean_z if a else None,
+                "points": a.mean if a else None,
+                "spread": a.spread if a else None,
+                "std": a.std if a else None,
+                "disagreement": a.disagreement if a else False,
+                "deciding": a.value(method) if a else None,
+                "position": position if status.rankable else None,
+            }
+        )
+    rows.sort(key=lambda r: (not r["rankable"], r["position"] or 0))
+    return version, rows
+
+
+def _stored_rows(edition: Edition) -> tuple[str | None, list[dict]]:
+    stored = list(DeskScore.objects.filter(edition=edition).order_by(F("position").asc(nulls_last=True), "proposal_id"))
+    if not stored:
+        return None, []
+    rows = [
+        {
+            "id": d.proposal_id,
+            "n": d.valid_reviews,
+            "voided": d.voided_reviews,
+            "rankable": d.rankable,
+            "missing_reviews": d.missing_reviews,
+            "scores": {m: Decimal(v) for m, v in d.values.get("methods", {}).items()},
+            "ranks": d.ranks,
+            "mean_z": _dec(d.values.get("mean_z")),
+            "points": d.points,
+            "spread": _dec(d.values.get("spread")),
+            "std": _dec(d.values.get("std")),
+            "disagreement": d.disagreement,
+            "deciding": d.deciding,
+            "position": d.position,
+        }
+        for d in stored
+    ]
+    return stored[0].inputs_version, rows
+
+
+def _dec(value):
+    return None if value in (None, "") else Decimal(value)
+
+
+def ranking(edition: Edition) -> list[dict]:
+    """The desk ranking every page, export and API reads (see `compute_ranking` for the rows).
+
+    Once the results are published it is the stored ranking (`DeskScore`, frozen with the results); before,
+    the stored ranking when its inputs' version is current, else the same computation done now (cached by
+    the inputs' version). Each row also carries what the ranking shows and the nomination's mix needs.
+    """
+    rules = settings_for(edition)
+    version = inputs_version(edition)
+    stored_version, rows = _stored_rows(edition)
+    if not (rows and (rules.results_published_at is not None or stored_version == version)):
+        key = f"evaluation:ranking:{edition.pk}:{version}"
+        cached = cache.get(key)
+        if cached is None:
+            _v, rows = compute_ranking(edition)
+            cache.set(key, rows, 600)
+        else:
+            rows = cached
+    info, first_category = _proposal_info(edition, [r["id"] for r in rows])
+    result = []
+    for r in rows:
+        p = info[r["id"]]
+        result.append(
+            r
+            | {
                 "title": p["title"],
                 "group": p["group__kind"],
-                "category": first_category.get(pid, ""),
+                "category": first_category.get(r["id"], ""),
                 "province": p["province__code"] or "",
                 "agency_kind": _agency_kind(p["agency__type"]),
                 "is_3t": bool(p["agency__region__is_3t"] or p["province__is_3t"]),
-                "n": a.n_reviews,
-                "scores": {m: a.value(normalisation.Method(m)) for m in METHODS},
-                "ranks": {m: a.ranks[normalisation.Method(m)] for m in METHODS},
-                "spread": a.spread,
-                "std": a.std,
-                "disagreement": a.disagreement,
-                "deciding": a.value(method),
             }
         )
-    cache.set(key, rows, 600)
-    return rows
+    return result
 
 
 def _proposal_info(edition: Edition, ids: list) -> tuple[dict, dict]:
@@ -155,50 +254,82 @@ def _proposal_info(edition: Edition, ids: list) -> tuple[dict, dict]:
 
 
 def explain(edition: Edition, proposal: Proposal) -> dict:
-    """How one proposal's numbers were computed: each review's criteria, the aggregates, the formulae."""
+    """How one proposal's numbers were computed: each review's criteria (parts that add up to the stored
+    total), the evaluators' standardisation, the aggregates and the formulae; the ranking row it explains.
+    Voided reviews are listed apart with the reason, for the audit."""
     agg = aggregation(edition)
-    if proposal.pk not in agg.proposals:
-        return {"explanation": None, "reviews": []}
-    explanation = normalisation.explain_proposal(agg, proposal.pk)
+    row = next((r for r in ranking(edition) if r["id"] == proposal.pk), None)
     criteria = rubric_of(proposal.group)
-    reviews = {
-        r.evaluator_id: r
-        for r in Review.objects.filter(proposal=proposal, status=Review.Status.SUBMITTED).select_related("evaluator")
-    }
+    all_reviews = list(
+        Review.objects.filter(proposal=proposal, status=Review.Status.SUBMITTED).select_related("evaluator")
+    )
+    if proposal.pk not in agg.proposals:
+        return {"explanation": None, "reviews": [], "row": row, "voided": all_reviews, "criteria": criteria}
+    explanation = normalisation.explain_proposal(agg, proposal.pk)
+    reviews = {r.evaluator_id: r for r in all_reviews}
+    counted = {item.evaluator for item in explanation.reviews}
     breakdowns = []
     for item in explanation.reviews:
         review = reviews[item.evaluator]
-        parts = []
-        for c in criteria:
-            raw = review.scores.get(str(c.pk))
-            if raw in (None, ""):
-                continue
-            score = Decimal(str(raw))
-            rescaled = (score - c.scale_min) / (c.scale_max - c.scale_min) * 100
-            parts.append(
-                {
-                    "criterion": str(c),
-                    "score": score,
-                    "weight": c.weight,
-                    "rescaled": rescaled,
-                    "comment": review.comments.get(str(c.pk), ""),
-                }
-            )
-        weight_sum = sum((p["weight"] for p in parts), Decimal(0)) or Decimal(1)
-        for p in parts:
-            p["points"] = p["weight"] / weight_sum * p["rescaled"]
-        breakdowns.append({"review": review, "explained": item, "parts": parts})
-    return {"explanation": explanation, "reviews": breakdowns, "criteria": criteria}
-
-
-def review_breakdown(review: Review) -> list[scoring.Contribution]:
-    criteria = rubric_of(review.proposal.group)
-    unit = {
-        str(c.pk): (Decimal(str(review.scores[str(c.pk)])) - c.scale_min) / (c.scale_max - c.scale_min)
-        for c in criteria
-        if str(c.pk) in review.scores
+        breakdowns.append({"review": review, "explained": item, "parts": review_breakdown(review, criteria)})
+    return {
+        "explanation": explanation,
+        "reviews": breakdowns,
+        "criteria": criteria,
+        "row": row,
+        "voided": [r for r in all_reviews if r.evaluator_id not in counted],
     }
-    return scoring.score_breakdown(unit, {str(c.pk): c.weight for c in criteria}, scoring.Scale(0, 1))
+
+
+def review_breakdown(review: Review, criteria=None) -> list[dict]:
+    """The criterion rows of a submitted review as shown: their points add up exactly to the shown total."""
+    criteria = criteria if criteria is not None else rubric_of(review.proposal.group)
+    weights, scales = rubric_weights_and_scales(criteria)
+    scores = {k: Decimal(str(v)) for k, v in review.scores.items() if k in weights}
+    try:
+        score = scoring.review_score(scores, weights, scales)
+    except scoring.ScoringError:
+        return []
+    names = {str(c.pk): c for c in criteria}
+    return [
+        {
+            "criterion": str(names[part.criterion]),
+            "score": part.score,
+            "weight": part.weight,
+            "rescaled": part.rescaled,
+            "points": shown,
+            "comment": review.comments.get(part.criterion, ""),
+        }
+        for part, shown in zip(score.parts, score.shown_points, strict=True)
+    ]
+
+
+def method_summary(edition: Edition) -> dict:
+    """What the public method page documents for an edition: the settings, every evaluator's mean and
+    spread (anonymised), how many were standardised with the pool, and the publication policy."""
+    rules = settings_for(edition)
+    agg = aggregation(edition)
+    evaluators = sorted(agg.evaluators.values(), key=lambda e: (-e.n_reviews, e.mean))
+    return {
+        "rules": rules,
+        "evaluators": [
+            {
+                "label": f"E{n:02d}",
+                "n": e.n_reviews,
+                "mean": e.mean,
+                "std": e.std,
+                "rule": e.rule,
+                "centre": e.centre,
+                "scale": e.scale,
+                "floored": e.floored,
+            }
+            for n, e in enumerate(evaluators, start=1)
+        ],  # fmt: skip
+        "pooled": agg.not_standardised_alone,
+        "pooled_mean": agg.pooled_mean,
+        "pooled_std": agg.pooled_std,
+        "revisions": list(ResultsRevision.objects.filter(edition=edition).order_by("number")),
+    }
 
 
 # ---------------------------------------------------------------------------------------
@@ -243,11 +374,21 @@ def redact(text: str, names: list[str]) -> str:
     return pattern.sub(REDACTED, text)
 
 
-def proposal_view(proposal: Proposal, *, blind: bool) -> dict:
+def neutral_code(proposal: Proposal) -> str:
+    """The proposal's name in blind mode: the edition's year and a code that no catalogue search finds."""
+    digest = hashlib.sha256(f"kipp:{proposal.edition_id}:{proposal.pk}".encode()).hexdigest()[:6].upper()
+    return f"KIPP-{proposal.edition.year}-{digest}"
+
+
+def proposal_view(proposal: Proposal, *, blind: bool, show_innovation_link: bool = False) -> dict:
     """What an evaluator reads: the submitted snapshot (or the live answers), redacted in blind mode.
 
-    Blind mode hides the agency, the unit, the regions and people's names in the title and every
-    answer, and renames the attachments after their requirement (never the original file name).
+    Blind mode promises what it can while the registry is public: the proposal is named by a neutral
+    code (its title would find the public innovation in one catalogue search), the agency, unit,
+    regions and people's names are redacted from every answer, the attachments are renamed after their
+    requirement (no original file name), the video link is withheld (a video shows the agency), and the
+    link to the public innovation is hidden when the edition says so. The evaluator declares, per
+    review, not to have looked for the proposer.
     """
     snapshot = getattr(proposal, "snapshot", None)
     data = snapshot.data if snapshot is not None else None
@@ -274,10 +415,11 @@ def proposal_view(proposal: Proposal, *, blind: bool) -> dict:
     for n, a in enumerate(data.get("attachments", []), start=1):
         ext = a.get("original_name", "").rsplit(".", 1)[-1].lower() if "." in a.get("original_name", "") else ""
         shown = f"{a['key']}-{n}.{ext}" if blind else a.get("original_name", "")
-        attachments.append({"title": a.get("title", ""), "name": shown, "index": n - 1})
+        attachments.append({"title": redact(a.get("title", ""), names), "name": shown, "index": n - 1})
     return {
         "blind": blind,
-        "title": redact(data.get("title", proposal.title), names),
+        "code": neutral_code(proposal),
+        "title": neutral_code(proposal) if blind else data.get("title", proposal.title),
         "group": proposal.group,
         "agency": None if blind else proposal.agency.name,
         "unit": None if blind else proposal.unit.name,
@@ -287,7 +429,9 @@ def proposal_view(proposal: Proposal, *, blind: bool) -> dict:
             for s in data.get("sections", [])
         ],
         "attachments": attachments,
-        "video_url": data.get("video_url", ""),
+        "video_url": "" if blind else data.get("video_url", ""),
+        "video_withheld": bool(blind and data.get("video_url")),
+        "innovation_id": proposal.innovation_id if (show_innovation_link or not blind) else None,
         "categories": data.get("categories", []),
         "sdgs": data.get("sdgs", []),
     }
@@ -318,8 +462,12 @@ def public_finalists(edition: Edition):
 
 
 def public_winners(edition: Edition):
-    return Winner.objects.filter(edition=edition).select_related(
-        "edition", "finalist__proposal__agency", "finalist__proposal__group", "finalist__proposal__province"
+    return (
+        Winner.objects.current()
+        .filter(edition=edition)
+        .select_related(
+            "edition", "finalist__proposal__agency", "finalist__proposal__group", "finalist__proposal__province"
+        )
     )
 
 
@@ -342,12 +490,14 @@ def stage_statistics(edition: Edition) -> list[tuple[str, object]]:
         (_("Evaluators"), Member.objects.filter(edition=edition, kind=Member.Kind.EVALUATOR).count()),
         (_("Reviews submitted"), reviews.count()),
         (_("Proposals flagged for disagreement"), sum(1 for r in rows if r["disagreement"])),
+        (_("Proposals ranked (complete reviews)"), sum(1 for r in rows if r["rankable"])),
+        (_("Proposals with missing reviews"), sum(1 for r in rows if not r["rankable"])),
         (_("Finalists"), finalists.count()),
         (_("Objections filed"), objections.count()),
         (_("Objections upheld"), objections.filter(status="upheld").count()),
         (_("Finalists disqualified"), finalists.filter(status=Finalist.Status.DISQUALIFIED).count()),
         (_("Passed the field verification"), finalists.filter(verification_passed=True).count()),
-        (_("Winners"), Winner.objects.filter(edition=edition).count()),
+        (_("Winners"), Winner.objects.current().filter(edition=edition).count()),
     ]  # fmt: skip
 
 

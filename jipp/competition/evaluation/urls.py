@@ -39,6 +39,7 @@ urlpatterns = [
     path("public/", views.public_index, name="public_index"),
     path("<int:year>/finalists/", views.public_finalists, name="public_finalists"),
     path("<int:year>/winners/", views.public_results, name="public_results"),
+    path("<int:year>/method/", views.method, name="method"),
     path("certificates/<str:code>.pdf", views.certificate, name="certificate"),
     path("verify/", views.verify_certificate, name="verify"),
 ]

@@ -7,7 +7,7 @@ import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -29,20 +29,19 @@ from jipp.competition.evaluation.models import (
     Objection,
     PanelScore,
     ResultChange,
+    ResultsRevision,
     Review,
     Slot,
     Winner,
 )
-from jipp.competition.models import Edition, Group, Proposal, ProposalAttachment
+from jipp.competition.evaluation.permissions import requires
+from jipp.competition.evaluation.templatetags.evaluation_tags import shown
+from jipp.competition.models import Edition, Group, Proposal, ProposalAttachment, RubricCriterion
+from jipp.core.ratelimit import client_address
 
 
 def _edition(year: int) -> Edition:
     return get_object_or_404(Edition, year=year)
-
-
-def _need(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _errors(exc: ValidationError) -> str:
@@ -54,10 +53,9 @@ def _errors(exc: ValidationError) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-@login_required
+@requires("evaluation.view_ranking", on=None)
 def index(request):
     """The latest edition's evaluation: the overview for the secretariat, the nomination for the panel."""
-    _need(request, "evaluation.view_ranking")
     edition = Edition.objects.order_by("-year").first()
     if edition is None:
         raise Http404
@@ -66,16 +64,15 @@ def index(request):
     return redirect("evaluation:nomination", year=edition.year)
 
 
-@login_required
+@requires("evaluation.manage_assignments")
 def overview(request, year: int):
-    edition = _edition(year)
-    _need(request, "evaluation.manage_assignments", edition)
+    edition = request.edition
     rules = services.settings_for(edition)
     form = forms.SettingsForm(request.POST or None, instance=rules)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
         try:
-            services.update_settings(user=request.user, edition=edition, data=data, reason=form.cleaned_data["reason"])
+            services.update_settings(user=request.user, edition=edition, data=data)
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         else:
@@ -92,16 +89,15 @@ def overview(request, year: int):
         ],
         "finalists": Finalist.objects.filter(edition=edition).count(),
         "objections": Objection.objects.filter(edition=edition, status=Objection.Status.OPEN).count(),
-        "winners": Winner.objects.filter(edition=edition).count(),
+        "winners": Winner.objects.current().filter(edition=edition).count(),
         "changes": ResultChange.objects.filter(edition=edition).select_related("changed_by")[:20],
     }
     return render(request, "evaluation/overview.html", context)
 
 
-@login_required
+@requires("evaluation.manage_team")
 def team(request, year: int):
-    edition = _edition(year)
-    _need(request, "evaluation.manage_team", edition)
+    edition = request.edition
     invite = forms.InviteForm(request.POST if request.POST.get("action") == "invite" else None, prefix="invite")
     add = forms.AddMemberForm(request.POST if request.POST.get("action") == "add" else None, prefix="add")
     if request.method == "POST":
@@ -162,10 +158,9 @@ def declarations(request, year: int):
 # ---------------------------------------------------------------------------------------
 
 
-@login_required
+@requires("evaluation.manage_assignments")
 def assignments(request, year: int):
-    edition = _edition(year)
-    _need(request, "evaluation.manage_assignments", edition)
+    edition = request.edition
     qs = (
         Assignment.objects.filter(edition=edition)
         .select_related("proposal", "evaluator", "review")
@@ -197,18 +192,17 @@ def assignments(request, year: int):
     return render(request, "evaluation/assignments.html", context)
 
 
-@login_required
+@requires("evaluation.manage_assignments")
 def assignment_run_status(request, year: int):
-    edition = _edition(year)
-    _need(request, "evaluation.manage_assignments", edition)
+    edition = request.edition
     run = AssignmentRun.objects.filter(edition=edition).first()
     return render(request, "evaluation/_run.html", {"run": run, "edition": edition})
 
 
-@login_required
+@requires("evaluation.manage_assignments")
 @require_POST
 def assignment_start(request, year: int):
-    edition = _edition(year)
+    edition = request.edition
     try:
         services.start_assignment(user=request.user, edition=edition)
     except ValidationError as exc:
@@ -218,11 +212,10 @@ def assignment_start(request, year: int):
     return redirect("evaluation:assignments", year=year)
 
 
-@login_required
+@requires("evaluation.manage_assignments")
 @require_POST
 def reassign(request, year: int, pk: int):
-    edition = _edition(year)
-    _need(request, "evaluation.manage_assignments", edition)
+    edition = request.edition
     assignment = get_object_or_404(Assignment.objects.select_related("proposal", "evaluator"), pk=pk, edition=edition)
     member = Member.objects.filter(edition=edition, pk=request.POST.get("member") or 0).select_related("user").first()
     try:
@@ -234,9 +227,8 @@ def reassign(request, year: int, pk: int):
     else:
         try:
             services.reassign(
-                user=request.user, assignment=assignment, evaluator=member.user, expected_version=expected,
-                reason=request.POST.get("reason", ""),
-            )  # fmt: skip
+                user=request.user, assignment=assignment, evaluator=member.user, expected_version=expected
+            )
         except services.StaleAssignmentError as exc:
             messages.error(request, _errors(exc))
         except ValidationError as exc:
@@ -246,20 +238,18 @@ def reassign(request, year: int, pk: int):
     return redirect(f"{reverse('evaluation:assignments', args=[year])}?q={assignment.proposal_id}")
 
 
-@login_required
+@requires("evaluation.manage_assignments")
 def assignments_csv(request, year: int):
-    edition = _edition(year)
-    _need(request, "evaluation.manage_assignments", edition)
+    edition = request.edition
     response = HttpResponse(services.export_assignments_csv(edition), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kipp-{year}-assignments.csv"'
     return response
 
 
-@login_required
+@requires("evaluation.manage_assignments")
 @require_POST
 def assignments_import(request, year: int):
-    edition = _edition(year)
-    _need(request, "evaluation.manage_assignments", edition)
+    edition = request.edition
     form = forms.ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a CSV file."))
@@ -276,19 +266,19 @@ def assignments_import(request, year: int):
     return redirect("evaluation:assignments", year=year)
 
 
-@login_required
+@requires("evaluation.manage_assignments")
 @require_POST
 def reminders(request, year: int):
-    edition = _edition(year)
+    edition = request.edition
     count = services.send_reminders(user=request.user, edition=edition)
     messages.success(request, _("Reminders sent to %(n)d evaluators.") % {"n": count})
     return redirect("evaluation:assignments", year=year)
 
 
-@login_required
+@requires("evaluation.manage_assignments")
 @require_POST
 def review_reopen(request, year: int, pk: int):
-    edition = _edition(year)
+    edition = request.edition
     review = get_object_or_404(Review, pk=pk, edition=edition)
     try:
         services.reopen_review(user=request.user, review=review, reason=request.POST.get("reason", ""))
@@ -304,9 +294,8 @@ def review_reopen(request, year: int, pk: int):
 # ---------------------------------------------------------------------------------------
 
 
-@login_required
+@requires("evaluation.my_reviews", on=None)
 def my_reviews(request):
-    _need(request, "evaluation.my_reviews")
     items = list(selectors.my_assignments(request.user))
     done = sum(1 for a in items if getattr(a, "review", None) and a.review.status == Review.Status.SUBMITTED)
     memberships = Member.objects.filter(user=request.user).select_related("edition")
@@ -317,9 +306,9 @@ def my_reviews(request):
     )
 
 
-def _assignment_for(request, pk: int) -> Assignment:
-    """The evaluator's own assignment, without a conflict of interest; else 403."""
-    assignment = get_object_or_404(
+def _assignment_for(request, pk: int, **_kwargs) -> Assignment:
+    """The assignment named in the URL, with what the review page shows (the rule is checked by `requires`)."""
+    return get_object_or_404(
         Assignment.objects.select_related(
             "edition", "proposal__group", "proposal__agency__region", "proposal__unit", "proposal__province",
             "proposal__created_by", "proposal__last_saved_by", "proposal__forwarded_by", "proposal__snapshot",
@@ -327,62 +316,68 @@ def _assignment_for(request, pk: int) -> Assignment:
         ),
         pk=pk,
     )  # fmt: skip
-    if not request.user.has_perm("evaluation.review", assignment):
-        raise PermissionDenied
-    if services.conflict_reason(assignment.edition, assignment.proposal, request.user):
-        raise PermissionDenied
-    return assignment
 
 
-@login_required
+review_required = requires("evaluation.review", on=_assignment_for)  # the rule includes the conflict check
+
+
+@review_required
 def review(request, pk: int):
-    assignment = _assignment_for(request, pk)
+    assignment = request.permission_object
     edition, proposal = assignment.edition, assignment.proposal
     rules = services.settings_for(edition)
     criteria = services.rubric_of(proposal.group)
     existing = Review.objects.filter(assignment=assignment).first()
     locked = existing is not None and existing.status == Review.Status.SUBMITTED
-    form = forms.ReviewForm(request.POST or None, criteria=criteria, review=existing, locked=locked)
+    form = forms.ReviewForm(
+        request.POST or None, criteria=criteria, review=existing, locked=locked, blind=rules.blind_desk,
+        require_comments=rules.require_comments,
+    )  # fmt: skip
     status = 200
     if request.method == "POST" and not locked:
         scores, comments = form.typed()
         submit = request.POST.get("action") == "submit"
         try:
             saved = services.save_review(
-                user=request.user, assignment=assignment, scores=scores, comments=comments, submit=submit
-            )
+                user=request.user, assignment=assignment, scores=scores, comments=comments, submit=submit,
+                blind_declared=request.POST.get("blind_declared") == "on",
+            )  # fmt: skip
         except services.ReviewError as exc:
             form.is_valid()
             for key, message in exc.field_errors.items():
-                form.add_error(key, message)
+                form.add_error(key if key in form.fields else None, message)
             status = 400
-            messages.error(request, _("Not submitted: correct the scores marked below. Your text is kept."))
+            messages.error(request, _("Not submitted: correct what is marked below. Your text is kept."))
         except ValidationError as exc:
             messages.error(request, _errors(exc))
             status = 400
         else:
             if saved.status == Review.Status.SUBMITTED:
-                messages.success(request, _("Review submitted. Total: %(t).2f") % {"t": saved.total})
+                messages.success(request, _("Review submitted. Total: %(t)s") % {"t": shown(saved.total)})
             else:
                 messages.success(request, _("Draft saved."))
             return redirect("evaluation:review", pk=pk)
     context = {
         "assignment": assignment,
         "edition": edition,
-        "proposal": selectors.proposal_view(proposal, blind=rules.blind_desk),
+        "proposal": selectors.proposal_view(
+            proposal,
+            blind=rules.blind_desk,
+            show_innovation_link=not rules.hide_innovation_link or rules.results_published_at is not None,
+        ),
         "form": form,
         "review": existing,
         "locked": locked,
-        "breakdown": _named_breakdown(existing, criteria) if locked else None,
+        "breakdown": selectors.review_breakdown(existing, criteria) if locked else None,
     }
     return render(request, "evaluation/review.html", context, status=status)
 
 
-@login_required
+@review_required
 @require_POST
 def review_autosave(request, pk: int):
     """Saves the draft while the evaluator types (htmx); answers with a one-line status."""
-    assignment = _assignment_for(request, pk)
+    assignment = request.permission_object
     criteria = services.rubric_of(assignment.proposal.group)
     form = forms.ReviewForm(request.POST, criteria=criteria)
     scores, comments = form.typed()
@@ -397,17 +392,12 @@ def review_autosave(request, pk: int):
     return HttpResponse(f'<span class="text-success">{escape(text)}</span>')
 
 
-def _named_breakdown(review: Review, criteria) -> list:
-    names = {str(c.pk): str(c) for c in criteria}
-    return [(names[part.criterion], part) for part in selectors.review_breakdown(review)]
-
-
-@login_required
+@review_required
 def review_attachment(request, pk: int, index: int):
     """An attachment of an assigned proposal, under a neutral name in blind mode."""
-    assignment = _assignment_for(request, pk)
+    assignment = request.permission_object
     rules = services.settings_for(assignment.edition)
-    view = selectors.proposal_view(assignment.proposal, blind=rules.blind_desk)
+    view = selectors.proposal_view(assignment.proposal, blind=rules.blind_desk)  # neutral file names when blind
     attachments = list(
         ProposalAttachment.objects.filter(proposal=assignment.proposal)
         .select_related("requirement")
@@ -429,10 +419,9 @@ def review_attachment(request, pk: int, index: int):
 # ---------------------------------------------------------------------------------------
 
 
-@login_required
+@requires("evaluation.view_ranking")
 def ranking(request, year: int):
-    edition = _edition(year)
-    _need(request, "evaluation.view_ranking", edition)
+    edition = request.edition
     rules = services.settings_for(edition)
     rows = selectors.ranking(edition)
     show = request.GET.get("show", "")
@@ -454,24 +443,28 @@ def ranking(request, year: int):
         "group": group,
         "total": len(rows),
         "flagged": sum(1 for r in rows if r["disagreement"]),
+        "incomplete": sum(1 for r in rows if not r["rankable"]),
         "group_labels": dict(Group.Kind.choices),
     }
     return render(request, "evaluation/ranking.html", context)
 
 
-@login_required
+@requires("evaluation.view_ranking")
 def explain(request, year: int, pk: int):
-    edition = _edition(year)
-    _need(request, "evaluation.view_ranking", edition)
+    edition = request.edition
     proposal = get_object_or_404(Proposal.objects.select_related("group", "agency"), pk=pk, edition=edition)
     data = selectors.explain(edition, proposal)
     finalist = Finalist.objects.filter(proposal=proposal).first()
     rules = services.settings_for(edition)
-    labels = {**dict(Method.choices), "std": _("Standard deviation"), "spread": _("Spread")}
+    labels = {
+        **dict(Method.choices),
+        "std": _("Standard deviation"),
+        "spread": _("Spread"),
+        "z": _("Standard scores"),
+    }
     rule_labels = {
-        "zscore": _("standardised"),
-        "too_few_reviews": _("too few reviews to standardise: raw total kept"),
-        "zero_std": _("all totals equal: counts as the pool mean"),
+        "own": _("on their own reviews"),
+        "pooled": _("with the pool of evaluators who have too few reviews"),
     }
     context = {
         "edition": edition,
@@ -487,10 +480,10 @@ def explain(request, year: int, pk: int):
     return render(request, "evaluation/explain.html", context)
 
 
-@login_required
+@requires("evaluation.manage_assignments")
 @require_POST
 def extra_review(request, year: int, pk: int):
-    edition = _edition(year)
+    edition = request.edition
     proposal = get_object_or_404(Proposal, pk=pk, edition=edition)
     try:
         assignment = services.add_extra_review(user=request.user, proposal=proposal)
@@ -510,15 +503,19 @@ def extra_review(request, year: int, pk: int):
 # ---------------------------------------------------------------------------------------
 
 
-@login_required
+@requires("evaluation.view_ranking")
 def nomination(request, year: int):
-    edition = _edition(year)
-    _need(request, "evaluation.view_ranking", edition)
+    edition = request.edition
     latest = Nomination.objects.filter(edition=edition).first()
     form = forms.ConfirmNominationForm(request.POST or None)
     if request.method == "POST" and request.POST.get("action") == "run":
         try:
-            services.run_nomination(user=request.user, edition=edition)
+            services.run_nomination(
+                user=request.user,
+                edition=edition,
+                only_complete=request.POST.get("only_complete") == "on",
+                note=request.POST.get("note", ""),
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -558,7 +555,9 @@ def nomination(request, year: int):
 
 
 def _client_key(request) -> str:
-    return services.client_key(request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", ""))
+    # The client's address as seen behind our proxies (settings.TRUSTED_PROXY_COUNT), never the
+    # User-Agent: a client rotates that at will (issue #14, finding 6).
+    return services.client_key(client_address(request), "")
 
 
 def _question(request) -> tuple[int, int]:
@@ -579,6 +578,8 @@ def public_finalists(request, year: int):
     finalists = selectors.public_finalists(edition).filter(status=Finalist.Status.ACTIVE)
     now = timezone.now()
     is_open = rules.scrutiny_closes_at and rules.finalists_published_at <= now <= rules.scrutiny_closes_at
+    # A question is answered once: a POST whose session holds no open question is refused (replays).
+    unasked = request.method == "POST" and not request.session.get("kipp_objection_question")
     question = _question(request)
     form = forms.ObjectionForm(
         request.POST or None, request.FILES or None, finalists=finalists, question=question,
@@ -588,6 +589,9 @@ def public_finalists(request, year: int):
     if request.method == "POST":
         if not is_open:
             messages.error(request, _("The public scrutiny is not open."))
+            status = 400
+        elif unasked:
+            messages.error(request, _("The anti-spam question has expired: answer the new one below."))
             status = 400
         elif form.is_valid():
             d = form.cleaned_data
@@ -600,6 +604,7 @@ def public_finalists(request, year: int):
                 messages.error(request, _errors(exc))
                 status = 400
             else:
+                request.session.pop("kipp_objection_question", None)
                 messages.success(request, _("Thank you: your objection is recorded and will be examined."))
                 return redirect("evaluation:public_finalists", year=year)
         else:
@@ -608,10 +613,9 @@ def public_finalists(request, year: int):
     return render(request, "evaluation/public_finalists.html", context, status=status)
 
 
-@login_required
+@requires("evaluation.manage_results")
 def scrutiny(request, year: int):
-    edition = _edition(year)
-    _need(request, "evaluation.manage_results", edition)
+    edition = request.edition
     rules = services.settings_for(edition)
     if request.method == "POST":
         action = request.POST.get("action")
@@ -647,10 +651,9 @@ def scrutiny(request, year: int):
     return render(request, "evaluation/scrutiny.html", context)
 
 
-@login_required
+@requires("evaluation.manage_results")
 def objection_file(request, year: int, pk: int):
-    edition = _edition(year)
-    _need(request, "evaluation.manage_results", edition)
+    edition = request.edition
     objection = get_object_or_404(Objection, pk=pk, edition=edition)
     if not objection.file:
         raise Http404
@@ -662,10 +665,9 @@ def objection_file(request, year: int, pk: int):
 # ---------------------------------------------------------------------------------------
 
 
-@login_required
+@requires("evaluation.manage_results")
 def presentations(request, year: int):
-    edition = _edition(year)
-    _need(request, "evaluation.manage_results", edition)
+    edition = request.edition
     form = forms.ScheduleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -690,9 +692,8 @@ def presentations(request, year: int):
     return render(request, "evaluation/presentations.html", {"edition": edition, "form": form, "page": page})
 
 
-@login_required
+@requires("evaluation.score_panel", on=None)
 def panel(request):
-    _need(request, "evaluation.score_panel")
     slots = (
         Slot.objects.filter(panelists=request.user)
         .select_related("finalist__proposal__group", "edition")
@@ -703,12 +704,13 @@ def panel(request):
     return render(request, "evaluation/panel.html", {"slots": slots, "memberships": memberships})
 
 
-@login_required
+def _slot_for(request, pk: int) -> Slot:
+    return get_object_or_404(Slot.objects.select_related("finalist__proposal__group", "edition"), finalist_id=pk)
+
+
+@requires("evaluation.score_slot", on=_slot_for)
 def panel_score(request, pk: int):
-    _need(request, "evaluation.score_panel")
-    slot = get_object_or_404(Slot.objects.select_related("finalist__proposal__group", "edition"), finalist_id=pk)
-    if not slot.panelists.filter(pk=request.user.pk).exists():
-        raise PermissionDenied
+    slot = request.permission_object
     finalist = slot.finalist
     existing = PanelScore.objects.filter(finalist=finalist, panelist=request.user).first()
     initial = (
@@ -732,10 +734,9 @@ def panel_score(request, pk: int):
     )
 
 
-@login_required
+@requires("evaluation.manage_results")
 def verification(request, year: int):
-    edition = _edition(year)
-    _need(request, "evaluation.manage_results", edition)
+    edition = request.edition
     finalists = selectors.public_finalists(edition).filter(status=Finalist.Status.ACTIVE)
     if request.method == "POST":
         finalist = get_object_or_404(Finalist, pk=request.POST.get("finalist") or 0, edition=edition)
@@ -755,10 +756,9 @@ def verification(request, year: int):
     return render(request, "evaluation/verification.html", {"edition": edition, "page": page, "rows": rows})
 
 
-@login_required
+@requires("evaluation.manage_results")
 def results(request, year: int):
-    edition = _edition(year)
-    _need(request, "evaluation.manage_results", edition)
+    edition = request.edition
     rules = services.settings_for(edition)
     decree = forms.DecreeForm(
         request.POST if request.POST.get("action") == "decree" else None,
@@ -768,7 +768,7 @@ def results(request, year: int):
         action = request.POST.get("action")
         try:
             if action == "winners":
-                services.decide_winners(user=request.user, edition=edition, reason=request.POST.get("reason", ""))
+                services.decide_winners(user=request.user, edition=edition)
                 messages.success(request, _("Winners computed from the final scores."))
             elif action == "decree":
                 if not decree.is_valid():
@@ -776,8 +776,11 @@ def results(request, year: int):
                 services.record_decree(user=request.user, edition=edition, **decree.cleaned_data)
                 messages.success(request, _("Decree recorded."))
             elif action == "publish":
-                services.publish_results(user=request.user, edition=edition, reason=request.POST.get("reason", ""))
+                services.publish_results(user=request.user, edition=edition)
                 messages.success(request, _("Results published and written to the registry. The edition is frozen."))
+            elif action == "revise":
+                services.open_revision(user=request.user, edition=edition, reason=request.POST.get("reason", ""))
+                messages.success(request, _("A revision of the results is open: corrections are now recorded."))
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         return redirect("evaluation:results", year=year)
@@ -786,9 +789,26 @@ def results(request, year: int):
         "rules": rules,
         "decree": decree,
         "winners": selectors.public_winners(edition),
+        "missing": services.missing_final_scores(edition),
+        "revisions": ResultsRevision.objects.filter(edition=edition).order_by("-number"),
         "changes": ResultChange.objects.filter(edition=edition).select_related("changed_by")[:50],
     }
     return render(request, "evaluation/results.html", context)
+
+
+def method(request, year: int):
+    """Public: how every number of the edition is computed (method, weights, evaluators' means and spreads,
+    how many were not standardised on their own, the publication policy), in Indonesian and English."""
+    edition = _edition(year)
+    summary = selectors.method_summary(edition)
+    criteria = list(
+        RubricCriterion.objects.filter(group__edition=edition).select_related("group").order_by("group__order", "order")
+    )
+    return render(
+        request,
+        "evaluation/method.html",
+        {"edition": edition, "criteria": criteria, "method_labels": dict(Method.choices), **summary},
+    )
 
 
 def public_index(request):
@@ -804,17 +824,22 @@ def public_index(request):
 def public_results(request, year: int):
     edition = _edition(year)
     rules = services.settings_for(edition)
-    if not rules.is_frozen:
+    if rules.results_published_at is None:
         raise Http404
     winners = selectors.public_winners(edition)
-    return render(request, "evaluation/public_results.html", {"edition": edition, "rules": rules, "winners": winners})
+    revisions = ResultsRevision.objects.filter(edition=edition).order_by("-number")
+    return render(
+        request,
+        "evaluation/public_results.html",
+        {"edition": edition, "rules": rules, "winners": winners, "revisions": revisions},
+    )
 
 
 def certificate(request, code: str):
     from jipp.competition.evaluation import pdf
 
-    winner = get_object_or_404(Winner.objects.select_related("edition"), verification_code=code.upper())
-    if not services.settings_for(winner.edition).is_frozen:
+    winner = get_object_or_404(Winner.objects.select_related("edition"), verification_code=Winner.normalise_code(code))
+    if services.settings_for(winner.edition).results_published_at is None or winner.superseded_at is not None:
         raise Http404
     response = HttpResponse(pdf.certificate_pdf(winner, request), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="sertifikat-kipp-{winner.edition.year}-{winner.pk}.pdf"'
@@ -828,22 +853,21 @@ def verify_certificate(request):
     if form.is_valid():
         checked = True
         winner = (
-            Winner.objects.filter(verification_code=form.cleaned_data["code"].strip().upper())
+            Winner.objects.filter(verification_code=Winner.normalise_code(form.cleaned_data["code"]))
             .select_related("edition", "finalist__proposal__agency", "edition__evaluation_settings")
             .first()
         )
-        if winner and not services.settings_for(winner.edition).is_frozen:
+        if winner and services.settings_for(winner.edition).results_published_at is None:
             winner = None
     return render(request, "evaluation/verify.html", {"form": form, "winner": winner, "checked": checked},
                   status=404 if checked and winner is None else 200)  # fmt: skip
 
 
-@login_required
+@requires("evaluation.manage_results")
 def report(request, year: int, fmt: str):
     from jipp.competition.evaluation import pdf
 
-    edition = _edition(year)
-    _need(request, "evaluation.manage_results", edition)
+    edition = request.edition
     if fmt == "pdf":
         response = HttpResponse(pdf.report_pdf(edition, request), content_type="application/pdf")
     elif fmt == "xlsx":

@@ -3,9 +3,8 @@
 import zoneinfo
 
 from django import template
-from django.utils import formats
 
-from jipp.core.timezones import abbreviation
+from jipp.core.formatting import format_moment
 
 register = template.Library()
 
@@ -15,8 +14,7 @@ def in_zone(moment, zone_name):
     """Format an aware datetime in `zone_name` (IANA), followed by WIB/WITA/WIT."""
     if not moment or not zone_name:
         return ""
-    local = moment.astimezone(zoneinfo.ZoneInfo(zone_name))
-    return f"{formats.date_format(local, 'j M Y H:i')} {abbreviation(zone_name)}"
+    return format_moment(moment, zone=zoneinfo.ZoneInfo(zone_name))  # the platform's one format
 
 
 @register.filter

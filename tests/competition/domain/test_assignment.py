@@ -179,14 +179,52 @@ def test_assign_evaluators_fixed_over_capacity_raises():
         )
 
 
-def test_assign_evaluators_shared_shortage_raises_generic_reason():
+def test_assign_evaluators_shared_shortage_names_the_binding_proposals_and_evaluators():
     # Each proposal has two eligible evaluators and capacity suffices overall, but the three
     # proposals share a and b, which hold only two places.
     proposals = [ProposalSpec(i) for i in range(3)]
     evaluators = [EvaluatorSpec("a", 1), EvaluatorSpec("b", 1), EvaluatorSpec("c", 5)]
-    with pytest.raises(AssignmentInfeasibleError, match="shares too few evaluators") as caught:
+    with pytest.raises(AssignmentInfeasibleError) as caught:
         assign_evaluators(proposals, evaluators, k=1, conflicts={(i, "c") for i in range(3)})
-    assert set(caught.value.proposals) == {0, 1, 2}
+    assert caught.value.proposals == (0, 1, 2)
+    assert caught.value.evaluators == ("a", "b")
+    assert caught.value.reasons == (
+        "proposals 0, 1, 2 need 3 more reviews together, but the only evaluators without a conflict with them "
+        "('a', 'b') have 2 places left",
+    )
+
+
+def test_infeasibility_names_the_binding_proposals_not_the_fewest_eligible():
+    """Finding 9: the message listed the proposals with the fewest eligible evaluators, which were not the
+    ones that made the instance infeasible. Here "free" has a single eligible evaluator (with room), while
+    x, y, z share a and b (one place each)."""
+    proposals = [ProposalSpec("free"), ProposalSpec("x"), ProposalSpec("y"), ProposalSpec("z")]
+    evaluators = [EvaluatorSpec("a", 1), EvaluatorSpec("b", 1), EvaluatorSpec("c", 5), EvaluatorSpec("d", 5)]
+    conflicts = {(p, e) for p in "xyz" for e in "cd"} | {("free", e) for e in "abc"}
+    with pytest.raises(AssignmentInfeasibleError) as caught:
+        assign_evaluators(proposals, evaluators, k=1, conflicts=conflicts)
+    assert caught.value.proposals == ("x", "y", "z")
+    assert caught.value.evaluators == ("a", "b")
+
+
+def test_no_evaluator_idle_when_work_exists_for_them():
+    """Finding 11: conflicts force "a" to take 4 proposals, so the band widens to [0, 4] and the cheapest
+    assignment gave b two expert matches and left the novice idle; one proposal to the novice (cost +1)
+    keeps every load within the band."""
+    proposals = [ProposalSpec(i, frozenset({"x"})) for i in range(7)]
+    evaluators = [EvaluatorSpec(e, expertise=frozenset({"x"})) for e in "abc"] + [EvaluatorSpec("novice")]
+    conflicts = {(i, e) for i in range(4) for e in ("b", "c", "novice")} | {(i, "a") for i in range(4, 7)}
+    result = assign_evaluators(proposals, evaluators, k=1, conflicts=conflicts)
+    assert result.loads == {"a": 4, "b": 1, "c": 1, "novice": 1}
+    assert result.total_cost == 1.0
+    assert result.idle == {}
+
+
+def test_idle_evaluator_is_named_with_the_reason():
+    proposals = [ProposalSpec(i) for i in range(2)]
+    evaluators = [EvaluatorSpec("a"), EvaluatorSpec("b"), EvaluatorSpec("blocked")]
+    result = assign_evaluators(proposals, evaluators, k=1, conflicts={(0, "blocked"), (1, "blocked")})
+    assert result.idle == {"blocked": "a conflict of interest with every proposal"}
 
 
 def test_assign_evaluators_is_deterministic():

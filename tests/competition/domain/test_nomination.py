@@ -209,3 +209,90 @@ def test_nominate_needs_exactly_one_of_size_and_targets():
 def test_nominate_nothing_to_choose_gives_empty_result():
     result = nominate([], size=0)
     assert result.chosen == result.plain == ()
+
+
+def _brute_force_best(candidates, size, quotas):
+    """Highest exact total over every subset of ``size`` that meets the quotas (by counting)."""
+    from decimal import Decimal
+    from itertools import combinations
+
+    best = None
+    for subset in combinations(candidates, size):
+        ok = True
+        for q in quotas:
+            count = sum(1 for c in subset if c.attributes.get(q.attribute) == q.value)
+            if (q.min_count or 0) > count or (q.max_count is not None and count > q.max_count):
+                ok = False
+        if ok:
+            total = sum(
+                (c.score if isinstance(c.score, Decimal) else Decimal(repr(c.score)) for c in subset), Decimal(0)
+            )
+            best = total if best is None or total > best else best
+    return best
+
+
+def test_nomination_sees_differences_below_one_millionth():
+    """Finding 9: with a 1e-6 tolerance the second stage could keep a plain-ranking set worth 4e-7 less."""
+    from decimal import Decimal
+
+    candidates = [
+        Candidate("a", Decimal("90.0000004"), {"r": "x"}),
+        Candidate("b", Decimal("90.0000000"), {"r": "y"}),
+        Candidate("c", Decimal("80"), {"r": "x"}),
+    ]
+    # At most one from x: {a, b} (180.0000004) beats {b, c}; the plain ranking is {a, b} too.
+    result = nominate(candidates, size=2, quotas=[Quota("r", "x", max_count=1)])
+    assert set(result.chosen) == {"a", "b"}
+    # Plain ranking keeps b first when b's tiny edge is the only difference.
+    candidates = [
+        Candidate("p", Decimal("50.0000001"), {"r": "x"}),
+        Candidate("q", Decimal("50.0000002"), {"r": "y"}),
+    ]
+    assert nominate(candidates, size=1).chosen == ("q",)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=0, max_value=3), st.integers(min_value=0, max_value=2), st.booleans()),
+        min_size=2,
+        max_size=7,
+    ),
+    st.integers(min_value=1, max_value=3),
+    st.integers(min_value=0, max_value=2),
+)
+def test_nomination_equals_brute_force_with_near_ties(rows, size, min_x):
+    from decimal import Decimal
+
+    candidates = [
+        Candidate(i, Decimal(80) + Decimal(base) * Decimal("0.0000003") + Decimal(i % 2) * Decimal("1e-9"),
+                  {"r": "x" if is_x else "y"})
+        for i, (base, _unused, is_x) in enumerate(rows)
+    ]  # fmt: skip
+    size = min(size, len(candidates))
+    quotas = [Quota("r", "x", min_count=min_x)]
+    best = _brute_force_best(candidates, size, quotas)
+    if best is None:
+        with pytest.raises(NominationInfeasibleError):
+            nominate(candidates, size=size, quotas=quotas)
+        return
+    result = nominate(candidates, size=size, quotas=quotas)
+    by_id = {c.id: c.score for c in candidates}
+    assert sum((by_id[i] for i in result.chosen), Decimal(0)) == best
+
+
+def test_infeasible_combination_names_the_binding_quotas_only():
+    """Finding 9: the message used to list every quota ("check combinations of: ...")."""
+    candidates = [
+        Candidate(i, 90 - i, {"region": "papua" if i < 2 else "java", "cat": "health" if i < 2 else "edu"})
+        for i in range(6)
+    ]
+    quotas = [
+        Quota("region", "papua", min_count=2, label="Papua"),
+        Quota("cat", "health", max_count=1, label="Health"),
+        Quota("cat", "edu", max_count=3, label="Education"),
+    ]
+    with pytest.raises(NominationInfeasibleError) as caught:
+        nominate(candidates, size=3, quotas=quotas)
+    assert [q.label for q in caught.value.quotas] == ["Papua", "Health"]
+    assert "Papua, Health" in caught.value.reasons[0]
+    assert "Education" not in caught.value.reasons[0]

@@ -11,6 +11,7 @@ from jipp.competition.domain.scoring import (
     ScoreOutOfScaleError,
     ScoringError,
     UnknownCriterionError,
+    review_score,
     score_breakdown,
     weighted_total,
 )
@@ -56,8 +57,41 @@ def test_score_breakdown_points_sum_to_total():
     parts = score_breakdown(scores, UMUM_WEIGHTS, Scale(1, 10))
     assert [p.criterion for p in parts] == list(UMUM_WEIGHTS)
     assert sum(p.share for p in parts) == 1
-    assert sum(p.points for p in parts) == weighted_total(scores, UMUM_WEIGHTS, Scale(1, 10))
-    assert parts[0].rescaled == 100 and parts[0].points == 5
+    assert parts[0].rescaled == 100
+    assert parts[0].points == 5
+    score = review_score(scores, UMUM_WEIGHTS, Scale(1, 10))
+    assert sum(score.stored_points) == score.total
+    assert sum(score.shown_points) == score.shown_total
+
+
+def test_three_equal_weights_at_top_score_give_exactly_100():
+    """Finding 10: 33.33...% x 100 three times gave 99.999...9."""
+    assert weighted_total({"a": 10, "b": 10, "c": 10}, {"a": 1, "b": 1, "c": 1}, Scale(1, 10)) == 100
+    score = review_score({"a": 10, "b": 10, "c": 10}, {"a": 1, "b": 1, "c": 1}, Scale(1, 10))
+    assert score.total == Decimal("100.000000")
+    assert score.shown_points == (Decimal("33.34"), Decimal("33.33"), Decimal("33.33"))
+
+
+def test_criterion_rows_shown_add_up_to_total_shown():
+    """Finding 10: rows rounded one by one (22.22 + 25.93 + 31.48 = 79.63 here, but 0.01 off elsewhere)."""
+    score = review_score({"a": 7, "b": 7, "c": 7}, {"a": 1, "b": 1, "c": 1}, Scale(1, 10))
+    assert score.shown_total == Decimal("66.67")
+    assert score.shown_points == (Decimal("22.23"), Decimal("22.22"), Decimal("22.22"))
+    assert sum(score.shown_points) == score.shown_total
+
+
+@given(
+    st.lists(st.integers(min_value=1, max_value=10), min_size=1, max_size=8),
+    st.lists(st.integers(min_value=1, max_value=40), min_size=8, max_size=8),
+)
+def test_every_breakdown_sums_exactly_to_its_total(raw_scores, raw_weights):
+    keys = [f"c{i}" for i in range(len(raw_scores))]
+    scores = dict(zip(keys, raw_scores, strict=True))
+    weights = dict(zip(keys, raw_weights, strict=False))
+    score = review_score(scores, weights, Scale(1, 10))
+    assert sum(score.stored_points) == score.total
+    assert sum(score.shown_points) == score.shown_total
+    assert all(abs(s - p.points) < Decimal("0.01") for s, p in zip(score.shown_points, score.parts, strict=True))
 
 
 def test_weighted_total_missing_required_criterion_names_it():

@@ -1,0 +1,47 @@
+"""Shared pieces of the evaluation's writes: the permission check, the freeze, the record of a change
+made inside an open revision, and a step on a proposal's timeline."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jipp.accounts.models import Role, User
+from jipp.competition.evaluation.common import guard_frozen, settings_for
+from jipp.competition.evaluation.models import ResultChange
+from jipp.competition.models import Edition, Proposal, ProposalEvent
+
+
+def require(user, perm: str, obj=None) -> None:
+    """The one permission check of the services: the rule named in `rules.py` (views check the same)."""
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
+def guard(edition: Edition, *, user, what: str) -> None:
+    """Refuse a change after publication (FrozenError); inside an open revision, record it."""
+    guard_frozen(edition)
+    rules = settings_for(edition)
+    if rules.revision_open_at is not None:
+        ResultChange.objects.create(
+            edition=edition, what=what[:300], reason=rules.revision_reason, changed_by=_account(user)
+        )
+
+
+def _account(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def event(proposal: Proposal, *, actor, note: str = "") -> None:
+    """A step on the proposal's timeline, and a notification to its unit and its Admin Lokal."""
+    ProposalEvent.objects.create(
+        proposal=proposal, status=proposal.status, note=note, actor=_account(actor), at=timezone.now()
+    )
+    from jipp.competition.services import notify
+
+    participants = User.objects.filter(is_active=True).filter(
+        Q(role=Role.UPP, unit_id=proposal.unit_id) | Q(role=Role.ADMIN_LOKAL, agency_id=proposal.agency_id)
+    )
+    notify(proposal=proposal, message=note, users=list(participants))

@@ -1,0 +1,155 @@
+"""Awards as records: the edition's tiers (configuration), recording an award, and the innovation's summary.
+
+`Innovation.award_tier` stays a summary of the best award (outstanding > top45 > top99), because the
+competition's screening reads it; it is recomputed from the award records whenever they change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jipp.regions.domain.resolver import fold
+from jipp.registry.models import Award, AwardTier, Innovation
+
+SUMMARY_ORDER = {"": 0, "top99": 1, "top45": 2, "outstanding": 3}
+
+
+def tier_key(text: str) -> str:
+    """'Top 45' -> 'top45', 'Top 5 Outstanding Achievement' -> 'top5outstandingachievement'."""
+    return re.sub(r"[^a-z0-9]", "", fold(str(text or "")))
+
+
+class TierBook:
+    """Every configured tier, found by year and any common spelling (code, Indonesian or English name)."""
+
+    def __init__(self, tiers: Iterable[AwardTier] | None = None):
+        self.tiers = list(AwardTier.objects.all() if tiers is None else tiers)
+        self.by_key: dict[tuple[str, int, str], AwardTier] = {}
+        self.by_code: dict[tuple[str, int, str], AwardTier] = {}
+        for tier in self.tiers:
+            self.by_code[(tier.competition, tier.year, tier.code)] = tier
+            for spelling in (tier.code, tier.name_id, tier.name_en):
+                self.by_key.setdefault((tier.competition, tier.year, tier_key(spelling)), tier)
+            if tier.kind == AwardTier.Kind.OUTSTANDING:
+                self.by_key.setdefault((tier.competition, tier.year, "outstandingachievement"), tier)
+            if tier.kind == AwardTier.Kind.FINALIST:
+                self.by_key.setdefault((tier.competition, tier.year, "top99"), tier)
+                self.by_key.setdefault((tier.competition, tier.year, "finalis"), tier)
+            if tier.kind == AwardTier.Kind.COMMENDED:
+                self.by_key.setdefault((tier.competition, tier.year, "terpuji"), tier)
+            if tier.kind == AwardTier.Kind.REPLICATION_WINNER:
+                self.by_key.setdefault((tier.competition, tier.year, "top5replikasi"), tier)
+
+    def find(self, *, year: int, text: str, competition: str = "KIPP") -> AwardTier | None:
+        return self.by_key.get((competition, year, tier_key(text)))
+
+    def get(self, *, year: int, code: str, competition: str = "KIPP") -> AwardTier | None:
+        return self.by_code.get((competition, year, code))
+
+    def names_of_year(self, year: int, competition: str = "KIPP") -> list[str]:
+        return [t.name for t in self.tiers if t.year == year and t.competition == competition]
+
+    def codes(self) -> list[str]:
+        return sorted({t.code for t in self.tiers})
+
+    def label(self, code: str) -> str:
+        """A label for a tier code across years ('top45' -> 'Top 45')."""
+        for tier in self.tiers:
+            if tier.code == code:
+                return tier.name
+        return code
+
+
+def summary_of(awards: Iterable[tuple[int, str, str]], book: TierBook) -> str:
+    """The best summary ('outstanding', 'top45', 'top99' or '') of (year, tier code, competition) triples."""
+    best = ""
+    for year, code, competition in awards:
+        tier = book.get(year=year, code=code, competition=competition)
+        value = AwardTier.SUMMARY.get(tier.kind, "") if tier else (code if code in SUMMARY_ORDER else "")
+        if SUMMARY_ORDER[value] > SUMMARY_ORDER[best]:
+            best = value
+    return best
+
+
+def refresh_award_summary(*, innovation_ids: Iterable[int], book: TierBook | None = None) -> None:
+    """Recompute `Innovation.award_tier` from the award records (and move `updated_at` for the facet index)."""
+    book = book or TierBook()
+    ids = list(set(innovation_ids))
+    rows: dict[int, list] = {i: [] for i in ids}
+    for innovation_id, year, tier, competition in Award.objects.filter(innovation_id__in=ids).values_list(
+        "innovation_id", "year", "tier", "competition"
+    ):
+        rows[innovation_id].append((year, tier, competition))
+    now = timezone.now()
+    for innovation_id, awards in rows.items():
+        Innovation.objects.filter(pk=innovation_id).update(award_tier=summary_of(awards, book), updated_at=now)
+
+
+def award_title(tier: AwardTier) -> str:
+    return f"{tier.name_id} {tier.competition} {tier.year}"
+
+
+@transaction.atomic
+def record_award(
+    *,
+    innovation: Innovation,
+    year: int,
+    tier: str,
+    competition: str = "KIPP",
+    category: str = "",
+    decree_number: str = "",
+    decree_date: dt.date | None = None,
+    source_url: str = "",
+    is_imported: bool = False,
+    book: TierBook | None = None,
+) -> Award:
+    """Add an award of a configured tier (code or spelling) to `innovation`; ValidationError names the field.
+
+    The same award (competition, year, tier) on the same innovation is not added twice: the existing
+    record is returned, with empty decree fields filled in.
+    """
+    book = book or TierBook()
+    found = book.get(year=year, code=tier, competition=competition) or book.find(
+        year=year, text=tier, competition=competition
+    )
+    if found is None:
+        names = ", ".join(book.names_of_year(year, competition)) or _("none configured")
+        raise ValidationError(
+            {"tier": _("“%(tier)s” is not a tier of %(competition)s %(year)s (tiers: %(names)s).")
+             % {"tier": str(tier)[:60], "competition": competition, "year": year, "names": names}}
+        )  # fmt: skip
+    existing = Award.objects.filter(innovation=innovation, competition=competition, year=year, tier=found.code).first()
+    if existing is not None:
+        changed = False
+        for name, value in (("decree_number", decree_number), ("decree_date", decree_date),
+                            ("source_url", source_url)):  # fmt: skip
+            if value and not getattr(existing, name):
+                setattr(existing, name, value)
+                changed = True
+        if changed:
+            existing.full_clean()
+            existing.save()
+        return existing
+    award = Award(
+        innovation=innovation,
+        competition=competition,
+        year=year,
+        tier=found.code,
+        category=category or found.category,
+        title=award_title(found),
+        decree_number=decree_number,
+        decree_date=decree_date,
+        source_url=source_url,
+        is_imported=is_imported,
+    )
+    award.full_clean()
+    award.save()
+    refresh_award_summary(innovation_ids=[innovation.pk], book=book)
+    return award

@@ -1,0 +1,268 @@
+"""The authorization matrix, declared: every URL of the site and the API x who asks -> what happens.
+
+`ROUTES` names every URL pattern (as the resolver spells it, API router patterns included) with what
+an anonymous visitor gets:
+  PUBLIC   - served to anyone (200, or 404 for an object that does not exist, 405 for a wrong method);
+  REFUSED  - the login page, 401, 403 or 404: nothing is shown;
+  FORM     - a public form meant for anonymous visitors: a POST may write (login, objections, ...).
+Every other URL must write nothing for an anonymous POST (checked through the audit log).
+
+`OBJECT_CASES` are object-level rows: a URL on a real object x each role situation -> expected status.
+
+test_matrix.py walks the URL resolver: a URL without an entry fails, naming it and the line to add.
+To add entries cheaply: `.venv/bin/python -m tests.security.matrix` prints a stub line for each URL
+missing here (with the anonymous outcome it observes: check it before pasting).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+PUBLIC = "public"
+REFUSED = "refused"
+FORM = "form"
+
+ROUTES: dict[str, str] = {
+    # --- core, regions, accounts ---------------------------------------------------------------
+    "healthz": PUBLIC,
+    "": PUBLIC,
+    "about/data/": PUBLIC,
+    "guide/": PUBLIC,
+    "guide/<slug:slug>/": PUBLIC,
+    "audit/": REFUSED,
+    "regions/": PUBLIC,
+    "regions/<str:code>/": PUBLIC,
+    "agencies/": PUBLIC,
+    "agencies/new/": REFUSED,
+    "agencies/<slug:slug>/": PUBLIC,
+    "accounts/login/": FORM,
+    "accounts/logout/": FORM,
+    "accounts/password/change/": REFUSED,
+    "accounts/password/reset/": FORM,
+    "accounts/password/reset/sent/": PUBLIC,
+    "accounts/password/reset/<uidb64>/<token>/": FORM,
+    "accounts/users/": REFUSED,
+    "accounts/users/new/": REFUSED,
+    "accounts/users/<int:pk>/": REFUSED,
+    "accounts/users/<int:pk>/toggle-active/": REFUSED,
+    "i18n/setlang/": FORM,
+    "jsi18n/": PUBLIC,
+    # --- registry ----------------------------------------------------------------------------------
+    "innovations/": PUBLIC,
+    "innovations/manage/": REFUSED,
+    "innovations/new/": REFUSED,
+    "innovations/<int:pk>/": PUBLIC,
+    "innovations/<int:pk>/edit/": REFUSED,
+    "innovations/<int:pk>/status/": REFUSED,
+    "innovations/<int:pk>/continuity/": REFUSED,
+    "agencies/<slug:slug>/innovations/": PUBLIC,
+    "regions/<str:code>/innovations/": PUBLIC,
+    "innovations/import/": REFUSED,
+    r"^innovations/import/template\.(?P<fmt>csv|xlsx)$": REFUSED,
+    "^innovations/import/(?P<token>[0-9a-f]{32})/$": REFUSED,
+    r"^innovations/export\.(?P<fmt>csv|xlsx|json)$": PUBLIC,
+    "innovations/<int:pk>/attachments/": REFUSED,
+    "attachments/<int:pk>/": PUBLIC,
+    "attachments/<int:pk>/image/": PUBLIC,
+    "attachments/<int:pk>/delete/": REFUSED,
+    # --- KIPP evaluation --------------------------------------------------------------------------
+    "kipp/evaluation/": REFUSED,
+    "kipp/evaluation/reviews/": REFUSED,
+    "kipp/evaluation/reviews/<int:pk>/": REFUSED,
+    "kipp/evaluation/reviews/<int:pk>/autosave/": REFUSED,
+    "kipp/evaluation/reviews/<int:pk>/attachments/<int:index>/": REFUSED,
+    "kipp/evaluation/panel/": REFUSED,
+    "kipp/evaluation/panel/<int:pk>/": REFUSED,
+    "kipp/evaluation/<int:year>/declarations/": REFUSED,
+    "kipp/evaluation/<int:year>/": REFUSED,
+    "kipp/evaluation/<int:year>/team/": REFUSED,
+    "kipp/evaluation/<int:year>/assignments/": REFUSED,
+    "kipp/evaluation/<int:year>/assignments/run/": REFUSED,
+    "kipp/evaluation/<int:year>/assignments/run/status/": REFUSED,
+    "kipp/evaluation/<int:year>/assignments/<int:pk>/reassign/": REFUSED,
+    "kipp/evaluation/<int:year>/assignments.csv": REFUSED,
+    "kipp/evaluation/<int:year>/assignments/import/": REFUSED,
+    "kipp/evaluation/<int:year>/assignments/reminders/": REFUSED,
+    "kipp/evaluation/<int:year>/reviews/<int:pk>/reopen/": REFUSED,
+    "kipp/evaluation/<int:year>/ranking/": REFUSED,
+    "kipp/evaluation/<int:year>/ranking/<int:pk>/": REFUSED,
+    "kipp/evaluation/<int:year>/ranking/<int:pk>/extra-review/": REFUSED,
+    "kipp/evaluation/<int:year>/nomination/": REFUSED,
+    "kipp/evaluation/<int:year>/scrutiny/": REFUSED,
+    "kipp/evaluation/<int:year>/objections/<int:pk>/file/": REFUSED,
+    "kipp/evaluation/<int:year>/presentations/": REFUSED,
+    "kipp/evaluation/<int:year>/verification/": REFUSED,
+    "kipp/evaluation/<int:year>/results/": REFUSED,
+    "kipp/evaluation/<int:year>/report.<str:fmt>": REFUSED,
+    "kipp/evaluation/public/": PUBLIC,
+    "kipp/evaluation/<int:year>/finalists/": FORM,
+    "kipp/evaluation/<int:year>/winners/": PUBLIC,
+    "kipp/evaluation/certificates/<str:code>.pdf": PUBLIC,
+    "kipp/evaluation/verify/": PUBLIC,
+    # --- KIPP submission ----------------------------------------------------------------------------
+    "kipp/": PUBLIC,
+    "kipp/editions/<int:year>/": PUBLIC,
+    "kipp/editions/<int:year>/copy/": REFUSED,
+    "kipp/editions/<int:year>/screening/": REFUSED,
+    "kipp/editions/<int:year>/screening/progress/": REFUSED,
+    "kipp/editions/<int:year>/screening/start/": REFUSED,
+    "kipp/editions/<int:year>/screening/pass/": REFUSED,
+    "kipp/editions/<int:year>/export.<str:fmt>": REFUSED,
+    "kipp/proposals/": REFUSED,
+    "kipp/proposals/new/": REFUSED,
+    "kipp/proposals/<int:pk>/": REFUSED,
+    "kipp/proposals/<int:pk>/edit/": REFUSED,
+    "kipp/proposals/<int:pk>/autosave/": REFUSED,
+    "kipp/proposals/<int:pk>/attachments/": REFUSED,
+    "kipp/proposals/<int:pk>/attachments/<int:attachment_pk>/": REFUSED,
+    "kipp/proposals/<int:pk>/attachments/<int:attachment_pk>/delete/": REFUSED,
+    "kipp/proposals/<int:pk>/submit/": REFUSED,
+    "kipp/proposals/<int:pk>/forward/": REFUSED,
+    "kipp/proposals/<int:pk>/return/": REFUSED,
+    "kipp/proposals/<int:pk>/decide/": REFUSED,
+    "kipp/proposals/<int:pk>/pdf/": REFUSED,
+    "kipp/flags/<int:pk>/": REFUSED,
+    "kipp/notifications/": REFUSED,
+    # --- replication, institutionalisation -----------------------------------------------------------
+    "replication/": REFUSED,
+    "replication/find/": PUBLIC,
+    "replication/find/rebuild/": REFUSED,
+    "replication/request/<int:innovation_pk>/": REFUSED,
+    "replication/stories/": PUBLIC,
+    "replication/network/": PUBLIC,
+    "replication/counts/": PUBLIC,
+    "replication/documents/<int:pk>/": REFUSED,
+    "replication/<uuid:public_id>/": REFUSED,
+    "institutionalisation/unprotected/": REFUSED,
+    "institutionalisation/unprotected/share/": PUBLIC,
+    "institutionalisation/continuity/": REFUSED,
+    "institutionalisation/continuity/request/": REFUSED,
+    "institutionalisation/innovations/<int:pk>/": PUBLIC,
+    "institutionalisation/legal-bases/<int:pk>/document/": REFUSED,
+    # --- API ---------------------------------------------------------------------------------------
+    "api/v1/": PUBLIC,
+    "api/schema/": PUBLIC,
+    "api/docs/": PUBLIC,
+    "api/v1/^regions/$": PUBLIC,
+    "api/v1/^regions/(?P<code>[0-9.]+)/$": PUBLIC,
+    "api/v1/^agencies/$": PUBLIC,
+    "api/v1/^agencies/(?P<slug>[^/.]+)/$": PUBLIC,
+    "api/v1/^units/$": PUBLIC,
+    "api/v1/^units/(?P<pk>[^/.]+)/$": PUBLIC,
+    "api/v1/^users/$": REFUSED,
+    "api/v1/^users/(?P<pk>[^/.]+)/$": REFUSED,
+    "api/v1/^innovations/$": PUBLIC,
+    "api/v1/^innovations/facets/$": PUBLIC,
+    "api/v1/^innovations/(?P<pk>[^/.]+)/$": PUBLIC,
+    "api/v1/^innovations/(?P<pk>[^/.]+)/continuity-updates/$": PUBLIC,
+    "api/v1/^innovations/(?P<pk>[^/.]+)/publish/$": REFUSED,
+    "api/v1/^innovations/(?P<pk>[^/.]+)/withdraw/$": REFUSED,
+    "api/v1/^categories/$": PUBLIC,
+    "api/v1/^categories/(?P<code>[^/.]+)/$": PUBLIC,
+    "api/v1/^sdgs/$": PUBLIC,
+    "api/v1/^sdgs/(?P<number>[^/.]+)/$": PUBLIC,
+    "api/v1/^kipp/editions/$": PUBLIC,
+    "api/v1/^kipp/editions/(?P<year>[0-9]{4})/$": PUBLIC,
+    "api/v1/^kipp/my-proposals/$": REFUSED,
+    "api/v1/^kipp/my-proposals/(?P<pk>[^/.]+)/$": REFUSED,
+    "api/v1/^kipp/screening/$": REFUSED,
+    "api/v1/^kipp/screening/(?P<pk>[^/.]+)/$": REFUSED,
+    "api/v1/^kipp/assignments/$": REFUSED,
+    "api/v1/^kipp/assignments/(?P<pk>[^/.]+)/$": REFUSED,
+    "api/v1/^kipp/reviews/$": REFUSED,
+    "api/v1/^kipp/reviews/(?P<pk>[^/.]+)/$": REFUSED,
+    "api/v1/^kipp/my-assignments/$": REFUSED,
+    "api/v1/^kipp/my-assignments/(?P<pk>[^/.]+)/$": REFUSED,
+    "api/v1/^kipp/rankings/(?P<pk>[^/.]+)/$": PUBLIC,
+    "api/v1/^kipp/results/$": PUBLIC,
+    "api/v1/^kipp/results/(?P<pk>[^/.]+)/$": PUBLIC,
+    "api/v1/^replications/$": PUBLIC,
+    "api/v1/^replications/(?P<public_id>[^/.]+)/$": PUBLIC,
+    "api/v1/^legal-bases/$": PUBLIC,
+    "api/v1/^legal-bases/(?P<pk>[^/.]+)/$": PUBLIC,
+    "api/v1/^continuity-updates/$": PUBLIC,
+    "api/v1/^continuity-updates/(?P<pk>[^/.]+)/$": PUBLIC,
+    "api/v1/^unprotected/$": PUBLIC,
+    "api/v1/^unprotected/(?P<innovation>[^/.]+)/$": PUBLIC,
+}
+
+# Role situations of the object-level rows; hubs rows are added when the hubs app's pages land.
+ROLES = ("anonymous", "upp_a", "upp_b", "admin_lokal_a", "admin_lokal_b", "evaluator", "panelist", "hub_admin",
+         "mentor", "ministry")  # fmt: skip
+
+# Object-level rows: (URL name, object key, {role: expected GET status}). Objects are built by the test's
+# `world` fixture: "draft_a" is an unsent draft of agency A's unit; "forwarded_a" a proposal of A sent on.
+OBJECT_CASES: list[tuple[str, str, dict[str, int]]] = [
+    ("competition:proposal_detail", "draft_a",
+     {"anonymous": 302, "upp_a": 200, "upp_b": 404, "admin_lokal_a": 200, "admin_lokal_b": 404, "evaluator": 404,
+      "panelist": 404, "hub_admin": 404, "mentor": 404, "ministry": 200}),
+    ("competition:proposal_edit", "draft_a",
+     {"anonymous": 302, "upp_a": 200, "upp_b": 404, "admin_lokal_a": 302, "admin_lokal_b": 404, "evaluator": 404,
+      "panelist": 404, "hub_admin": 404, "mentor": 404, "ministry": 302}),
+    ("competition:proposal_pdf", "draft_a",
+     {"anonymous": 302, "upp_b": 404, "admin_lokal_b": 404, "evaluator": 404, "hub_admin": 404, "mentor": 404}),
+    ("competition:proposal_detail", "forwarded_a",
+     {"anonymous": 302, "upp_a": 200, "upp_b": 404, "admin_lokal_a": 200, "admin_lokal_b": 404, "hub_admin": 404,
+      "mentor": 404, "ministry": 200}),
+    ("accounts:user_detail", "upp_a_account",
+     {"anonymous": 302, "upp_a": 404, "upp_b": 404, "admin_lokal_a": 200, "admin_lokal_b": 404, "ministry": 200}),
+]  # fmt: skip
+
+_SAMPLE = {"int": "999999", "str": "99", "slug": "no-such-thing", "uuid": str(uuid.UUID(int=0))}
+
+
+def sample_path(route: str) -> str:
+    """A concrete path for `route` with values that name no existing object."""
+    path = route
+
+    def group(m):
+        name, pattern = m.group(1), m.group(2)
+        if name == "fmt":
+            return "csv"
+        if "0-9a-f" in pattern:
+            return "0" * 32
+        if "0-9]{4}" in pattern:
+            return "2099"
+        if "0-9." in pattern:
+            return "99"
+        return "999999"
+
+    path = re.sub(r"\(\?P<(\w+)>((?:[^()]|\([^()]*\))*)\)", group, path)
+    path = re.sub(
+        r"<(?:(\w+):)?(\w+)>", lambda m: "csv" if m.group(2) == "fmt" else _SAMPLE.get(m.group(1) or "str", "x"), path
+    )
+    path = path.replace("^", "").replace("$", "").replace("\\.", ".")
+    return "/" + path
+
+
+def all_routes() -> list[str]:
+    """Every URL pattern of the site (the Django admin and DRF's format-suffix twins left out)."""
+    from django.urls import URLResolver, get_resolver
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            else:
+                yield prefix + str(p.pattern)
+
+    return [
+        r for r in walk(get_resolver().url_patterns)
+        if not r.startswith("admin/") and "(?P<format>" not in r and "<drf_format_suffix:format>" not in r
+    ]  # fmt: skip
+
+
+def missing_routes() -> list[str]:
+    return [r for r in all_routes() if r not in ROUTES]
+
+
+if __name__ == "__main__":
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    for route in missing_routes():
+        print(f"    {route!r}: REFUSED,  # check: GET {sample_path(route)} as anonymous")
