@@ -49,8 +49,12 @@ def _setup() -> None:
     from django.core.management import call_command
 
     from jipp.registry.models import Innovation
+    from jipp.replication.models import Replication
 
     call_command("migrate", verbosity=0)
+    if Innovation.objects.exists() and not Replication.objects.exists() and not os.environ.get("BENCH_SKIP_REPL"):
+        # A seed interrupted after the registry: add replication and institutionalisation.
+        call_command("seed_demo", scale=SCALE, only="replication,institutionalisation", verbosity=0)
     if not Innovation.objects.exists():
         _log(f"  seeding ({SCALE}; once, several minutes at national scale)...")
         call_command("load_regions", verbosity=0)
