@@ -52,6 +52,7 @@ def _setup() -> None:
     from jipp.replication.models import Replication
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     if Innovation.objects.exists() and not Replication.objects.exists() and not os.environ.get("BENCH_SKIP_REPL"):
         # A seed interrupted after the registry: add replication and institutionalisation.
         call_command("seed_demo", scale=SCALE, only="replication,institutionalisation", verbosity=0)
