@@ -195,6 +195,11 @@ def run() -> list[dict]:  # noqa: PLR0915 (one linear measurement script)
 
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = ["*"]
+    # No collectstatic for a benchmark: plain static storage (as the test settings do).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     rows = [
         {
             "benchmark": "dashboards data",
