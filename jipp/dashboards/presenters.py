@@ -97,8 +97,16 @@ def province_map(
     classes = map_classes(values)
     ranks = F.ranks(values)
     shapes = []
+    rank_text = str(_("rank %(rank)s"))
+    hub_text = str(_("hub"))
     for p in paths:
         v = values.get(p.code)
+        shown = measure_value(v, measure)
+        label = f"{p.name}: {shown}"
+        if p.code in ranks:
+            label += " · " + rank_text % {"rank": ranks[p.code]}
+        if p.code in hubs:
+            label += " · " + hub_text
         shapes.append(
             {
                 "code": p.code,
@@ -108,7 +116,8 @@ def province_map(
                 "y": p.centroid[1],
                 "cls": f"q{classes[p.code]}" if p.code in classes else "no-data",
                 "value": v,
-                "shown": measure_value(v, measure),
+                "shown": shown,
+                "label": label,
                 "rank": ranks.get(p.code),
                 "url": urls.get(p.code, ""),
                 "is_hub": p.code in hubs,

@@ -3,12 +3,18 @@ open-data page. Every figure comes from the summary tables (see `services.refres
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jipp.core.exports import export_response
@@ -23,6 +29,36 @@ from jipp.regions.models import Agency
 
 S = AreaFigures.Scope
 TREND_YEARS = 10
+
+
+BODY_SECONDS = 600
+
+
+def cached_body(request, kind: str, template: str, build_context) -> str:
+    """The page's figures, rendered once per data version, language, audience and query string.
+
+    The summaries change only when they are refreshed (after a write, or nightly): the key holds the
+    latest refresh, so a refresh shows at once; the timeout bounds the age of time-dependent parts
+    (the KIPP timeline on the portal). Only anonymous-safe HTML goes here (no CSRF token, no user)."""
+    refresh = selectors.last_refresh()
+    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
+    version = f"{refresh.pk}.{refresh.finished_at.timestamp()}" if refresh else "0"
+    key = f"dashboards:{kind}:{version}:{get_language()}:{int(_full(request))}:{query}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(template, build_context())
+        cache.set(key, html, BODY_SECONDS)
+    return mark_safe(html)  # noqa: S308 (rendered by the template engine, escaped there)
+
+
+def _urls() -> dict[str, str]:
+    return {
+        "catalogue": reverse("registry:catalogue"),
+        "network": reverse("replication:network"),
+        "worklist": reverse("institutionalisation:worklist"),
+        "kipp": reverse("evaluation:public_index"),
+        "stories": reverse("replication:stories"),
+    }
 
 
 def _full(request) -> bool:
@@ -113,6 +149,11 @@ def national_context(request, f, *, full: bool) -> dict:
         key=lambda r: (r["rank"] is None, r["rank"] or 0, r["province"].name),
     )
     kinds = selectors.combined_areas(S.KIND, f.year)
+    kind_funnels = [
+        {"kind": k, "label": label, "steps": F.funnel(kinds[k]), "row": kinds[k]}
+        for k, label in Agency.Type.choices
+        if k in kinds
+    ]
     kind_items = [
         (str(label), float(kinds[k]["innovations_published"]), reverse("registry:catalogue") + f"?agency_type={k}")
         for k, label in Agency.Type.choices
@@ -150,8 +191,10 @@ def national_context(request, f, *, full: bool) -> dict:
         "table": table,
         "charts": charts,
         "kipp": kipp,
+        "kind_funnels": kind_funnels,
         "refresh": selectors.last_refresh(),
         "hub_rows": hub_data.hub_comparison(f.year) if full else None,
+        "urls": _urls(),
     }
 
 
@@ -159,7 +202,26 @@ def national(request):
     """The national dashboard: the public subset for everyone, all figures for the Ministry."""
     full = _full(request)
     f = dashboard_filters.parse(request.GET, full=full)
-    context = national_context(request, f, full=full)
+    if request.GET.get("csv") or request.GET.get("format") in ("csv", "xlsx"):
+        return _national_download(request, national_context(request, f, full=full))
+    user = request.user
+    return render(
+        request,
+        "dashboards/national.html",
+        {
+            "f": f,
+            "full": full,
+            "show_my_agency": user.is_authenticated and bool(user.agency_id) and user.role in ("admin_lokal", "upp"),
+            "show_hubs": user.is_authenticated and (user.role in ("hub_admin", "mentor") or full),
+            "body": cached_body(
+                request, "national", "dashboards/_national_body.html", lambda: national_context(request, f, full=full)
+            ),
+        },
+    )
+
+
+def _national_download(request, context):
+    f = context["f"]
     csv = _chart_csv(request, context["charts"])
     if csv:
         return csv
@@ -173,9 +235,7 @@ def national(request):
             ["code", "province", f.measure.key, "rank"],
             f"provinces-{f.measure.key}",
         )
-    if request.headers.get("HX-Request") and request.GET.get("part") == "map":
-        return render(request, "dashboards/_map.html", context)
-    return render(request, "dashboards/national.html", context)
+    raise Http404
 
 
 def province(request, code: str):
@@ -344,6 +404,14 @@ def agency_dashboard(request, agency: Agency):
 def portal(request):
     """The network's front door: live national figures, the map, this year's KIPP timeline, the latest
     winners, replication stories, the hubs and a search box."""
+    return render(
+        request,
+        "dashboards/portal.html",
+        {"body": cached_body(request, "portal", "dashboards/_portal_body.html", portal_context)},
+    )
+
+
+def portal_context() -> dict:
     f = dashboard_filters.parse({}, full=False)
     nat = selectors.area(S.NATIONAL, selectors.NATIONAL_KEY, 0)
     prov_rows = selectors.areas(S.PROVINCE, 0)
@@ -352,23 +420,18 @@ def portal(request):
         p.code: (float(prov_rows[p.code][measure.key]) if p.code in prov_rows else None) for p in selectors.provinces()
     }
     edition, stages = selectors.current_edition()
-    now = timezone.now()
-    return render(
-        request,
-        "dashboards/portal.html",
-        {
-            "nat": nat,
-            "rates": F.derived(nat),
-            "map": province_map(values, measure, urls=_province_urls(f), hubs=hub_data.hub_province_codes()),
-            "edition": edition,
-            "stages": stages,
-            "now": now,
-            "winners": selectors.latest_winners(),
-            "stories": selectors.success_stories(),
-            "hubs": hub_data.portal_hubs(),
-            "refresh": selectors.last_refresh(),
-        },
-    )
+    return {
+        "nat": nat,
+        "rates": F.derived(nat),
+        "map": province_map(values, measure, urls=_province_urls(f), hubs=hub_data.hub_province_codes()),
+        "edition": edition,
+        "stages": stages,
+        "now": timezone.now(),
+        "winners": selectors.latest_winners(),
+        "stories": selectors.success_stories(),
+        "hubs": hub_data.portal_hubs(),
+        "refresh": selectors.last_refresh(),
+    }
 
 
 def open_data(request):

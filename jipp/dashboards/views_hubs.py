@@ -17,7 +17,7 @@ from jipp.dashboards.domain import figures as F
 from jipp.dashboards.measures import MEASURES
 from jipp.dashboards.models import AreaFigures, Report
 from jipp.dashboards.presenters import bar_chart, line_chart
-from jipp.dashboards.views import _chart_csv
+from jipp.dashboards.views import _chart_csv, funnel_chart
 from jipp.hubs.models import Aspect, Hub
 from jipp.hubs.selectors import hubs_for_user
 
@@ -79,6 +79,7 @@ def hub_dashboard(request, pk: int):
     maturity = hub_data.maturity_by_year(hub)
     catalogue = reverse("registry:catalogue")
     charts = [
+        funnel_chart(row, lambda phase: catalogue + (f"?phase={phase}" if phase else "")),
         bar_chart(
             "spokes",
             _("Published innovations: the 15 largest"),
@@ -87,7 +88,7 @@ def hub_dashboard(request, pk: int):
                 (s["short"], float(s["row"]["innovations_published"]), catalogue + f"?agency={s['agency'].slug}")
                 for s in sorted(spokes, key=lambda s: -s["row"]["innovations_published"])[:TOP_SPOKES]
             ],
-        )
+        ),
     ]
     if activities:
         years = sorted(activities)
@@ -134,6 +135,7 @@ def hub_dashboard(request, pk: int):
             "aspects": Aspect.choices,
             "charts": charts,
             "query": f"year={year}",
+            "urls": {"catalogue": catalogue, "continuity": reverse("institutionalisation:continuity_missing")},
             "refresh": selectors.last_refresh(),
             "reports": Report.objects.filter(scope=Report.Scope.HUB, key=str(hub.pk))[:5],
             "report_years": sorted({year, timezone.localdate().year}, reverse=True),

@@ -37,3 +37,13 @@ def client():
     from django.test import Client
 
     return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rendered dashboard bodies are cached per data version; tests change data without a refresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

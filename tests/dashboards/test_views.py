@@ -121,3 +121,16 @@ def test_numbers_follow_the_language(world):
     assert '<span class="kpi-value">12.345</span>' in indonesian
     assert '<span class="kpi-value">12,345</span>' in english
     assert "Posisi jaringan saat ini" in indonesian
+
+
+def test_cached_figures_change_with_the_next_refresh(client, world):
+    from jipp.dashboards.services.refresh import refresh_agencies
+    from tests.factories import ServiceUnitFactory
+    from tests.factories.registry import InnovationFactory
+
+    assert client.get(reverse("dashboards:national")).context["nat"]["innovations_published"] == 6
+    InnovationFactory(unit=ServiceUnitFactory(agency=world["kudus"]))
+    refresh_agencies(agency_ids=[world["kudus"].pk])
+    html = client.get(reverse("dashboards:national")).content.decode()
+    assert '<span class="kpi-value">7</span>' in html
+    assert '<span class="kpi-value">7</span>' in client.get("/").content.decode()

@@ -1,0 +1,294 @@
+"""Benchmark: the dashboards at national scale, through Django.
+
+Run: ``.venv/bin/python bench/bench_dashboards.py`` (or ``make bench``). Uses its own SQLite file
+(``BENCH_DASHBOARDS_SQLITE``, default /tmp/bench_dashboards.sqlite3), never db.sqlite3. When that file
+has no innovations it is seeded once with the existing demo builders (``seed_demo --scale national`` for
+regions, accounts, registry, replication and institutionalisation: 100,000 innovations, about 5,000
+replications) and then filled with what the dashboards need besides: 10 KIPP editions (2017-2026) of
+about 3,000 forwarded proposals each (bulk-created, no answers), Top 99/45 awards per year, continuity
+answers, and 54 hubs (the real 2020/2021 cohorts, 24 more province hubs and 18 K/L hubs). Later runs
+reuse it. ``BENCH_DASHBOARDS_SCALE=small`` seeds the small demo instead (a quick check, not the figures).
+
+Figures (targets on this 2-core machine: pages p95 < 150 ms, national report < 30 s, refresh after
+one write < 1 s):
+* the full summary refresh (nightly) and the incremental refresh after one write (one innovation's
+  phase changed, its agency and areas recomputed);
+* national dashboard (anonymous and Ministry), the map for each measure, a province page, an agency
+  dashboard, a hub dashboard and the portal home page: median and p95 of 20 requests after a warm-up;
+* the national PDF + XLSX report's generation time.
+"""
+
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ["SQLITE_PATH"] = os.environ.get("BENCH_DASHBOARDS_SQLITE", "/tmp/bench_dashboards.sqlite3")  # noqa: S108
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+os.environ["TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
+os.environ.pop("DATABASE_URL", None)
+
+SCALE = os.environ.get("BENCH_DASHBOARDS_SCALE", "national")
+TARGET_MS = 150.0
+RUNS = 20
+YEARS = range(2017, 2027)
+
+
+def _log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _setup() -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from jipp.registry.models import Innovation
+    from jipp.replication.models import Replication
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    if Innovation.objects.exists() and not Replication.objects.exists() and not os.environ.get("BENCH_SKIP_REPL"):
+        # A seed interrupted after the registry: add replication and institutionalisation.
+        call_command("seed_demo", scale=SCALE, only="replication,institutionalisation", verbosity=0)
+    if not Innovation.objects.exists():
+        _log(f"  seeding ({SCALE}; once, several minutes at national scale)...")
+        call_command("load_regions", verbosity=0)
+        call_command(
+            "seed_demo",
+            scale=SCALE,
+            only="core,regions,accounts,registry,replication,institutionalisation",
+            verbosity=0,
+        )
+    _fill()
+
+
+def _fill() -> None:
+    """KIPP editions, awards, continuity answers and hubs, once (bulk writes: no signals)."""
+    import datetime as dt
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from jipp.competition.models import Edition, Group, Proposal
+    from jipp.competition.services import create_juklak_edition
+    from jipp.hubs.history import load_history
+    from jipp.hubs.models import Cohort, Hub
+    from jipp.hubs.services.hubs import create_hub
+    from jipp.regions.models import Agency
+    from jipp.registry.models import Award, ContinuityUpdate, Innovation
+
+    if Edition.objects.filter(year=2017).exists():
+        return
+    rng = random.Random(2026)
+    per_edition = 3000 if SCALE == "national" else 40
+    _log("  adding 10 KIPP editions, awards, continuity answers and 54 hubs...")
+    pool = list(
+        Innovation.objects.filter(status="published").values_list("pk", "unit_id", "agency_id", "province_id", "title")
+    )
+    with transaction.atomic():
+        for year in YEARS:
+            edition = Edition.objects.filter(year=year).first() or create_juklak_edition(year=year)
+            group = edition.groups.get(kind=Group.Kind.UMUM)
+            chosen = rng.sample(pool, min(per_edition, len(pool)))
+            when = timezone.make_aware(dt.datetime(year, 6, 1))
+            Proposal.objects.bulk_create(
+                [
+                    Proposal(
+                        edition=edition,
+                        group=group,
+                        innovation_id=pk,
+                        unit_id=unit,
+                        agency_id=agency,
+                        province_id=province,
+                        title=title[:250],
+                        status=Proposal.Status.FORWARDED,
+                        submitted_at=when,
+                        forwarded_at=when,
+                    )  # fmt: skip
+                    for pk, unit, agency, province, title in chosen
+                ],
+                batch_size=1000,
+                ignore_conflicts=True,
+            )
+            winners = chosen[: max(1, per_edition // 30)]
+            Award.objects.bulk_create(
+                [
+                    Award(
+                        innovation_id=w[0],
+                        year=year,
+                        tier="top45" if i < len(winners) // 2 else "top99",
+                        title=f"Top Inovasi {year}",
+                    )  # fmt: skip
+                    for i, w in enumerate(winners)
+                ]
+            )
+        for year in (2024, 2025, 2026):
+            answered = rng.sample(pool, len(pool) // 4)
+            ContinuityUpdate.objects.bulk_create(
+                [
+                    ContinuityUpdate(
+                        innovation_id=a[0],
+                        year=year,
+                        reported_on=dt.date(year, 11, 1),
+                        status=rng.choice(["continuing", "continuing", "growing", "stopped", "dormant"]),
+                    )  # fmt: skip
+                    for a in answered
+                ],
+                batch_size=2000,
+                ignore_conflicts=True,
+            )
+        load_history()
+        cohort = Cohort.objects.get_or_create(year=2025, defaults={"name": "Hub 2025"})[0]
+        taken = set(Hub.objects.values_list("agency_id", flat=True))
+        provinces = Agency.objects.filter(type="province").exclude(pk__in=taken).order_by("region__code")
+        for agency in provinces[: 36 - len(taken)]:
+            create_hub(agency=agency, cohort=cohort, designated_on=dt.date(2025, 3, 1))
+        for agency in Agency.objects.filter(type__in=["ministry", "agency"]).exclude(pk__in=taken).order_by("pk")[:18]:
+            create_hub(agency=agency, cohort=cohort, designated_on=dt.date(2025, 3, 1), with_default_spokes=False)
+
+
+def _stats(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _time(fn, runs: int = RUNS) -> list[float]:
+    fn()  # warm-up
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def _page_rows(name: str, samples: list[float]) -> list[dict]:
+    median, p95 = _stats(samples)
+    return [
+        {"benchmark": name, "figure": "median / p95 (ms)", "value": f"{median:.0f} / {p95:.0f}",
+         "target": f"p95 < {TARGET_MS:.0f}", "ok": p95 < TARGET_MS},
+    ]  # fmt: skip
+
+
+def run() -> list[dict]:  # noqa: PLR0915 (one linear measurement script)
+    _setup()
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.test import Client
+
+    from jipp.accounts.models import Role, User
+    from jipp.competition.models import Proposal
+    from jipp.dashboards.measures import MEASURES
+    from jipp.dashboards.models import Report
+    from jipp.dashboards.services.refresh import refresh_agencies, refresh_all
+    from jipp.dashboards.services.reports import build_report
+    from jipp.hubs.models import Hub
+    from jipp.institutionalisation.services import refresh_protection
+    from jipp.registry.models import Innovation
+    from jipp.replication.models import Replication
+
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["*"]
+    # No collectstatic for a benchmark: plain static storage (as the test settings do).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    rows = [
+        {
+            "benchmark": "dashboards data",
+            "figure": "innovations / proposals / replications / hubs",
+            "value": f"{Innovation.objects.count():,} / {Proposal.objects.count():,} / "
+            f"{Replication.objects.count():,} / {Hub.objects.count()}",
+            "target": "-",
+            "ok": True,
+        }
+    ]
+    from jipp.institutionalisation.models import ProtectionStatus
+
+    if not ProtectionStatus.objects.exists():
+        refresh_protection()
+    started = time.perf_counter()
+    refresh_all()
+    full = time.perf_counter() - started
+    rows.append({"benchmark": "summary refresh, full", "figure": "seconds", "value": f"{full:.1f}", "target": "-",
+                 "ok": True})  # fmt: skip
+
+    innovation = Innovation.objects.filter(status="published").order_by("pk").first()
+    samples = []
+    for phase in ("institutionalisation", "development", "creation", innovation.phase):
+        Innovation.objects.filter(pk=innovation.pk).update(phase=phase)
+        started = time.perf_counter()
+        refresh_agencies(agency_ids=[innovation.agency_id])
+        samples.append(time.perf_counter() - started)
+    worst = max(samples)
+    rows.append({"benchmark": "summary refresh after one write", "figure": "seconds (worst of 4)",
+                 "value": f"{worst:.2f}", "target": "< 1", "ok": worst < 1})  # fmt: skip
+
+    anonymous = Client(HTTP_HOST="127.0.0.1")
+    ministry = Client(HTTP_HOST="127.0.0.1")
+    ministry.force_login(User.objects.filter(role=Role.ADMIN_KEMENTERIAN).first())
+    hub = Hub.objects.filter(kind="province", region__code="35").first() or Hub.objects.first()
+    hub_admin = User.objects.filter(role=Role.HUB_ADMIN).first()
+    hub_client = Client(HTTP_HOST="127.0.0.1")
+    if hub_admin:
+        hub.admins.add(hub_admin)
+        hub_client.force_login(hub_admin)
+    else:
+        hub_client = ministry
+    from jipp.regions.models import Agency
+
+    agency = Agency.objects.filter(type="regency", innovations__isnull=False).first()
+
+    def get(client, url):
+        def call():
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        return call
+
+    rows += _page_rows("portal home (anonymous)", _time(get(anonymous, "/")))
+    rows += _page_rows("national dashboard (anonymous)", _time(get(anonymous, "/dashboards/")))
+    rows += _page_rows("national dashboard (Ministry)", _time(get(ministry, "/dashboards/")))
+
+    def cold(client, url):
+        # The first request after a refresh renders the figures (later ones reuse them until the next one).
+        def call():
+            cache.clear()
+            get(client, url)()
+
+        return call
+
+    rows += _page_rows("national dashboard, first after a refresh", _time(cold(ministry, "/dashboards/")))
+    rows += _page_rows("portal home, first after a refresh", _time(cold(anonymous, "/")))
+    map_samples = []
+    for key in MEASURES:
+        map_samples += _time(get(ministry, f"/dashboards/?measure={key}"), runs=5)
+    rows += _page_rows(f"map for each of {len(MEASURES)} measures (Ministry)", map_samples)
+    rows += _page_rows("map with replication arcs", _time(get(ministry, "/dashboards/?measure=replicated&arcs=1")))
+    rows += _page_rows("province page (Jawa Timur)", _time(get(ministry, "/dashboards/provinces/35/")))
+    rows += _page_rows("agency dashboard", _time(get(ministry, f"/dashboards/agencies/{agency.slug}/")))
+    rows += _page_rows("hub dashboard", _time(get(hub_client, f"/dashboards/hubs/{hub.pk}/")))
+    rows += _page_rows("API national", _time(get(anonymous, "/api/v1/dashboards/national/")))
+
+    Report.objects.filter(status__in=["queued", "running"]).delete()
+    # Created directly (request_report would run the task at once with the immediate backend).
+    report = Report.objects.create(scope="national", year=2025, language="id")
+    started = time.perf_counter()
+    build_report(report_id=report.pk)
+    seconds = time.perf_counter() - started
+    rows.append({"benchmark": "national report (PDF + XLSX)", "figure": "seconds", "value": f"{seconds:.1f}",
+                 "target": "< 30", "ok": seconds < 30})  # fmt: skip
+    return rows
+
+
+if __name__ == "__main__":
+    for row in run():
+        ok = "yes" if row["ok"] else "NO"
+        print(f"| {row['benchmark']} | {row['figure']} | {row['value']} | {row['target']} | {ok} |")
