@@ -51,8 +51,10 @@ run: $(VENV)/.installed compilemessages
 serve: $(VENV)/.installed compilemessages
 	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
+# The browser tests run in their own session: their live server shares nothing with the rest.
 test: $(VENV)/.installed-dev compilemessages
-	$(PY) -m pytest -n 2
+	$(PY) -m pytest -n 2 -m "not browser"
+	$(PY) -m pytest -n 2 -m browser
 
 test-fast: $(VENV)/.installed-dev compilemessages
 	$(PY) -m pytest -m "not browser"

@@ -20,9 +20,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-# Opt-in until its run time on the shared CI machine is settled (issue #14 report): API_FUZZ=1 runs it.
-pytestmark = pytest.mark.skipif(not os.environ.get("API_FUZZ"), reason="API fuzzing runs with API_FUZZ=1")
-
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "3"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 

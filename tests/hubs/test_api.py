@@ -76,7 +76,7 @@ def test_plans_and_maturity_need_login_and_are_scoped(client):
         year=2026,
         levels=dict.fromkeys(("planning", "institutionalisation", "dissemination", "evaluation"), (3, "")),
     )
-    assert client.get("/api/v1/hub-plans/").status_code == 403
+    assert client.get("/api/v1/hub-plans/").status_code == 401  # anonymous API requests are asked to authenticate
     client.force_login(HubAdminFactory(agency=hub.agency))
     assert [p["hub"] for p in client.get("/api/v1/hub-plans/").json()["results"]] == [hub.pk]
     assessments = client.get("/api/v1/hub-maturity/").json()["results"]
