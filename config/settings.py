@@ -254,6 +254,10 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "django_tasks_db",
     "authtoken",
     "contenttypes",
+    # Derived figures, rebuilt from the audited records (jipp/dashboards): no history of their own.
+    "dashboards.agencyfigures",
+    "dashboards.areafigures",
+    "dashboards.refresh",
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login")
 
