@@ -26,7 +26,8 @@ The ranking contract, the same on both engines:
   matches, then name-or-title matches, then the rest, newest first; all from the indexes) picks
   at most `RANK_CANDIDATES` rows; only those get ts_rank_cd over their whole vector; the remaining
   matches follow newest first. Every match is still returned (the catalogue's counts and facets
-  need them all).
+  need them all), as one string per statement rather than one row per match: two statements per
+  search (`_pg_matching_ids`).
 
 User text never reaches the engine's query syntax: every term is quoted.
 """
