@@ -10,12 +10,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jipp.competition import services as kipp_services
+from jipp.competition.evaluation.models import AssignmentRun
+from jipp.competition.evaluation.services import assignment as assignment_services
 from jipp.competition.models import Edition, Proposal
 from jipp.core.exports import export_response
 from jipp.hubs import selectors
@@ -976,3 +980,100 @@ def hub_status(request, pk: int):
     else:
         messages.error(request, _("Choose a status and its date."))
     return redirect("hubs:detail", hub.pk)
+
+
+# A provincial edition's secretariat -----------------------------------------------------------
+# The hub's admins act as the secretariat of their own hub's edition only, through the KIPP services
+# themselves (competition.services.start_screening and decide, evaluation's start_assignment): the rules
+# `competition.screen_edition` and `evaluation.manage_assignments` admit them on that edition because the
+# hubs app fills competition's organiser hook (HubsConfig.ready). Another hub's edition and KIPP: 403.
+
+
+def _edition(request, hub: Hub, edition_pk: int, perm: str) -> Edition:
+    """The edition if the user holds `perm` on it (403 otherwise), and it is this hub's (404 otherwise)."""
+    edition = get_object_or_404(Edition.all_editions, pk=edition_pk)
+    if not request.user.has_perm(perm, edition):
+        raise PermissionDenied
+    if edition.organiser_id != hub.agency_id:
+        raise Http404
+    return edition
+
+
+@login_required
+def edition_secretariat(request, pk: int, edition_pk: int):
+    """A provincial edition run by the hub: its entries, the screening and assignment runs, and the
+    administrative decision on each entry sent on."""
+    hub = _hub(request, pk, "hubs.view_work")
+    edition = _edition(request, hub, edition_pk, "competition.screen_edition")
+    entries = (
+        Proposal.objects.filter(edition=edition, status__in=Proposal.SUBMITTED)
+        .select_related("agency", "group")
+        .order_by("title")
+    )
+    page = Paginator(entries, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "hubs/edition_secretariat.html",
+        {
+            "hub": hub,
+            "edition": edition,
+            "page": page,
+            "screening_run": edition.screening_runs.order_by("-pk").first(),
+            "assignment_run": AssignmentRun.objects.filter(edition=edition).order_by("-pk").first(),
+            "can_assign": request.user.has_perm("evaluation.manage_assignments", edition),
+            "year": timezone.localdate().year,
+            "decidable": {
+                Proposal.Status.FORWARDED,
+                Proposal.Status.PASSED_ADMINISTRATION,
+                Proposal.Status.FAILED_ADMINISTRATION,
+            },  # fmt: skip
+        },
+    )
+
+
+@login_required
+@require_POST
+def edition_screen(request, pk: int, edition_pk: int):
+    hub = _hub(request, pk, "hubs.view_work")
+    edition = _edition(request, hub, edition_pk, "competition.screen_edition")
+    try:
+        kipp_services.start_screening(user=request.user, edition=edition)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The screening has started; this page shows its result when it is done."))
+    return redirect("hubs:edition", hub.pk, edition.pk)
+
+
+@login_required
+@require_POST
+def edition_assign(request, pk: int, edition_pk: int):
+    hub = _hub(request, pk, "hubs.view_work")
+    edition = _edition(request, hub, edition_pk, "evaluation.manage_assignments")
+    try:
+        assignment_services.start_assignment(user=request.user, edition=edition)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The assignment of evaluators has started."))
+    return redirect("hubs:edition", hub.pk, edition.pk)
+
+
+@login_required
+@require_POST
+def edition_decide(request, pk: int, edition_pk: int, proposal_pk: int):
+    hub = _hub(request, pk, "hubs.view_work")
+    edition = _edition(request, hub, edition_pk, "competition.screen_edition")
+    entry = get_object_or_404(Proposal, pk=proposal_pk, edition=edition)
+    try:
+        kipp_services.decide(
+            user=request.user,
+            proposal=entry,
+            outcome=request.POST.get("outcome", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Decision recorded for %(title)s.") % {"title": entry.title})
+    return redirect("hubs:edition", hub.pk, edition.pk)
