@@ -2,6 +2,7 @@
 hub's admins and mentors (their own hub only) and the Ministry: the work, spokes, plans, activities
 and maturity. For the Ministry and its scoring team: selection rounds."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -675,11 +676,47 @@ def round_detail(request, pk: int):
     )
 
 
+@dataclass
+class _Cell:
+    points: str
+    detail: str
+
+
 def _prepare_cells(ranking) -> None:
-    """Per row, the criterion cells in column order and the figures, so the template loops without lookups."""
+    """Per row, the criterion cells in column order and the figures line, formatted here once.
+
+    The round page shows 38 candidates x (5 criteria x 4 numbers + figures): formatting ~900 numbers
+    through template variables and filters took most of the page's time (profiled: 265 ms at p95)."""
+    separator = formats.get_format("DECIMAL_SEPARATOR")
+
+    def fmt(value) -> str:
+        # Points, means and spreads are below 1,000 with two decimals: only the separator is localised.
+        return str(value).replace(".", separator)
+
     for row in ranking.rows:
-        row.cells = [row.contributions[c.pk] for c in ranking.criteria]
-        row.figures = ranking.figures.get(row.candidate)
+        cells = []
+        for c in ranking.criteria:
+            k = row.contributions[c.pk]
+            detail = f"{fmt(k.mean_level)} · {k.scorers} · ±{k.spread}" if k.mean_level else ""
+            cells.append(_Cell(fmt(k.points), detail))
+        row.cells = cells
+        row.total_text = fmt(row.total)
+        row.spread_text = fmt(row.spread)
+        f = ranking.figures.get(row.candidate)
+        row.figures = f
+        row.figures_text = _figures_line(f) if f is not None else ""
+
+
+def _figures_line(f) -> str:
+    line = _("%(n)s innovations · %(k)s KIPP proposals · replications %(rin)s in / %(rout)s out") % {
+        "n": f.innovations,
+        "k": f.kipp_total,
+        "rin": f.replications_in,
+        "rout": f.replications_out,
+    }
+    if f.legal_coverage is not None:
+        line += " · " + _("legal basis %(cov)s%%") % {"cov": round(f.legal_coverage * 100)}
+    return line
 
 
 def _back_to_round(round_, anchor=""):
