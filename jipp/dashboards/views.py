@@ -6,21 +6,17 @@ from __future__ import annotations
 import hashlib
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jipp.core.exports import export_response
 from jipp.dashboards import filters as dashboard_filters
 from jipp.dashboards import hubs as hub_data
-from jipp.dashboards import phrases, selectors
+from jipp.dashboards import phrases, rendered, selectors
 from jipp.dashboards.domain import figures as F
 from jipp.dashboards.measures import MEASURES, visible_measures
 from jipp.dashboards.models import AreaFigures
@@ -31,24 +27,16 @@ S = AreaFigures.Scope
 TREND_YEARS = 10
 
 
-BODY_SECONDS = 600
+def body_variant(*, full: bool, query: str) -> str:
+    """The part of a cached body's key that depends on the request: the audience and the query string."""
+    return f"{int(full)}:{hashlib.sha256(query.encode()).hexdigest()[:16]}"
 
 
 def cached_body(request, kind: str, template: str, build_context) -> str:
-    """The page's figures, rendered once per data version, language, audience and query string.
-
-    The summaries change only when they are refreshed (after a write, or nightly): the key holds the
-    latest refresh, so a refresh shows at once; the timeout bounds the age of time-dependent parts
-    (the KIPP timeline on the portal). Only anonymous-safe HTML goes here (no CSRF token, no user)."""
-    refresh = selectors.last_refresh()
-    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
-    version = f"{refresh.pk}.{refresh.finished_at.timestamp()}" if refresh else "0"
-    key = f"dashboards:{kind}:{version}:{get_language()}:{int(_full(request))}:{query}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(template, build_context())
-        cache.set(key, html, BODY_SECONDS)
-    return mark_safe(html)  # noqa: S308 (rendered by the template engine, escaped there)
+    """The page's figures, rendered once per data version, language, audience and query string (see
+    `rendered`)."""
+    variant = body_variant(full=_full(request), query=request.GET.urlencode())
+    return rendered.cached_html(kind, template, build_context, variant=variant)
 
 
 def _urls() -> dict[str, str]:
@@ -403,15 +391,20 @@ def agency_dashboard(request, agency: Agency):
 
 def portal(request):
     """The network's front door: live national figures, the map, this year's KIPP timeline, the latest
-    winners, replication stories, the hubs and a search box."""
-    return render(
-        request,
-        "dashboards/portal.html",
-        {"body": cached_body(request, "portal", "dashboards/_portal_body.html", portal_context)},
-    )
+    winners, replication stories, the hubs and a search box. Everything but the timeline (which moves
+    with the clock) is rendered once per data version (and ahead, after each refresh: `warm`)."""
+    refresh = selectors.last_refresh()
+    version = rendered.data_version(refresh)
+    context = {
+        kind: rendered.cached_html(kind, template, build, version=version) for kind, template, build in PORTAL_BLOCKS
+    }
+    edition, stages = selectors.current_edition()
+    context.update(edition=edition, stages=stages, now=timezone.now(), refresh=refresh)
+    return render(request, "dashboards/portal.html", context)
 
 
-def portal_context() -> dict:
+def portal_figures_context() -> dict:
+    """The portal's live figures and map (all from the summaries)."""
     f = dashboard_filters.parse({}, full=False)
     nat = selectors.area(S.NATIONAL, selectors.NATIONAL_KEY, 0)
     prov_rows = selectors.areas(S.PROVINCE, 0)
@@ -419,19 +412,32 @@ def portal_context() -> dict:
     values = {
         p.code: (float(prov_rows[p.code][measure.key]) if p.code in prov_rows else None) for p in selectors.provinces()
     }
-    edition, stages = selectors.current_edition()
     return {
         "nat": nat,
         "rates": F.derived(nat),
         "map": province_map(values, measure, urls=_province_urls(f), hubs=hub_data.hub_province_codes()),
-        "edition": edition,
-        "stages": stages,
-        "now": timezone.now(),
+    }
+
+
+def portal_lists_context() -> dict:
+    """The portal's short lists: latest winners, replication stories and the hubs."""
+    return {
         "winners": selectors.latest_winners(),
         "stories": selectors.success_stories(),
         "hubs": hub_data.portal_hubs(),
-        "refresh": selectors.last_refresh(),
     }
+
+
+# (cache kind, template, context builder): the portal's blocks that follow the data version only.
+PORTAL_BLOCKS = (
+    ("portal_figures", "dashboards/_portal_figures.html", portal_figures_context),
+    ("portal_lists", "dashboards/_portal_lists.html", portal_lists_context),
+)
+
+
+def national_public_body_context() -> dict:
+    """The anonymous national dashboard without parameters (what the warm-up renders ahead)."""
+    return national_context(None, dashboard_filters.parse({}, full=False), full=False)
 
 
 def open_data(request):
