@@ -63,10 +63,29 @@ def _chart_csv(request, charts):
     raise Http404(_("There is no chart called “%(value)s” on this page.") % {"value": wanted[:40]})
 
 
-def funnel_chart(row, url_for) -> object:
+# Each funnel step's catalogue filter: a step counts its phase and the later ones (see F.funnel).
+FUNNEL_FILTER = {
+    "created": "",
+    "developed": "phase_min=development",
+    "institutionalised": "phase_min=institutionalisation",
+}
+
+
+def with_param(url: str, param: str) -> str:
+    """`url` with one more `name=value` (or unchanged for an empty one)."""
+    if not param:
+        return url
+    return url + ("&" if "?" in url else "?") + param
+
+
+def funnel_chart(row, catalogue_url: str) -> object:
+    """The funnel of the three phases; each bar links to the catalogue (`catalogue_url`, with the scope's
+    filters) filtered to the innovations it counts."""
     steps = F.funnel(row)
-    phase_param = {"created": "", "developed": "development", "institutionalised": "institutionalisation"}
-    items = [(str(phrases.FUNNEL_STEPS[s.key]), float(s.count), url_for(phase_param[s.key])) for s in steps]
+    items = [
+        (str(phrases.FUNNEL_STEPS[s.key]), float(s.count), with_param(catalogue_url, FUNNEL_FILTER[s.key]))
+        for s in steps
+    ]
     return bar_chart("funnel", _("Innovations by policy phase"), _("innovations"), items)
 
 
@@ -149,7 +168,7 @@ def national_context(request, f, *, full: bool) -> dict:
     ]
     catalogue = reverse("registry:catalogue")
     charts = [
-        funnel_chart(nat, lambda phase: catalogue + (f"?phase={phase}" if phase else "")),
+        funnel_chart(nat, catalogue),
         bar_chart("kinds", _("Published innovations by kind of agency"), _("innovations"), kind_items),
     ]
     by_year = selectors.by_year(S.NATIONAL, selectors.NATIONAL_KEY)
@@ -257,7 +276,7 @@ def province(request, code: str):
     for item in ranked:
         item["bar"] = round(100 * (item["value"] or 0) / top, 1) if top else 0
     catalogue = reverse("registry:catalogue") + f"?province={code}"
-    charts = [funnel_chart(row, lambda phase: catalogue + (f"&phase={phase}" if phase else ""))]
+    charts = [funnel_chart(row, catalogue)]
     trend = trend_chart(selectors.by_year(S.PROVINCE, code))
     if trend:
         charts.append(trend)
@@ -318,7 +337,7 @@ def agency_dashboard(request, agency: Agency):
     by_year = selectors.agency_by_year(agency)
     this_year = timezone.localdate().year
     catalogue = reverse("registry:catalogue") + f"?agency={agency.slug}"
-    charts = [funnel_chart(row, lambda phase: catalogue + (f"&phase={phase}" if phase else ""))]
+    charts = [funnel_chart(row, catalogue)]
     stage_items = [
         (str(label), float(row[f"stage_{key}"]), catalogue + f"&stage={key}")
         for key, label in (
