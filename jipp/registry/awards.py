@@ -79,17 +79,26 @@ def summary_of(awards: Iterable[tuple[int, str, str]], book: TierBook) -> str:
 
 
 def refresh_award_summary(*, innovation_ids: Iterable[int], book: TierBook | None = None) -> None:
-    """Recompute `Innovation.award_tier` from the award records (and move `updated_at` for the facet index)."""
+    """Recompute `Innovation.award_tier` from the award records (and move `updated_at` for the facet index).
+
+    A few queries per 900 innovations whatever their number (an import may add awards to thousands):
+    one read of their awards, then one update per summary value.
+    """
     book = book or TierBook()
-    ids = list(set(innovation_ids))
-    rows: dict[int, list] = {i: [] for i in ids}
-    for innovation_id, year, tier, competition in Award.objects.filter(innovation_id__in=ids).values_list(
-        "innovation_id", "year", "tier", "competition"
-    ):
-        rows[innovation_id].append((year, tier, competition))
+    ids = sorted(set(innovation_ids))
     now = timezone.now()
-    for innovation_id, awards in rows.items():
-        Innovation.objects.filter(pk=innovation_id).update(award_tier=summary_of(awards, book), updated_at=now)
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        rows: dict[int, list] = {i: [] for i in chunk}
+        for innovation_id, year, tier, competition in Award.objects.filter(innovation_id__in=chunk).values_list(
+            "innovation_id", "year", "tier", "competition"
+        ):
+            rows[innovation_id].append((year, tier, competition))
+        by_value: dict[str, list[int]] = {}
+        for innovation_id, awards in rows.items():
+            by_value.setdefault(summary_of(awards, book), []).append(innovation_id)
+        for value, pks in by_value.items():
+            Innovation.objects.filter(pk__in=pks).update(award_tier=value, updated_at=now)
 
 
 def award_title(tier: AwardTier) -> str:
