@@ -356,6 +356,7 @@ def revision_detail(request, pk: int):
             "revision": revision,
             "innovation": innovation,
             "changes": revisions.revision_diff(revision),
+            "photos": revisions.pending_photos(revision),
             "can_review": can_review,
             "can_edit": revision.is_pending and revisions.needs_review(request.user, innovation),
             "reject_form": form,

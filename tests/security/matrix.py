@@ -130,7 +130,7 @@ ROUTES: dict[str, str] = {
     "kipp/proposals/<int:pk>/decide/": REFUSED,
     "kipp/proposals/<int:pk>/pdf/": REFUSED,
     "kipp/flags/<int:pk>/": REFUSED,
-    "kipp/notifications/": REFUSED,
+    "kipp/notifications/": PUBLIC,  # 301 to /notifications/?area=kipp, which asks for a login
     # --- replication, institutionalisation -----------------------------------------------------------
     "replication/": REFUSED,
     "replication/find/": PUBLIC,

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jipp.competition.domain import final as final_domain
 from jipp.competition.evaluation.common import guard_frozen, settings_for
@@ -311,7 +312,7 @@ def _write_awards(*, edition: Edition, rules: EvaluationSettings, winners: list[
     not_selected = [Proposal.Status.IN_EVALUATION, Proposal.Status.NOMINATED]
     Proposal.objects.filter(edition=edition, status__in=not_selected).update(status=Proposal.Status.NOT_SELECTED)
     for proposal in Proposal.objects.filter(pk__in=winner_proposals):
-        event(proposal, actor=None, note=_("Winner by decree %(n)s.") % {"n": rules.results_decree_number})
+        event(proposal, actor=None, note=gettext_lazy("Winner by decree %(n)s."), n=rules.results_decree_number)
 
 
 @transaction.atomic
