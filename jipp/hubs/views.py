@@ -61,6 +61,7 @@ from jipp.hubs.services import hubs as hub_services
 from jipp.hubs.services import maturity as maturity_services
 from jipp.hubs.services import selection as selection_services
 from jipp.hubs.services import work as work_services
+from jipp.registry.bounds import in_bounds, parse_year
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -82,8 +83,14 @@ def _hub(request, pk: int, perm: str) -> Hub:
 
 
 def _year(request) -> int:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    return parse_year(request.GET.get("year")) or timezone.localdate().year
+
+
+def _bounded(year: int) -> int:
+    """A year from the URL: within the declared bounds, else 404 (the same on SQLite and PostgreSQL)."""
+    if not in_bounds(year):
+        raise Http404
+    return year
 
 
 # Public ----------------------------------------------------------------------------------------
@@ -319,6 +326,7 @@ def spoke_progress(request, pk: int, spoke_pk: int):
 def plan(request, pk: int, year: int):
     """The year's work plan: targets per spoke and in total; created on first save."""
     hub = _hub(request, pk, "hubs.view_work")
+    year = _bounded(year)
     can_change = request.user.has_perm("hubs.change_hub", hub)
     plan_obj = WorkPlan.objects.filter(hub=hub, year=year).first()
     spokes_list = list(Spoke.objects.filter(hub=hub, left_on__isnull=True).select_related("agency", "unit"))
@@ -486,6 +494,7 @@ def activity_form(request, pk: int, activity_pk: int | None = None):
 def maturity(request, pk: int, year: int):
     """The year's self-assessment (hub admin), the flags beside it, and the Ministry's verification."""
     hub = _hub(request, pk, "hubs.view_work")
+    year = _bounded(year)
     assessment = MaturityAssessment.objects.filter(hub=hub, year=year).first()
     can_assess = request.user.has_perm("hubs.self_assess", hub) and (
         assessment is None or assessment.status == MaturityAssessment.Status.DRAFT

@@ -9,13 +9,13 @@ from jipp.competition import services
 from jipp.competition.models import (
     Edition,
     Group,
-    Notification,
     Proposal,
     ProposalEvent,
     Quota,
     ScreeningFlag,
     Stage,
 )
+from jipp.notifications.models import Notification
 from jipp.registry.models import Award, Innovation
 from tests.competition.conftest import DEADLINE
 from tests.factories import AdminLokalFactory, MinistryUserFactory, UppFactory
@@ -170,7 +170,7 @@ def test_full_path_notifies_unit_and_agency_by_app_and_email(django_capture_on_c
     upp, admin = _people(proposal)
     with django_capture_on_commit_callbacks(execute=True):
         services.submit_to_admin_lokal(user=upp, proposal=proposal)
-    assert Notification.objects.filter(user=admin).count() == 1
+    assert Notification.objects.filter(recipient=admin).count() == 1
     services.forward_proposal(user=admin, proposal=proposal)
     proposal.refresh_from_db()
     assert proposal.status == "forwarded"
@@ -181,7 +181,7 @@ def test_full_path_notifies_unit_and_agency_by_app_and_email(django_capture_on_c
     assert proposal.decision_reason == "Umur inovasi kurang."
     assert list(ProposalEvent.objects.filter(proposal=proposal).values_list("status", flat=True)) == [
         "with_admin_lokal", "forwarded", "failed_administration"]  # fmt: skip
-    assert Notification.objects.filter(user=upp).first().message.endswith("Umur inovasi kurang.")
+    assert Notification.objects.filter(recipient=upp).first().text.endswith("Umur inovasi kurang.")
     assert any("Umur inovasi kurang." in m.body for m in mail.outbox)
 
 
