@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from jipp.competition.models import Proposal
 from jipp.dashboards.domain.figures import FIGURES, YEARLY_FIGURES, empty
-from jipp.dashboards.hubs import hub_members
+from jipp.dashboards.hubs import hub_members, members
 from jipp.dashboards.models import AgencyFigures, AreaFigures, ProvinceArc, Refresh
 from jipp.institutionalisation.models import ProtectionStatus
 from jipp.regions.models import Agency, Region
@@ -267,11 +267,16 @@ def _lock() -> None:
     list(AreaFigures.objects.select_for_update().filter(scope=AreaFigures.Scope.NATIONAL, key=NATIONAL_KEY, year=0))
 
 
-def refresh_agencies(*, agency_ids: Iterable[int], today: dt.date | None = None) -> Refresh | None:
+def refresh_agencies(
+    *, agency_ids: Iterable[int], hub_ids: Iterable[int] = (), today: dt.date | None = None
+) -> Refresh | None:
     """Recompute the given agencies and every area that holds one of them (their province, regency or
-    city, kind, hubs and the nation). Returns the Refresh record, or None for no agencies."""
+    city, kind, hubs and the nation), and the given hubs whatever their members now (a hub deleted, or
+    whose spoke left or moved, between nightly runs: its rows are replaced or removed). Returns the
+    Refresh record, or None when there is nothing to refresh."""
     ids = {int(a) for a in agency_ids if a}
-    if not ids:
+    hubs = {int(h) for h in hub_ids if h}
+    if not ids and not hubs:
         return None
     started = timezone.now()
     today = today or timezone.localdate()
@@ -293,9 +298,11 @@ def refresh_agencies(*, agency_ids: Iterable[int], today: dt.date | None = None)
             S.PROVINCE: {p for _, p, _ in places if p},
             S.REGION: {r for _, _, r in places if r},
         }
-        members = hub_members(ids)
-        touched[S.HUB] = set(members)
-        _write_areas(touched, members)
+        hub_rows = hub_members(ids)
+        hub_rows.update(members(hubs) if hubs else {})
+        # A hub that no longer exists has no members: its rows are removed, none written.
+        touched[S.HUB] = set(hub_rows) | {str(h) for h in hubs}
+        _write_areas(touched, hub_rows)
         # A replication's arcs run between its two agencies' provinces (both refreshed after its write).
         _write_arcs(touched[S.PROVINCE])
         return Refresh.objects.create(
