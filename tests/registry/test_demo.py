@@ -38,8 +38,7 @@ def test_seed_photos_gives_the_newest_published_innovations_a_photo_shown_in_the
     now = timezone.now()
     older = InnovationFactory(title="Lama", published_at=now - dt.timedelta(days=30))
     newest = [
-        InnovationFactory(title=f"Baru {n}", sector="health", published_at=now - dt.timedelta(days=n))
-        for n in range(3)
+        InnovationFactory(title=f"Baru {n}", sector="health", published_at=now - dt.timedelta(days=n)) for n in range(3)
     ]
     InnovationFactory(title="Draf", draft=True)
     assert seed_photos(rng=random.Random(1), count=3) == 3
