@@ -27,6 +27,14 @@ from jipp.hubs.models import (
     WorkPlan,
     WorkPlanTarget,
 )
+from jipp.registry.bounds import YearFilter
+
+
+def _year_filter(model, fields: list[str]) -> type[django_filters.FilterSet]:
+    """A FilterSet on `fields` whose `year` is the declared year bound (jipp/registry/bounds.py)."""
+    meta = type("Meta", (), {"model": model, "fields": fields})
+    return type(f"{model.__name__}YearFilter", (django_filters.FilterSet,), {"year": YearFilter(), "Meta": meta})
+
 
 # Hubs and cohorts ------------------------------------------------------------------------------
 
@@ -52,7 +60,7 @@ class HubSerializer(serializers.ModelSerializer):
 
 
 class HubFilter(django_filters.FilterSet):
-    cohort = django_filters.NumberFilter(field_name="cohort__year", help_text="The cohort's year, e.g. 2020.")
+    cohort = YearFilter(field_name="cohort__year", help_text="The cohort's year, e.g. 2020.")
     kind = django_filters.ChoiceFilter(choices=Hub.Kind.choices)
     status = django_filters.ChoiceFilter(choices=Hub.Status.choices)
     region = django_filters.CharFilter(field_name="region__code", help_text="A province code, e.g. 35.")
@@ -86,7 +94,7 @@ class CohortViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = CohortSerializer
     queryset = Cohort.objects.annotate(n=Count("hubs")).order_by("year")
-    filterset_fields = ["year"]
+    filterset_class = _year_filter(Cohort, ["year"])
 
 
 class SpokeSerializer(serializers.ModelSerializer):
@@ -136,7 +144,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 
 class ActivityFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="starts_on__year")
+    year = YearFilter(field_name="starts_on__year")
     kind = django_filters.ChoiceFilter(choices=Activity.Kind.choices)
 
     class Meta:
@@ -182,7 +190,7 @@ class WorkPlanViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = WorkPlanSerializer
     permission_classes = [IsAuthenticated]
-    filterset_fields = ["hub", "year"]
+    filterset_class = _year_filter(WorkPlan, ["hub", "year"])
 
     def get_queryset(self):
         return (
@@ -214,7 +222,7 @@ class MaturityViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = MaturitySerializer
     permission_classes = [IsAuthenticated]
-    filterset_fields = ["hub", "year", "status"]
+    filterset_class = _year_filter(MaturityAssessment, ["hub", "year", "status"])
 
     def get_queryset(self):
         return (
@@ -249,7 +257,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = RoundSerializer
     permission_classes = [IsAuthenticated]
-    filterset_fields = ["year", "kind", "status"]
+    filterset_class = _year_filter(SelectionRound, ["year", "kind", "status"])
 
     def get_queryset(self):
         return (

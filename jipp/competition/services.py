@@ -686,7 +686,7 @@ def start_screening(*, user, edition: Edition) -> ScreeningRun:
     """Queue a screening run of `edition` as a background task; return the run to follow its progress."""
     from jipp.competition.tasks import screen_edition_task
 
-    if not user.has_perm("competition.screen_edition"):
+    if not user.has_perm("competition.screen_edition", edition):
         raise PermissionDenied(_("Only the Ministry's secretariat runs the screening."))
     active = edition.screening_runs.filter(status__in=[ScreeningRun.Status.QUEUED, ScreeningRun.Status.RUNNING])
     if active.filter(created_at__gte=timezone.now() - dt.timedelta(hours=2)).exists():

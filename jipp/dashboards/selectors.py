@@ -106,15 +106,22 @@ def province_arcs(*, successful_only: bool = True) -> list[tuple[str, str, int]]
 
 
 def latest_winners(limit: int = 6):
-    """The most recent KIPP awards (Top 45 and Outstanding first), for the portal."""
+    """The most recent KIPP awards (Top 45 and Outstanding first) of published innovations, for the portal.
+
+    Walks the awards newest first in small batches and keeps those of published innovations: filtering
+    on the innovation in SQL made the database scan every published innovation before sorting."""
     from jipp.registry.models import Award
 
-    return list(
-        Award.objects.filter(innovation__status="published")
-        .exclude(tier="")
-        .select_related("innovation__agency")
-        .order_by("-year", "tier", "pk")[:limit]
-    )
+    awards = Award.objects.exclude(tier="").select_related("innovation__agency").order_by("-year", "tier", "pk")
+    batch = limit * 4
+    out, start = [], 0
+    while len(out) < limit:
+        rows = list(awards[start : start + batch])
+        out += [a for a in rows if a.innovation.status == "published"]
+        if len(rows) < batch:
+            break
+        start += batch
+    return out[:limit]
 
 
 def success_stories(limit: int = 3):

@@ -13,6 +13,7 @@ from jipp.hubs.domain.maturity import LEVELS
 from jipp.hubs.history import GUIDE, LATER_CRITERIA
 from jipp.hubs.models import Activity, Aspect, Candidate, Hub, HubKind, Measure
 from jipp.regions.models import Agency
+from jipp.registry.bounds import validate_year
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -61,7 +62,7 @@ def guide_text(guide: dict) -> str:
 
 
 class RoundForm(HubFormMixin, forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2019, max_value=2100)
+    year = forms.IntegerField(label=_("Year"), validators=[validate_year])
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
     kind = forms.ChoiceField(label=_("Candidates"), choices=HubKind.choices)
     members = forms.ModelMultipleChoiceField(
@@ -224,7 +225,7 @@ class EndSpokeForm(HubFormMixin, forms.Form):
 
 
 class PlanForm(HubFormMixin, forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2019, max_value=2100)
+    year = forms.IntegerField(label=_("Year"), validators=[validate_year])
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
@@ -355,7 +356,7 @@ class VerifyForm(HubFormMixin, forms.Form):
 
 
 class ProvincialEditionForm(HubFormMixin, forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2019, max_value=2100)
+    year = forms.IntegerField(label=_("Year"), validators=[validate_year])
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
 
 

@@ -9,6 +9,7 @@ import rules
 from jipp.accounts.models import Role
 from jipp.accounts.rules import is_admin_lokal
 from jipp.core.rules import is_ministry
+from jipp.hubs.models import Hub
 
 
 @rules.predicate
@@ -28,6 +29,15 @@ def administers(user, hub) -> bool:
     if user.agency_id and user.agency_id == hub.agency_id:
         return True
     return hub.pk is not None and hub.admins.filter(pk=user.pk).exists()
+
+
+def organises_editions_of(user, agency) -> bool:
+    """competition's organiser check (registered in HubsConfig.ready): `user` is an admin of the hub whose
+    agency is `agency`, so acts as the secretariat of that hub's provincial editions, and of no other."""
+    if agency is None or not is_hub_admin(user):
+        return False
+    hub = Hub.objects.filter(agency_id=agency.pk).only("pk", "agency_id").first()
+    return hub is not None and administers(user, hub)
 
 
 @rules.predicate

@@ -33,6 +33,7 @@ FACET_TITLES = [
     ("category", _lazy("Category")),
     ("sdg", _lazy("SDG")),
     ("phase", _lazy("Policy phase")),
+    ("phase_min", _lazy("Policy phase at least")),
     ("stage", _lazy("Stage")),
     ("digital", _lazy("Digital")),
     ("continuity", _lazy("Continuity")),

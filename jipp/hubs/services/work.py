@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from jipp.accounts.models import Role, User
 from jipp.hubs.models import Activity, Hub, Measure, Spoke, WorkPlan, WorkPlanTarget
 from jipp.notifications.services import notify
+from jipp.registry.bounds import validate_year
 
 
 class OutsidePlanYear(ValidationError):
@@ -28,6 +29,7 @@ class OutsidePlanYear(ValidationError):
 
 @transaction.atomic
 def create_plan(*, hub: Hub, year: int, notes: str = "") -> WorkPlan:
+    validate_year(year)  # the declared bound, not the column's (which differs between SQLite and PostgreSQL)
     if WorkPlan.objects.filter(hub=hub, year=year).exists():
         raise ValidationError(_("This hub already has a work plan for %(year)s.") % {"year": year})
     plan = WorkPlan(hub=hub, year=year, notes=notes.strip())

@@ -39,7 +39,7 @@ from jipp.competition.evaluation.services.presentations import (  # noqa: F401
     verify,
 )
 from jipp.competition.evaluation.services.results import (  # noqa: F401
-    REGISTRY_TIER,
+    REGISTRY_KIND,
     award_title,
     decide_winners,
     missing_final_scores,
