@@ -79,7 +79,7 @@ def _fingerprint() -> tuple:
     changing an award moves its innovation's updated_at; deleting one does not). PostgreSQL:
     COUNT(*) reads a whole index (tens of milliseconds at 100,000 rows, ten times that at 1,000,000), so one query reads
     MAX(updated_at) and MAX(id) (one step down a B-tree each: edits and inserts) and the deletions
-    counter kept by triggers (registry migration 0013). The connection is the one that reads
+    counter kept by triggers (registry migration 0015). The connection is the one that reads
     innovations (a read replica on public pages, when configured).
     """
     connection = connections[router.db_for_read(Innovation) or "default"]

@@ -213,7 +213,7 @@ def test_relevance_contract_same_on_both_engines(make_innovation, q, expected):
 
 
 # The facet index's freshness check (on PostgreSQL the maxima of updated_at and id plus a deletions
-# counter, registry migration 0013): a deletion that leaves both maxima as they were is seen at once.
+# counter, registry migration 0015): a deletion that leaves both maxima as they were is seen at once.
 
 
 def test_catalogue_sees_a_deleted_innovation_at_once(make_innovation):

@@ -50,6 +50,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0012_search_table")]
+    dependencies = [("registry", "0014_merge_review_tiers")]
 
     operations = [migrations.RunPython(forwards, backwards)]
