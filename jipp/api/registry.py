@@ -21,12 +21,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from jipp.regions.models import Agency, ServiceUnit
 from jipp.registry import revisions, services
 from jipp.registry.awards import TierBook, record_award
+from jipp.registry.bounds import bounds_message, parse_year
 from jipp.registry.exporting import _bits
 from jipp.registry.filters import parse_catalogue_params
 from jipp.registry.models import Award, AwardTier, Category, ContinuityUpdate, Innovation, Sdg
@@ -506,10 +507,11 @@ class AwardViewSet(viewsets.GenericViewSet):
         params = request.query_params
         errors = {}
         if params.get("year"):
-            try:
-                qs = qs.filter(year=int(params["year"]))
-            except ValueError:
-                errors["year"] = [_("Give a whole number.")]
+            year = parse_year(params["year"])
+            if year is None:
+                errors["year"] = [bounds_message()]
+            else:
+                qs = qs.filter(year=year)
         if params.get("tier"):
             qs = qs.filter(tier=params["tier"])
         if params.get("agency"):
@@ -520,7 +522,9 @@ class AwardViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(AwardSerializer(page, many=True, context=self.get_serializer_context()).data)
 
     def retrieve(self, request, pk=None):
-        award = get_object_or_404(self.get_queryset(), pk=pk)
+        if not str(pk).isdigit():  # the route takes any text; a non-number names no award
+            raise NotFound
+        award = get_object_or_404(self.get_queryset(), pk=int(pk))
         return Response(AwardSerializer(award, context=self.get_serializer_context()).data)
 
     def create(self, request):

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jipp.regions.models import Agency, Region
-from jipp.registry.bounds import EARLIEST_YEAR, latest_year
+from jipp.registry.bounds import YearFilter
 from jipp.registry.models import AwardTier, Category, Innovation
 from jipp.registry.selectors import SORTS, CatalogueQuery, catalogue_queryset
 
@@ -59,9 +59,9 @@ class CatalogueFilterSet(django_filters.FilterSet):
         method=_kept,
         choices=[("any", _("Any award")), *[c for c in Innovation.AwardTier.choices if c[0]]],
     )
-    award_year = django_filters.NumberFilter(label=_("Award year"), method=_kept)
+    award_year = YearFilter(label=_("Award year"), method=_kept)
     award_tier = django_filters.ChoiceFilter(label=_("Award tier"), method=_kept, choices=[])
-    year = django_filters.NumberFilter(label=_("Year started"), method=_kept)
+    year = YearFilter(label=_("Year started"), method=_kept)
     replicated = django_filters.ChoiceFilter(label=_("Replicated"), method=_kept, choices=YES_NO)
     legal_basis = django_filters.ChoiceFilter(label=_("Has a legal basis"), method=_kept, choices=YES_NO)
     sort = django_filters.ChoiceFilter(label=_("Sort by"), method=_kept, choices=SORT_CHOICES)
@@ -74,9 +74,6 @@ class CatalogueFilterSet(django_filters.FilterSet):
         if queryset is None:
             queryset = Innovation.objects.filter(status=Innovation.Status.PUBLISHED)
         super().__init__(data, queryset=queryset, **kwargs)
-        # Years: the registry's declared bounds (bounds.py), the same as the form and the import.
-        for name in ("year", "award_year"):
-            self.filters[name].extra.update(min_value=EARLIEST_YEAR, max_value=latest_year())
         codes = sorted({(c, n) for c, n in AwardTier.objects.values_list("code", "name_en")})
         seen: dict[str, str] = {}
         for code, name in codes:

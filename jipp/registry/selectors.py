@@ -107,9 +107,9 @@ def catalogue_queryset(query: CatalogueQuery, *, base: QuerySet | None = None) -
         bit = Category.objects.filter(code=query.category).values_list("bit", flat=True).first()
         mask = 1 << bit if bit is not None else 0  # an unknown category (mask 0) matches nothing
         # .extra: a bitwise test has no ORM lookup; the mask goes in params.
-        qs = qs.extra(where=[f"({table}.category_mask & %s) != 0"], params=[mask])  # noqa: S610
+        qs = qs.extra(where=[f"({table}.category_mask & %s) != 0"], params=[mask])  # noqa: S610  # nosec B610 # a bitwise test has no ORM lookup; the mask goes in params
     if query.sdg is not None:
-        qs = qs.extra(where=[f"({table}.sdg_mask & %s) != 0"], params=[1 << query.sdg])  # noqa: S610
+        qs = qs.extra(where=[f"({table}.sdg_mask & %s) != 0"], params=[1 << query.sdg])  # noqa: S610  # nosec B610 # a bitwise test has no ORM lookup; the mask goes in params
     if query.q.strip():
         searched = apply_search(qs, query.q, order_by_rank=query.sort == "relevance")
         if searched is None:
@@ -421,6 +421,30 @@ def award_history(*, agency: Agency | None = None, year: int | None = None) -> l
     for group in sorted(groups.values(), key=lambda g: (-g.year, g.rank, g.name)):
         by_year.setdefault(group.year, []).append(group)
     return list(by_year.items())
+
+
+def has_awards(*, year: int) -> bool:
+    """Whether the registry's history page of `year` (/awards/<year>/) has anything to show."""
+    return Award.objects.filter(year=year, innovation__status=Innovation.Status.PUBLISHED).exists()
+
+
+def edition_results_pages(years) -> dict[int, str]:
+    """{year: URL of that edition's results page} for the editions that ran on this platform.
+
+    The competition (an app above) answers through the AppConfig hook `edition_results_urls(years)`;
+    the registry never imports it. Years it does not know (imported award lists only) are absent.
+    """
+    from django.apps import apps
+
+    years = sorted(set(years))
+    pages: dict[int, str] = {}
+    if not years:
+        return pages
+    for config in apps.get_app_configs():
+        provider = getattr(config, "edition_results_urls", None)
+        if provider:
+            pages.update(provider(years))
+    return pages
 
 
 def award_years() -> list[tuple[int, int, bool]]:
