@@ -52,7 +52,7 @@ from django.utils.translation import gettext_lazy
 
 from jipp.accounts.models import Role
 from jipp.core.files import XLSX, detect_kind, validate_upload
-from jipp.regions.domain.resolver import Resolution, fold
+from jipp.regions.domain.resolver import FUZZY_SHOW, Resolution, fold
 from jipp.regions.models import UNSPECIFIED_UNIT_NAME, Agency, ServiceUnit
 from jipp.regions.services import agency_matcher, region_by_place
 from jipp.registry.awards import SUMMARY_ORDER, TierBook, award_title, refresh_award_summary
@@ -65,6 +65,7 @@ MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 50_000)
 MAX_MB = getattr(settings, "IMPORT_MAX_MB", 100)
 MAX_REPORTED_ERRORS = 1000  # a report longer than this helps nobody; the count is still exact
 BACKGROUND_ROWS = 500  # files with more data rows than this are imported by a background task
+PROGRESS_EVERY = 250  # rows checked between two progress updates of a batch
 FIELD_NAMES = [f.name for f in Innovation._meta.concrete_fields]
 DUPLICATE_SIMILARITY = 0.9  # titles this similar (after folding) within one agency are the same innovation
 
@@ -432,15 +433,21 @@ class TitleIndex:
         return _near(key, [other for other, n in shared.items() if n >= wanted])
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _near(key: str, others: Iterable[str], *, cutoff: float = DUPLICATE_SIMILARITY) -> str | None:
     """The most similar of `others` to `key` at or above `cutoff` (near-identical titles), or None."""
     others = list(others)
     if not others:
         return None
+    numbers = _DIGITS.findall(key)
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(key)
     best, best_score = None, cutoff
     for other in others:
+        if _DIGITS.findall(other) != numbers:
+            continue  # 'Layanan 1' and 'Layanan 10', 'SIM Keliling 2019' and '... 2020' are different innovations
         matcher.set_seq1(other)
         if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
             continue
@@ -510,8 +517,13 @@ class RowValidator:
             plan.update(agency_id=agency.pk, agency=agency.name, confidence=1.0, how="chosen")
             return agency, resolution
         if resolution.accepted is None:
+            names = "; ".join(f"{c.name} ({c.score:.0%})" for c in resolution.candidates[:3])
+            if resolution.candidates and resolution.confidence < FUZZY_SHOW:
+                raise ValidationError(
+                    _("No agency matches “%(value)s”; the nearest are: %(names)s. Choose one, or correct the spelling.")
+                    % {"value": text[:100], "names": names}
+                )
             if resolution.candidates:
-                names = "; ".join(f"{c.name} ({c.score:.0%})" for c in resolution.candidates[:3])
                 raise ValidationError(
                     _("“%(value)s” is not certain; choose the agency. Nearest: %(names)s.")
                     % {"value": text[:100], "names": names}
@@ -865,7 +877,7 @@ def validate_rows(
                 target.award_tier = best
             elif target is not None:
                 result.registry_awards.extend((target, a) for a in awards)
-        if progress and report.rows % 1000 == 0:
+        if progress and report.rows % PROGRESS_EVERY == 0:
             progress(report.rows, total, "validating")
     if report.rows == 0:
         raise ImportFileError(_("The file has no rows below the header."))
@@ -1119,9 +1131,22 @@ def create_batch(*, user, uploaded, filename: str, default_unit: ServiceUnit | N
     return batch
 
 
-def _batch_progress(batch: ImportBatch):
+def _batch_progress(batch: ImportBatch, *, preview: bool = True):
+    """Progress on the batch (`processed` of `total` rows, what the status page shows).
+
+    An import checks every row again, then saves: the check counts for the first half and the saving
+    for the second, so the bar never goes back.
+    """
+    rows = batch.total or 0
+
     def progress(done: int, total: int | None, state: str) -> None:
-        ImportBatch.objects.filter(pk=batch.pk).update(processed=done, updated_at=timezone.now())
+        if preview or not rows:
+            value = done
+        elif state == "validating":
+            value = min(done, rows) // 2
+        else:
+            value = rows // 2 + (rows - rows // 2) * done // max(total or 1, 1)
+        ImportBatch.objects.filter(pk=batch.pk).update(processed=value, updated_at=timezone.now())
 
     return progress
 
@@ -1131,7 +1156,7 @@ def _run_batch(batch: ImportBatch, *, preview: bool) -> ImportReport:
         try:
             return import_innovations(
                 user=batch.created_by, uploaded=handle, filename=batch.filename, default_unit=batch.default_unit,
-                progress=_batch_progress(batch), decisions=batch.decisions, preview=preview,
+                progress=_batch_progress(batch, preview=preview), decisions=batch.decisions, preview=preview,
             )  # fmt: skip
         except PermissionDenied as exc:
             return ImportReport(file_error=str(exc))
