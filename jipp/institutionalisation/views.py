@@ -16,6 +16,7 @@ from jipp.institutionalisation import selectors, services
 from jipp.institutionalisation.forms import LegalBasisForm, SustainabilityForm
 from jipp.institutionalisation.models import SHORT_LABELS, LegalBasis
 from jipp.regions.models import Region
+from jipp.registry.bounds import parse_year
 from jipp.registry.models import Innovation
 
 
@@ -197,11 +198,7 @@ def continuity_missing(request):
     """Owners who have not answered the yearly continuity question; the Ministry can send the request."""
     if not request.user.has_perm("institutionalisation.view_worklist"):
         raise PermissionDenied
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
-    year = min(max(year, 2000), 2100)
+    year = parse_year(request.GET.get("year")) or timezone.localdate().year
     qs = selectors.missing_continuity(user=request.user, year=year, params=request.GET)
     if request.GET.get("format") in ("csv", "xlsx"):
         rows = (

@@ -170,20 +170,20 @@ def _pg_matching_ids(connection, user_text: str, ranked: bool) -> list[int] | No
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         # Matching reads the index and the narrow rows; a sequential scan would read every vector.
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"SELECT innovation_id FROM {PG_TABLE} WHERE search_vector @@ {expression}", params)
+        cursor.execute(f"SELECT innovation_id FROM {PG_TABLE} WHERE search_vector @@ {expression}", params)  # nosec B608 # SQL built from constant names and fixed fragments; the user's text goes in params only
         matches = [row[0] for row in cursor.fetchall()]
         if not ranked or not matches:
             return matches
         # Cheap first order: short-name matches, then name-or-title matches, newest first.
-        cursor.execute(f"SELECT innovation_id FROM {PG_TABLE} WHERE rank_vector @@ {name}", name_params)
+        cursor.execute(f"SELECT innovation_id FROM {PG_TABLE} WHERE rank_vector @@ {name}", name_params)  # nosec B608 # SQL built from constant names and fixed fragments; the user's text goes in params only
         named = {row[0] for row in cursor.fetchall()}
-        cursor.execute(f"SELECT innovation_id FROM {PG_TABLE} WHERE rank_vector @@ {expression}", params)
+        cursor.execute(f"SELECT innovation_id FROM {PG_TABLE} WHERE rank_vector @@ {expression}", params)  # nosec B608 # SQL built from constant names and fixed fragments; the user's text goes in params only
         in_title = sorted((row[0] for row in cursor.fetchall()), reverse=True)
         newest = sorted(matches, reverse=True)
         candidates = list(dict.fromkeys([*sorted(named, reverse=True), *in_title, *newest[:RANK_CANDIDATES]]))
         candidates = candidates[:RANK_CANDIDATES]
         cursor.execute(
-            f"SELECT innovation_id, ts_rank_cd({TS_WEIGHTS}, search_vector, {expression}) FROM {PG_TABLE} "
+            f"SELECT innovation_id, ts_rank_cd({TS_WEIGHTS}, search_vector, {expression}) FROM {PG_TABLE} "  # nosec B608 # SQL built from constant names and fixed fragments; the user's text goes in params only
             "WHERE innovation_id = ANY(%s)",
             [*params, candidates],
         )
@@ -205,11 +205,11 @@ def matching_ids(user_text: str, *, ranked: bool = True) -> list[int] | None:
     expression, names = sqlite_queries(user_text)
     if not expression:
         return None
-    sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+    sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # nosec B608 # SQL built from constant names and fixed fragments; the user's text goes in params only
     params = [expression]
     if ranked:
         sql += (
-            f" ORDER BY rowid NOT IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s),"
+            f" ORDER BY rowid NOT IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s),"  # nosec B608 # SQL built from constant names and fixed fragments; the user's text goes in params only
             f" bm25({FTS_TABLE}, {BM25_WEIGHTS}), rowid DESC"
         )
         params.append(names)
@@ -232,16 +232,16 @@ def apply_search(qs: QuerySet, user_text: str, *, order_by_rank: bool) -> QueryS
             return None
         expression, params, name, name_params = query
         # .extra: the side table and tsquery have no ORM expressions; values go in params.
-        qs = qs.extra(  # noqa: S610
-            where=[f"{table}.id IN (SELECT innovation_id FROM {PG_TABLE} WHERE search_vector @@ {expression})"],
+        qs = qs.extra(  # noqa: S610  # nosec B610 # no ORM form for full-text SQL; the user's text goes in params only
+            where=[f"{table}.id IN (SELECT innovation_id FROM {PG_TABLE} WHERE search_vector @@ {expression})"],  # nosec B608 # SQL built from constant names and fixed fragments; the user's text goes in params only
             params=params,
         )
         if not order_by_rank:
             return qs
-        qs = qs.extra(  # noqa: S610
+        qs = qs.extra(  # noqa: S610  # nosec B610 # no ORM form for full-text SQL; the user's text goes in params only
             select={
-                "named": f"{table}.id IN (SELECT innovation_id FROM {PG_TABLE} WHERE rank_vector @@ {name})",
-                "rank": f"(SELECT ts_rank_cd({TS_WEIGHTS}, s.search_vector, {expression}) FROM {PG_TABLE} s "
+                "named": f"{table}.id IN (SELECT innovation_id FROM {PG_TABLE} WHERE rank_vector @@ {name})",  # nosec B608 # SQL built from constant names and fixed fragments; the user's text goes in params only
+                "rank": f"(SELECT ts_rank_cd({TS_WEIGHTS}, s.search_vector, {expression}) FROM {PG_TABLE} s "  # nosec B608 # SQL built from constant names and fixed fragments; the user's text goes in params only
                 f"WHERE s.innovation_id = {table}.id)",
             },
             select_params=name_params + params,
@@ -252,16 +252,16 @@ def apply_search(qs: QuerySet, user_text: str, *, order_by_rank: bool) -> QueryS
         return None
     # .extra: an FTS5 MATCH needs raw SQL; the user's text goes in params only. A sub-select (not a
     # join) keeps SQLite's planner starting from the full-text index.
-    qs = qs.extra(  # noqa: S610
-        where=[f"{table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"],
+    qs = qs.extra(  # noqa: S610  # nosec B610 # no ORM form for full-text SQL; the user's text goes in params only
+        where=[f"{table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"],  # nosec B608 # SQL built from constant names and fixed fragments; the user's text goes in params only
         params=[expression],
     )
     if not order_by_rank:
         return qs
-    qs = qs.extra(  # noqa: S610
+    qs = qs.extra(  # noqa: S610  # nosec B610 # no ORM form for full-text SQL; the user's text goes in params only
         select={
-            "named": f"{table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
-            "rank": f"(SELECT bm25({FTS_TABLE}, {BM25_WEIGHTS}) FROM {FTS_TABLE} "
+            "named": f"{table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",  # nosec B608 # SQL built from constant names and fixed fragments; the user's text goes in params only
+            "rank": f"(SELECT bm25({FTS_TABLE}, {BM25_WEIGHTS}) FROM {FTS_TABLE} "  # nosec B608 # SQL built from constant names and fixed fragments; the user's text goes in params only
             f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = {table}.id)",
         },
         select_params=[names, expression],
@@ -274,4 +274,4 @@ def rebuild_index() -> None:
     connection = connections["default"]
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")  # noqa: S608 (constant)
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")  # noqa: S608 (constant)  # nosec B608 # SQL built from constant names and fixed fragments; the user's text goes in params only

@@ -7,7 +7,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from jipp.competition import services
-from jipp.competition.models import Notification, Proposal, ProposalSnapshot
+from jipp.competition.models import Proposal, ProposalSnapshot
+from jipp.notifications.models import Notification
 from tests.factories import AdminLokalFactory, UppFactory
 from tests.factories.competition import ProposalFactory, complete_proposal, juklak_edition
 from tests.security.conftest import race

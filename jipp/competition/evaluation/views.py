@@ -424,27 +424,24 @@ def review_attachment(request, pk: int, index: int):
 def ranking(request, year: int):
     edition = request.edition
     rules = services.settings_for(edition)
-    rows = selectors.ranking(edition)
     show = request.GET.get("show", "")
-    if show == "disagreement":
-        rows = [r for r in rows if r["disagreement"]]
     group = request.GET.get("group", "")
-    if group:
-        rows = [r for r in rows if r["group"] == group]
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    offset = (page.number - 1) * 50
+    found = selectors.ranking_page(
+        edition, page=request.GET.get("page"), per_page=50, group=group, disagreement=show == "disagreement"
+    )
+    page = found["page"]
     context = {
         "edition": edition,
         "rules": rules,
         "page": page,
-        "offset": offset,
+        "offset": (page.number - 1) * 50,
         "methods": selectors.METHODS,
-        "method_labels": dict(services.settings_for(edition)._meta.get_field("deciding_method").choices),
+        "method_labels": dict(rules._meta.get_field("deciding_method").choices),
         "show": show,
         "group": group,
-        "total": len(rows),
-        "flagged": sum(1 for r in rows if r["disagreement"]),
-        "incomplete": sum(1 for r in rows if not r["rankable"]),
+        "total": found["total"],
+        "flagged": found["flagged"],
+        "incomplete": found["incomplete"],
         "group_labels": dict(Group.Kind.choices),
     }
     return render(request, "evaluation/ranking.html", context)

@@ -34,14 +34,19 @@ def _account(user):
     return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
-def event(proposal: Proposal, *, actor, note: str = "") -> None:
-    """A step on the proposal's timeline, and a notification to its unit and its Admin Lokal."""
+def event(proposal: Proposal, *, actor, note="", **params) -> None:
+    """A step on the proposal's timeline, and a notification to its unit and its Admin Lokal.
+
+    `note` is a lazily translated sentence with %(name)s placeholders filled from `params`: the
+    notification keeps it untranslated so each recipient reads it in their own language.
+    """
     ProposalEvent.objects.create(
-        proposal=proposal, status=proposal.status, note=note, actor=_account(actor), at=timezone.now()
-    )
+        proposal=proposal, status=proposal.status, note=str(note) % params if params else str(note),
+        actor=_account(actor), at=timezone.now(),
+    )  # fmt: skip
     from jipp.competition.services import notify
 
     participants = User.objects.filter(is_active=True).filter(
         Q(role=Role.UPP, unit_id=proposal.unit_id) | Q(role=Role.ADMIN_LOKAL, agency_id=proposal.agency_id)
     )
-    notify(proposal=proposal, message=note, users=list(participants))
+    notify(proposal=proposal, message=note, users=list(participants), **params)

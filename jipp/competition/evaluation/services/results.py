@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jipp.competition.domain import final as final_domain
 from jipp.competition.evaluation.common import guard_frozen, settings_for
@@ -26,8 +27,8 @@ from jipp.competition.evaluation.models import (
     Winner,
 )
 from jipp.competition.evaluation.services._base import event, guard, require
-from jipp.competition.evaluation.services.nomination import store_ranking
 from jipp.competition.evaluation.services.presentations import recompute_final
+from jipp.competition.evaluation.services.ranking import schedule_refresh, store_ranking
 from jipp.competition.models import Edition, Group, Proposal
 from jipp.registry import awards as registry_awards
 from jipp.registry.models import Award, AwardTier
@@ -311,7 +312,7 @@ def _write_awards(*, edition: Edition, rules: EvaluationSettings, winners: list[
     not_selected = [Proposal.Status.IN_EVALUATION, Proposal.Status.NOMINATED]
     Proposal.objects.filter(edition=edition, status__in=not_selected).update(status=Proposal.Status.NOT_SELECTED)
     for proposal in Proposal.objects.filter(pk__in=winner_proposals):
-        event(proposal, actor=None, note=_("Winner by decree %(n)s.") % {"n": rules.results_decree_number})
+        event(proposal, actor=None, note=gettext_lazy("Winner by decree %(n)s."), n=rules.results_decree_number)
 
 
 @transaction.atomic
@@ -326,7 +327,8 @@ def update_settings(*, user, edition: Edition, data: dict) -> EvaluationSettings
     if rules.desk_weight + rules.presentation_weight == 0:
         raise ValidationError({"desk_weight": _("The weights cannot both be zero.")})
     rules.full_clean()
-    rules.save()
+    rules.save()  # bumps the ranking's version (signals)
+    schedule_refresh(edition)
     if rules.revision_open_at is not None:
         for finalist in Finalist.objects.filter(edition=edition):
             recompute_final(finalist)
