@@ -58,7 +58,7 @@ from jipp.regions.services import agency_matcher, region_by_place
 from jipp.registry.awards import SUMMARY_ORDER, TierBook, award_title, refresh_award_summary
 from jipp.registry.bounds import EARLIEST_YEAR, bounds_message, latest_year, validate_date
 from jipp.registry.models import Award, AwardTier, Category, ImportBatch, Innovation, Sdg
-from jipp.registry.services import fill_derived, published_changed
+from jipp.registry.services import fill_derived, fill_search_columns, published_changed
 from jipp.registry.tasks import schedule_full_similar_refresh
 
 MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 50_000)
@@ -473,6 +473,8 @@ class RowValidator:
         self.now = timezone.now()
         self.matcher = agency_matcher() if "agency" in header else None
         self.tiers = TierBook() if "award_year" in header else None
+        self.award_bases: dict[int, dict] = {}
+        self.latest_year = latest_year()
         self.agencies: dict[int, Agency] = {}
         self.agency_units: dict[int, dict[str, ServiceUnit]] = {}
         self.existing: dict[int, TitleIndex] = {}  # agency id -> title key -> (id, title)
@@ -597,7 +599,7 @@ class RowValidator:
         except ValueError:
             error("award_year", _("“%(value)s” is not a year.") % {"value": str(year_cell)[:20]})
             return None
-        if not EARLIEST_YEAR <= year <= latest_year():
+        if not EARLIEST_YEAR <= year <= self.latest_year:
             error("award_year", bounds_message())
             return None
         tier = self.tiers.find(year=year, text=str(tier_cell or ""))
@@ -606,10 +608,13 @@ class RowValidator:
             error("award_tier", _("“%(tier)s” is not a tier of KIPP %(year)s (tiers: %(names)s).")
                   % {"tier": str(tier_cell)[:60], "year": year, "names": names})  # fmt: skip
             return None
-        award = {"year": year, "tier": tier.code, "label": f"{year} {tier.name}", "category": tier.category,
-                 "title": award_title(tier),
-                 "decree_number": "", "decree_date": None, "source_url": "",
-                 "summary": AwardTier.SUMMARY[tier.kind]}  # fmt: skip
+        if tier.pk not in self.award_bases:  # the same few tiers on thousands of rows: label them once
+            self.award_bases[tier.pk] = {
+                "year": year, "tier": tier.code, "label": f"{year} {tier.name}", "category": tier.category,
+                "title": award_title(tier), "decree_number": "", "decree_date": None, "source_url": "",
+                "summary": AwardTier.SUMMARY[tier.kind],
+            }  # fmt: skip
+        award = dict(self.award_bases[tier.pk])
         for name in ("award_category", "decree_number", "source_url"):
             value = str(raw.get(name) or "").strip()
             if value:
@@ -619,11 +624,12 @@ class RowValidator:
                 URLValidator()(award["source_url"])
             except ValidationError:
                 error("source_url", _("Give a full address (https://...)."))
-        try:
-            award["decree_date"] = _parse_date(raw.get("decree_date"))
-            validate_date(award["decree_date"])
-        except ValidationError as exc:
-            error("decree_date", exc.messages[0])
+        if raw.get("decree_date") not in (None, ""):
+            try:
+                award["decree_date"] = _parse_date(raw.get("decree_date"))
+                validate_date(award["decree_date"])
+            except ValidationError as exc:
+                error("decree_date", exc.messages[0])
         return award
 
     # One row ------------------------------------------------------------------------------------
@@ -752,7 +758,7 @@ class RowValidator:
         innovation.created_by = self.user if self.user.is_authenticated else None
         innovation.status = Innovation.Status.DRAFT
         innovation.created_at = innovation.updated_at = self.now
-        fill_derived(innovation, unit)
+        fill_derived(innovation, unit, search=False)  # the search text only for the rows saved (save_rows)
         innovation.category_mask = category_mask
         innovation.sdg_mask = sdg_mask
         innovation.award_tier = award["summary"] if award else ""
@@ -908,6 +914,8 @@ def save_rows(*, user, validated: ValidatedRows, source: str = "", progress=None
     total = len(innovations)
     batch = 2000
     _save_units(innovations)
+    for innovation in innovations:
+        fill_search_columns(innovation)
     category_link = Innovation.categories.through
     sdg_link = Innovation.sdgs.through
     for start in range(0, total, batch):
