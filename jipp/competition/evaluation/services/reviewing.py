@@ -98,14 +98,25 @@ def save_review(
     if submit and rules.blind_desk and not blind_declared:
         errors["blind_declared"] = _("Confirm that you did not look for the proposer of this proposal.")
     with transaction.atomic():
-        # A submission changes the ranking: lock its state first (every write to its inputs waits).
+        # The assignment's row first (the lock order of `reassign`): a reassignment racing this save either
+        # lands before it (then this evaluator is told and nothing is saved) or waits for it (and then
+        # sees the submitted review and refuses).
+        current = Assignment.objects.select_for_update(of=("self",)).filter(pk=assignment.pk).first()
+        if current is None or current.evaluator_id != user.pk:
+            raise ValidationError(
+                _("This proposal was already reassigned to another evaluator; nothing was saved."), code="already"
+            )
+        # A submission changes the ranking: lock its state next (every write to its inputs waits).
         state = ranking.lock_state(edition) if submit and not errors else None
         review, _created = Review.objects.select_for_update().get_or_create(
             assignment=assignment,
             defaults={"edition": edition, "proposal": assignment.proposal, "evaluator": assignment.evaluator},
         )
         if review.status == Review.Status.SUBMITTED:
-            raise ValidationError(_("This review was submitted and is locked. Ask the secretariat to reopen it."))
+            raise ValidationError(
+                _("This review was submitted and is locked. Ask the secretariat to reopen it."),
+                code="already",
+            )
         guard(edition, user=user, what=f"review of proposal {assignment.proposal_id}")
         review.scores = parsed
         review.comments = comments
