@@ -192,8 +192,9 @@ def _child() -> list[dict]:  # noqa: PLR0915 (one linear measurement script)
                      "ok": bool(ok)})  # fmt: skip
 
     edition, ministry, open_assignment, seed_s, n_eval, n_reviews = _seed(PROPOSALS)
-    row("volume: proposals, evaluators, submitted reviews (seeded in s)",
-        f"{PROPOSALS:,}, {n_eval}, {n_reviews:,} ({seed_s:.0f} s)", "10,000, 300, 30,000", PROPOSALS >= 10000)  # fmt: skip
+    volume = f"{PROPOSALS:,}, {n_eval}, {n_reviews:,} ({seed_s:.0f} s)"
+    row("volume: proposals, evaluators, submitted reviews (seeded in s)", volume, "10,000, 300, 30,000",
+        PROPOSALS >= 10000)  # fmt: skip
 
     # 1. Full computation and storing of the ranking.
     full = []
