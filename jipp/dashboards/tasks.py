@@ -15,7 +15,7 @@ def refresh_after_change(agency_ids: list[int], innovation_ids: list[int], hub_i
 
     ids = set(agency_ids) | set(Innovation.objects.filter(pk__in=innovation_ids).values_list("agency_id", flat=True))
     ids |= set(Hub.objects.filter(pk__in=hub_ids or []).values_list("agency_id", flat=True))
-    refresh_agencies(agency_ids=ids)
+    refresh_agencies(agency_ids=ids, hub_ids=hub_ids or [])
     warm()
     return len(ids)
 

@@ -155,7 +155,11 @@ def cohort_list(request):
 def hub_detail(request, pk: int):
     hub = get_object_or_404(Hub.objects.select_related("agency", "region", "cohort"), pk=pk)
     can_work = request.user.has_perm("hubs.view_work", hub)
-    spokes = Spoke.objects.filter(hub=hub, left_on__isnull=True).select_related("agency").order_by("agency__name")
+    spokes = (
+        Spoke.objects.filter(hub=hub, left_on__isnull=True)
+        .select_related("agency", "unit")
+        .order_by("agency__name", "unit__name")
+    )
     activities = selectors.activities_for(hub=hub, public_only=not can_work)[:10]
     decision = hub.cohort.decisions.order_by("-decree_date").first()
     return render(
@@ -190,7 +194,7 @@ def my_hubs(request):
 # The hub's work --------------------------------------------------------------------------------
 
 SPOKE_HEADERS = (
-    ["spoke", "agency", "joined_on", "left_on", "innovations", "proven", "with_legal_basis"]
+    ["spoke", "agency", "unit", "joined_on", "left_on", "innovations", "proven", "with_legal_basis"]
     + [f"{m}_actual" for m in Measure.values]
     + [f"{m}_target" for m in Measure.values]
 )
@@ -206,6 +210,7 @@ def work(request, pk: int):
             [
                 r.spoke.pk,
                 r.spoke.agency.name,
+                r.spoke.unit.display_name if r.spoke.unit_id else "",
                 r.spoke.joined_on,
                 r.spoke.left_on or "",
                 r.figures.innovations,
@@ -245,18 +250,31 @@ def spokes(request, pk: int):
         if form.is_valid():
             try:
                 hub_services.add_spoke(
-                    hub=hub, agency=form.cleaned_data["agency"], joined_on=form.cleaned_data["joined_on"]
+                    hub=hub,
+                    agency=form.cleaned_data.get("agency"),
+                    unit=form.cleaned_data.get("unit"),
+                    joined_on=form.cleaned_data["joined_on"],
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
                 messages.success(request, _("Spoke added."))
                 return redirect("hubs:spokes", hub.pk)
-    history = Spoke.objects.filter(hub=hub).select_related("agency").order_by("left_on", "agency__name")
+    history = (
+        Spoke.objects.filter(hub=hub)
+        .select_related("agency", "unit__region")
+        .order_by("left_on", "agency__name", "unit__name")
+    )
     if request.GET.get("format") in EXPORT_FORMATS:
-        rows = ([s.pk, s.agency.name, s.agency.type, s.joined_on, s.left_on or ""] for s in history)
+        rows = (
+            [s.pk, s.agency.name, s.unit.display_name if s.unit_id else "", s.agency.type, s.joined_on, s.left_on or ""]
+            for s in history
+        )
         return export_response(
-            request.GET["format"], rows, ["id", "agency", "type", "joined_on", "left_on"], f"hub-{hub.pk}-spokes"
+            request.GET["format"],
+            rows,
+            ["id", "agency", "unit", "type", "joined_on", "left_on"],
+            f"hub-{hub.pk}-spokes",
         )
     return render(
         request,
@@ -275,7 +293,7 @@ def spokes(request, pk: int):
 @require_POST
 def spoke_end(request, pk: int, spoke_pk: int):
     hub = _hub(request, pk, "hubs.change_hub")
-    spoke = get_object_or_404(Spoke, pk=spoke_pk, hub=hub)
+    spoke = get_object_or_404(Spoke.objects.select_related("agency", "unit"), pk=spoke_pk, hub=hub)
     form = EndSpokeForm(request.POST)
     if form.is_valid():
         try:
@@ -283,7 +301,7 @@ def spoke_end(request, pk: int, spoke_pk: int):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("%(agency)s left the hub.") % {"agency": spoke.agency})
+            messages.success(request, _("%(agency)s left the hub.") % {"agency": spoke.name})
     else:
         messages.error(request, _("Give the date it left."))
     return redirect("hubs:spokes", hub.pk)
@@ -292,7 +310,7 @@ def spoke_end(request, pk: int, spoke_pk: int):
 @login_required
 def spoke_progress(request, pk: int, spoke_pk: int):
     hub = get_object_or_404(Hub.objects.select_related("agency", "cohort"), pk=pk)
-    spoke = get_object_or_404(Spoke.objects.select_related("agency"), pk=spoke_pk, hub=hub)
+    spoke = get_object_or_404(Spoke.objects.select_related("agency", "unit"), pk=spoke_pk, hub=hub)
     if not (request.user.has_perm("hubs.view_work", hub) or request.user.has_perm("hubs.view_spoke", spoke)):
         raise PermissionDenied
     year = _year(request)
@@ -311,7 +329,7 @@ def plan(request, pk: int, year: int):
     year = _bounded(year)
     can_change = request.user.has_perm("hubs.change_hub", hub)
     plan_obj = WorkPlan.objects.filter(hub=hub, year=year).first()
-    spokes_list = list(Spoke.objects.filter(hub=hub, left_on__isnull=True).select_related("agency"))
+    spokes_list = list(Spoke.objects.filter(hub=hub, left_on__isnull=True).select_related("agency", "unit"))
     current = {}
     if plan_obj:
         current = {(t.spoke_id, t.measure): t.target for t in plan_obj.targets.all()}
@@ -333,8 +351,8 @@ def plan(request, pk: int, year: int):
                 return redirect("hubs:plan", hub.pk, year)
     if request.GET.get("format") in EXPORT_FORMATS and plan_obj:
         rows = (
-            [t.spoke.agency.name if t.spoke_id else "total", t.measure, t.target]
-            for t in plan_obj.targets.select_related("spoke__agency")
+            [t.spoke.name if t.spoke_id else "total", t.measure, t.target]
+            for t in plan_obj.targets.select_related("spoke__agency", "spoke__unit")
         )
         return export_response(request.GET["format"], rows, ["spoke", "measure", "target"], f"hub-{hub.pk}-plan-{year}")
     return render(
@@ -393,7 +411,7 @@ def activities(request, pk: int):
                 a.title,
                 a.starts_on,
                 a.ends_on,
-                "; ".join(s.agency.name for s in a.spokes.all()),
+                "; ".join(s.name for s in a.spokes.all()),
                 "; ".join(m.get_full_name() or m.username for m in a.mentors.all()),
                 a.attendance,
                 a.outputs,

@@ -423,6 +423,30 @@ def award_history(*, agency: Agency | None = None, year: int | None = None) -> l
     return list(by_year.items())
 
 
+def has_awards(*, year: int) -> bool:
+    """Whether the registry's history page of `year` (/awards/<year>/) has anything to show."""
+    return Award.objects.filter(year=year, innovation__status=Innovation.Status.PUBLISHED).exists()
+
+
+def edition_results_pages(years) -> dict[int, str]:
+    """{year: URL of that edition's results page} for the editions that ran on this platform.
+
+    The competition (an app above) answers through the AppConfig hook `edition_results_urls(years)`;
+    the registry never imports it. Years it does not know (imported award lists only) are absent.
+    """
+    from django.apps import apps
+
+    years = sorted(set(years))
+    pages: dict[int, str] = {}
+    if not years:
+        return pages
+    for config in apps.get_app_configs():
+        provider = getattr(config, "edition_results_urls", None)
+        if provider:
+            pages.update(provider(years))
+    return pages
+
+
 def award_years() -> list[tuple[int, int, bool]]:
     """(year, number of awards, any imported) for every year with awards of published innovations."""
     rows = (

@@ -27,8 +27,8 @@ from jipp.competition.evaluation.models import (
     Winner,
 )
 from jipp.competition.evaluation.services._base import event, guard, require
-from jipp.competition.evaluation.services.nomination import store_ranking
 from jipp.competition.evaluation.services.presentations import recompute_final
+from jipp.competition.evaluation.services.ranking import schedule_refresh, store_ranking
 from jipp.competition.models import Edition, Group, Proposal
 from jipp.registry import awards as registry_awards
 from jipp.registry.models import Award, AwardTier
@@ -327,7 +327,8 @@ def update_settings(*, user, edition: Edition, data: dict) -> EvaluationSettings
     if rules.desk_weight + rules.presentation_weight == 0:
         raise ValidationError({"desk_weight": _("The weights cannot both be zero.")})
     rules.full_clean()
-    rules.save()
+    rules.save()  # bumps the ranking's version (signals)
+    schedule_refresh(edition)
     if rules.revision_open_at is not None:
         for finalist in Finalist.objects.filter(edition=edition):
             recompute_final(finalist)
