@@ -263,6 +263,8 @@ def evaluation():
     _reference_data()
     if not Edition.objects.filter(year=2021).exists():
         importlib.import_module("jipp.competition.migrations.0002_edition_2021").forwards(apps, None)
+    # The award tiers the winners are written with (registry configuration, also from a migration).
+    importlib.import_module("jipp.registry.migrations.0007_seed_award_tiers").forwards(apps, None)
     edition = edition_2021()
     rules = evaluation.settings_for(edition)
     small = {"finalists_umum": 3, "finalists_khusus": 0, "min_3t": 0, "max_category_share": 1,
