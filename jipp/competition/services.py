@@ -26,6 +26,7 @@ from jipp.accounts.models import Role, User
 from jipp.competition import checks, juklak, selectors
 from jipp.competition.domain import similarity
 from jipp.competition.models import (
+    NONSENSE_CHECKS,
     Edition,
     Group,
     Proposal,
@@ -985,9 +986,9 @@ def _structural_flags(proposal, content, group, sections, attachments, invited, 
         if nonsense:
             flag(ScreeningFlag.Kind.NONSENSE,
                  _("Section \"%(s)s\" looks like a nonsense answer (%(why)s).") % {
-                     "s": section.title, "why": ", ".join(f.code for f in nonsense)},
-                 section=section.key, checks=[{"code": f.code, "reason": f.reason, "evidence": f.evidence}
-                                              for f in nonsense])  # fmt: skip
+                     "s": section.title, "why": ", ".join(str(NONSENSE_CHECKS[f.code]) for f in nonsense)},
+                 section=section.key, section_title=section.title,
+                 checks=[{"code": f.code, "reason": f.reason, "evidence": f.evidence} for f in nonsense])  # fmt: skip
     attached = {a.get("key") for a in content.get("attachments", [])}
     for requirement in attachments:
         if requirement.kind == RequiredAttachment.Kind.LINK:

@@ -28,6 +28,10 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _int(raw) -> int | None:
+    return int(raw) if str(raw or "").isdigit() and len(str(raw)) < 19 else None
+
+
 def innovation_records(request, pk: int):
     """An innovation's legal bases and sustainability checklists; its owners add to them here."""
     innovation = get_object_or_404(Innovation.objects.select_related("agency", "unit"), pk=pk)
@@ -64,9 +68,15 @@ def innovation_records(request, pk: int):
                 messages.success(request, _("The checklist was recorded."))
                 return redirect("institutionalisation:innovation", innovation.pk)
             if action == "delete":
-                basis = get_object_or_404(LegalBasis, pk=request.POST.get("basis"), innovation=innovation)
-                services.delete_legal_basis(user=request.user, legal_basis=basis)
-                messages.success(request, _("The legal basis was removed."))
+                basis = LegalBasis.objects.filter(pk=_int(request.POST.get("basis")), innovation=innovation).first()
+                try:
+                    if basis is None:  # removed meanwhile (another tab, another person)
+                        raise ValidationError(_("This legal basis was already removed; nothing was changed."))
+                    services.delete_legal_basis(user=request.user, legal_basis=basis)
+                except ValidationError as error:
+                    messages.warning(request, " ".join(error.messages))
+                else:
+                    messages.success(request, _("The legal basis was removed."))
                 return redirect("institutionalisation:innovation", innovation.pk)
         except ValidationError as error:
             _add_errors(legal_form if action == "legal" else check_form, error)

@@ -4,6 +4,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
 
 from jipp.competition import services
 from jipp.competition.models import (
@@ -339,6 +341,37 @@ def test_screening_missing_items_over_limit_and_nonsense_flags():
     over = ScreeningFlag.objects.get(proposal=proposal, kind="over_word_limit")
     assert over.evidence["words"] == 300 and over.evidence["max_words"] == 200
     assert ScreeningFlag.objects.filter(proposal=proposal, kind="missing_attachment").count() == 2
+
+
+def test_nonsense_flag_names_its_checks_in_the_readers_language_never_by_code(client):
+    proposal = forwarded_proposal()
+    data = proposal.snapshot.data
+    data["sections"][0]["text"] = "kata " * 40
+    proposal.snapshot.data = data
+    proposal.snapshot.save()
+    with translation.override("en"):
+        _screen(proposal.edition)
+    flag = ScreeningFlag.objects.get(proposal=proposal, kind="nonsense")
+    title = data["sections"][0]["title"]
+    with translation.override("id"):
+        assert flag.text == f'Bagian "{title}" tampak asal-asalan (kata yang sama berulang-ulang).'
+    with translation.override("en"):
+        assert flag.text == f'Section "{title}" looks like a nonsense answer (the same words over and over).'
+    client.force_login(MinistryUserFactory())
+    page = client.get(reverse("competition:proposal_detail", args=[proposal.pk]), HTTP_ACCEPT_LANGUAGE="id")
+    content = page.content.decode()
+    assert "kata yang sama berulang-ulang" in content
+    assert "low_diversity" not in content
+
+
+def test_nonsense_flag_stored_with_codes_reads_with_labels():
+    flag = ScreeningFlag(
+        kind="nonsense",
+        message='Bagian "Ringkasan" tampak asal-asalan (too_short, low_diversity).',
+        evidence={"section": "ringkasan", "checks": [{"code": "too_short"}, {"code": "low_diversity"}]},
+    )
+    with translation.override("id"):
+        assert flag.text == 'Bagian "Ringkasan" tampak asal-asalan (terlalu pendek, kata yang sama berulang-ulang).'
 
 
 def test_screening_same_title_flags_both():

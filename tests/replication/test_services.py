@@ -264,8 +264,11 @@ def test_withdraw_only_while_requested(parties):
     replication = request(adopter, innovation)
     services.withdraw_request(user=adopter, replication=replication)
     assert Replication.objects.get().status == "withdrawn"
-    with pytest.raises(PermissionDenied):
+    # The source agency sees the request, so it is told why (issue #14: the loser hears "already ...").
+    with pytest.raises(ValidationError) as refused:
         services.respond_to_request(user=source_upp, replication=replication, accept=True, note="")
+    assert refused.value.code == "already"
+    assert Replication.objects.get().status == "withdrawn"
 
 
 def test_withdrawn_innovation_cannot_be_requested(parties):

@@ -74,3 +74,44 @@ def test_an_edition_beyond_the_configured_years_copies_the_nearest_tier(db):
     tier = tier_for(year=2026, kind=AwardTier.Kind.REPLICATION_WINNER, book=TierBook())
     assert (tier.year, tier.code, tier.category, tier.kind) == (2026, "replikasi", "Replikasi", "replication_winner")
     assert AwardTier.objects.filter(year=2026, code="replikasi").count() == 1
+
+
+def test_award_history_pages_and_edition_results_pages_link_each_other(client, edition):
+    """/awards/<year>/ links to the edition's results when it ran here; the results link back; imported
+    years are listed among the KIPP results as past editions, marked imported (their page names the source)."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from jipp.registry.awards import record_award
+    from tests.factories.registry import InnovationFactory
+
+    innovation = InnovationFactory(status=Innovation.Status.PUBLISHED)
+    record_award(innovation=innovation, year=2021, tier="top45")
+    record_award(innovation=innovation, year=2015, tier="Top 25", is_imported=True,
+                 source_url="https://example.go.id/kep-2015")  # fmt: skip
+    results_2021 = reverse("evaluation:public_results", args=[2021])
+    history_2021 = reverse("registry:award_year", args=[2021])
+    history_2015 = reverse("registry:award_year", args=[2015])
+
+    # Before the 2021 results are published nothing points at them.
+    assert results_2021 not in client.get(reverse("registry:award_years")).content.decode()
+    assert results_2021 not in client.get(history_2021).content.decode()
+
+    rules = services.settings_for(edition)
+    rules.finalists_published_at = rules.results_published_at = timezone.now()
+    rules.results_decree_number = "SK 7/2021"
+    rules.save()
+    years = client.get(reverse("registry:award_years")).content.decode()
+    assert years.count(results_2021) == 1  # only the year that ran on the platform
+    assert client.get(history_2021).content.decode().count(results_2021) == 1
+    page_2015 = client.get(history_2015).content.decode()
+    assert "https://example.go.id/kep-2015" in page_2015
+    assert reverse("evaluation:public_results", args=[2015]) not in page_2015
+
+    results = client.get(results_2021).content.decode()
+    assert history_2021 in results
+    index = client.get(reverse("evaluation:public_index")).content.decode()
+    assert history_2015 in index  # a past edition known from its imported list
+    assert history_2021 not in index  # 2021 ran here: its results page is linked instead
+    assert results_2021 in index
+    assert "diimpor, dengan sumber" in index  # the badge (the UI's default language is Indonesian)

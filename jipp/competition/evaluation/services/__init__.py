@@ -30,13 +30,18 @@ from jipp.competition.evaluation.services.assignment import (  # noqa: F401
 from jipp.competition.evaluation.services.nomination import (  # noqa: F401
     confirm_nomination,
     run_nomination,
-    store_ranking,
 )
 from jipp.competition.evaluation.services.presentations import (  # noqa: F401
     build_schedule,
     recompute_final,
     score_presentation,
     verify,
+)
+from jipp.competition.evaluation.services.ranking import (  # noqa: F401
+    refresh_ranking_task,
+    rerank_after_review,
+    schedule_refresh,
+    store_ranking,
 )
 from jipp.competition.evaluation.services.results import (  # noqa: F401
     REGISTRY_KIND,

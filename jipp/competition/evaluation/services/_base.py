@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jipp.accounts.models import Role, User
-from jipp.competition.evaluation.common import guard_frozen, settings_for
-from jipp.competition.evaluation.models import ResultChange
+from jipp.competition.evaluation.common import FrozenError, settings_for
+from jipp.competition.evaluation.models import EvaluationSettings, ResultChange
 from jipp.competition.models import Edition, Proposal, ProposalEvent
 
 
@@ -20,10 +20,20 @@ def require(user, perm: str, obj=None) -> None:
         raise PermissionDenied(_("You are not allowed to do this."))
 
 
+def lock_settings(edition: Edition) -> EvaluationSettings:
+    """The edition's evaluation settings, re-read under lock: publishing, opening a revision and every
+    guarded change queue on this row, so a change racing a publication either lands before it (and is
+    published) or is refused as frozen; it never lands after it unseen."""
+    settings_for(edition)
+    return EvaluationSettings.objects.select_for_update().get(edition=edition)
+
+
 def guard(edition: Edition, *, user, what: str) -> None:
-    """Refuse a change after publication (FrozenError); inside an open revision, record it."""
-    guard_frozen(edition)
-    rules = settings_for(edition)
+    """Refuse a change after publication (FrozenError); inside an open revision, record it. Call inside
+    a transaction: it takes the settings' lock (see `lock_settings`)."""
+    rules = lock_settings(edition)
+    if rules.is_frozen:
+        raise FrozenError()
     if rules.revision_open_at is not None:
         ResultChange.objects.create(
             edition=edition, what=what[:300], reason=rules.revision_reason, changed_by=_account(user)

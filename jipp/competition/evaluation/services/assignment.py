@@ -22,6 +22,7 @@ from jipp.competition.evaluation.common import (
     CONFLICT_LABELS,
     EVALUABLE,
     PROPOSAL_FIELDS,
+    bump_ranking_version,
     conflict_index,
     conflict_reason,
     guard_frozen,
@@ -31,6 +32,7 @@ from jipp.competition.evaluation.common import (
 )
 from jipp.competition.evaluation.models import Assignment, AssignmentRun, Member, Review
 from jipp.competition.evaluation.services._base import guard, require
+from jipp.competition.evaluation.services.ranking import schedule_refresh
 from jipp.competition.evaluation.services.team import void_conflicted_reviews
 from jipp.competition.models import Edition, Proposal
 
@@ -147,6 +149,8 @@ def run_assignment(*, edition: Edition, run: AssignmentRun | None = None) -> Ass
         Proposal.objects.filter(pk__in=proposal_ids, status=Proposal.Status.PASSED_ADMINISTRATION).update(
             status=Proposal.Status.IN_EVALUATION
         )
+        bump_ranking_version(edition.pk)  # the bulk writes above send no signals
+        schedule_refresh(edition)
         AssignmentRun.objects.filter(pk=run.pk).update(
             status=AssignmentRun.Status.DONE,
             proposals=len(proposals),
@@ -175,6 +179,9 @@ def reassign(*, user, assignment: Assignment, evaluator: User, expected_version:
     when the new evaluator has a conflict or already has the proposal, or when a review was submitted."""
     require(user, "evaluation.manage_assignments", assignment.edition)
     guard_frozen(assignment.edition)
+    # Under the assignment's lock (the order `save_review` takes too): a submission racing this either
+    # lands first (then it is refused below as already submitted) or waits and finds it reassigned.
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("evaluator").get(pk=assignment.pk)
     if assignment.version != expected_version:
         raise StaleAssignmentError(
             _("Someone else changed this assignment meanwhile (it is now with %(name)s). Reload and try again.")
@@ -190,9 +197,9 @@ def reassign(*, user, assignment: Assignment, evaluator: User, expected_version:
         )  # fmt: skip
     if Assignment.objects.filter(proposal=assignment.proposal, evaluator=evaluator).exists():
         raise ValidationError({"evaluator": _("This evaluator already has this proposal.")})
-    review = Review.objects.filter(assignment=assignment).first()
+    review = Review.objects.select_for_update().filter(assignment=assignment).first()
     if review and review.status == Review.Status.SUBMITTED:
-        raise ValidationError(_("This review was already submitted; reopen it before reassigning."))
+        raise ValidationError(_("This review was already submitted; reopen it before reassigning."), code="already")
     guard(assignment.edition, user=user, what=f"reassign assignment {assignment.pk}")
     updated = Assignment.objects.filter(pk=assignment.pk, version=expected_version).update(
         evaluator=evaluator, version=expected_version + 1, source=Assignment.Source.MANUAL, updated_at=timezone.now()
@@ -201,6 +208,8 @@ def reassign(*, user, assignment: Assignment, evaluator: User, expected_version:
         raise StaleAssignmentError(_("Someone else changed this assignment meanwhile. Reload and try again."))
     if review:
         review.delete()
+    bump_ranking_version(assignment.edition_id)
+    schedule_refresh(assignment.edition)
     assignment.refresh_from_db()
     return assignment
 
@@ -238,6 +247,8 @@ def add_extra_review(*, user, proposal: Proposal) -> Assignment:
         ),
     )
     guard(edition, user=user, what=f"extra review of proposal {proposal.pk}")
+    bump_ranking_version(edition.pk)
+    schedule_refresh(edition)
     return Assignment.objects.create(
         edition=edition,
         proposal=proposal,
@@ -342,4 +353,6 @@ def import_assignments_csv(*, user, edition: Edition, text: str) -> int:
                 edition=edition, proposal_id=pid, evaluator_id=uid, source=Assignment.Source.IMPORT
             )
             changed += 1
+    bump_ranking_version(edition.pk)
+    schedule_refresh(edition)
     return changed

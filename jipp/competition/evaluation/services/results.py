@@ -26,9 +26,9 @@ from jipp.competition.evaluation.models import (
     ResultsRevision,
     Winner,
 )
-from jipp.competition.evaluation.services._base import event, guard, require
-from jipp.competition.evaluation.services.nomination import store_ranking
+from jipp.competition.evaluation.services._base import event, guard, lock_settings, require
 from jipp.competition.evaluation.services.presentations import recompute_final
+from jipp.competition.evaluation.services.ranking import schedule_refresh, store_ranking
 from jipp.competition.models import Edition, Group, Proposal
 from jipp.registry import awards as registry_awards
 from jipp.registry.models import Award, AwardTier
@@ -151,11 +151,11 @@ def open_revision(*, user, edition: Edition, reason: str) -> EvaluationSettings:
     """Open a revision of published results: corrections are then accepted, each recorded with this reason,
     until `publish_results` publishes the revision."""
     require(user, "evaluation.manage_results", edition)
-    rules = settings_for(edition)
+    rules = lock_settings(edition)  # two openings at once: the second is told it is already open
     if rules.results_published_at is None:
         raise ValidationError(_("The results are not published yet: no revision is needed."))
     if rules.revision_open_at is not None:
-        raise ValidationError(_("A revision is already open."))
+        raise ValidationError(_("A revision is already open."), code="already")
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for revising the published results.")})
     rules.revision_open_at = timezone.now()
@@ -208,9 +208,11 @@ def publish_results(*, user, edition: Edition, now: dt.datetime | None = None) -
     public), reissues every certificate with a new code (the old codes answer "superseded by") and closes
     the revision."""
     require(user, "evaluation.manage_results", edition)
-    rules = settings_for(edition)
+    # Under the settings' lock: of two publications at once exactly one publishes, the other is told
+    # "already published"; a correction racing it lands before it or is refused (see `guard`).
+    rules = lock_settings(edition)
     if rules.is_frozen:
-        raise ValidationError(_("The results are already published. Open a revision to correct them."))
+        raise ValidationError(_("The results are already published. Open a revision to correct them."), code="already")
     revision = rules.revision_open_at is not None
     if not rules.results_decree_number:
         raise ValidationError(_("Record the decree before publishing."))
@@ -327,7 +329,8 @@ def update_settings(*, user, edition: Edition, data: dict) -> EvaluationSettings
     if rules.desk_weight + rules.presentation_weight == 0:
         raise ValidationError({"desk_weight": _("The weights cannot both be zero.")})
     rules.full_clean()
-    rules.save()
+    rules.save()  # bumps the ranking's version (signals)
+    schedule_refresh(edition)
     if rules.revision_open_at is not None:
         for finalist in Finalist.objects.filter(edition=edition):
             recompute_final(finalist)
