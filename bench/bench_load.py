@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.production.servers import PYTHON, gunicorn, manage, postgres_database, production_env  # noqa: E402
 
-SQLITE = "/tmp/jipp-load.sqlite3"  # noqa: S108 (fixed on purpose: reused between runs)
+SQLITE = os.environ.get("BENCH_LOAD_SQLITE", "/tmp/jipp-load.sqlite3")  # noqa: S108 (reused between runs)
 LEVELS = [int(n) for n in os.environ.get("BENCH_LOAD_LEVELS", "50,100,200").split(",")]
 SECONDS = min(60, int(os.environ.get("LOAD_SECONDS", "30")))
 TARGET_P95 = 500

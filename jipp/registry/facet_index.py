@@ -7,8 +7,9 @@ because recording an award moves the innovation's `updated_at`.
 The catalogue must answer a search with its total, 15 facet counts and one ordered page in a
 few tens of milliseconds at 100,000 innovations. Counting in SQL costs one scan per facet; here
 each process keeps the columns as NumPy arrays (about 15 MB at 100,000 rows), reloaded when the
-table changes (its row count or latest `updated_at` differ), and the database is asked only for
-the full-text matches and the 20 rows of the page.
+table changes (see `_fingerprint`), and the database is asked only for the full-text matches and
+the 20 rows of the page. Loading took 2 s at 100,000 rows and 49 s at 1,000,000 (measured
+on PostgreSQL on the busy test machine), once per process after each change.
 """
 
 import threading
