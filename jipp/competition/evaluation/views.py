@@ -182,6 +182,7 @@ def assignments(request, year: int):
     context = {
         "edition": edition,
         "run": AssignmentRun.objects.filter(edition=edition).first(),
+        "task": services.assignment_task_run(edition),
         "progress": selectors.overall_progress(edition),
         "evaluators": selectors.progress_by_evaluator(edition),
         "members": selectors.evaluators(edition).order_by("user__username"),
@@ -196,7 +197,8 @@ def assignments(request, year: int):
 def assignment_run_status(request, year: int):
     edition = request.edition
     run = AssignmentRun.objects.filter(edition=edition).first()
-    return render(request, "evaluation/_run.html", {"run": run, "edition": edition})
+    task = services.assignment_task_run(edition)
+    return render(request, "evaluation/_run.html", {"run": run, "task": task, "edition": edition})
 
 
 @requires("evaluation.manage_assignments")
