@@ -21,7 +21,7 @@ SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise SettingsError("SECRET_KEY must be set when DJANGO_DEBUG=0")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789"  # noqa: S105 (debug only)
+    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789"  # noqa: S105 (debug only)  # nosec B105 # debug-only key; production refuses to start without SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if not DEBUG else ["127.0.0.1", "localhost", "[::1]"])
 if not DEBUG and not ALLOWED_HOSTS:

@@ -3,7 +3,7 @@
 from jipp.accounts.models import Role, User
 from jipp.regions.models import Agency, Region, ServiceUnit
 
-DEMO_PASSWORD = "jipp-demo-2026"  # noqa: S105 (public demo accounts)
+DEMO_PASSWORD = "jipp-demo-2026"  # noqa: S105 (public demo accounts)  # nosec B105 # the public demo accounts' password, demo data only
 
 FIRST_NAMES = ["Siti", "Budi", "Dewi", "Agus", "Rina", "Ahmad", "Wahyu", "Nur", "Putu", "Yohanes", "Made", "Fitri"]
 LAST_NAMES = ["Rahayu", "Santoso", "Lestari", "Pratama", "Hidayat", "Saputra", "Wulandari", "Nugroho", "Sinaga"]

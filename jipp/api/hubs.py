@@ -27,6 +27,14 @@ from jipp.hubs.models import (
     WorkPlan,
     WorkPlanTarget,
 )
+from jipp.registry.bounds import YearFilter
+
+
+def _year_filter(model, fields: list[str]) -> type[django_filters.FilterSet]:
+    """A FilterSet on `fields` whose `year` is the declared year bound (jipp/registry/bounds.py)."""
+    meta = type("Meta", (), {"model": model, "fields": fields})
+    return type(f"{model.__name__}YearFilter", (django_filters.FilterSet,), {"year": YearFilter(), "Meta": meta})
+
 
 # Hubs and cohorts ------------------------------------------------------------------------------
 
@@ -52,7 +60,7 @@ class HubSerializer(serializers.ModelSerializer):
 
 
 class HubFilter(django_filters.FilterSet):
-    cohort = django_filters.NumberFilter(field_name="cohort__year", help_text="The cohort's year, e.g. 2020.")
+    cohort = YearFilter(field_name="cohort__year", help_text="The cohort's year, e.g. 2020.")
     kind = django_filters.ChoiceFilter(choices=Hub.Kind.choices)
     status = django_filters.ChoiceFilter(choices=Hub.Status.choices)
     region = django_filters.CharFilter(field_name="region__code", help_text="A province code, e.g. 35.")
@@ -86,17 +94,25 @@ class CohortViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = CohortSerializer
     queryset = Cohort.objects.annotate(n=Count("hubs")).order_by("year")
-    filterset_fields = ["year"]
+    filterset_class = _year_filter(Cohort, ["year"])
 
 
 class SpokeSerializer(serializers.ModelSerializer):
     agency = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     agency_name = serializers.CharField(source="agency.name", read_only=True)
+    unit = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="For a K/L hub's unit or field office spoke: the service unit; null for an agency."
+    )
+    unit_name = serializers.SerializerMethodField(help_text="The unit's name; null for an agency spoke.")
+    name = serializers.CharField(read_only=True, help_text="The unit's name for a unit spoke, else the agency's.")
 
     class Meta:
         model = Spoke
-        fields = ["id", "hub", "agency", "agency_name", "kind", "joined_on", "left_on"]
+        fields = ["id", "hub", "name", "agency", "agency_name", "unit", "unit_name", "kind", "joined_on", "left_on"]
         read_only_fields = fields
+
+    def get_unit_name(self, spoke) -> str | None:
+        return spoke.unit.display_name if spoke.unit_id else None
 
 
 class SpokeFilter(django_filters.FilterSet):
@@ -113,7 +129,7 @@ class SpokeViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = SpokeSerializer
     filterset_class = SpokeFilter
-    queryset = Spoke.objects.select_related("agency").order_by("hub_id", "agency__name")
+    queryset = Spoke.objects.select_related("agency", "unit").order_by("hub_id", "agency__name", "unit__name", "pk")
 
 
 # The hub's work ------------------------------------------------------------------------------
@@ -136,7 +152,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 
 class ActivityFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="starts_on__year")
+    year = YearFilter(field_name="starts_on__year")
     kind = django_filters.ChoiceFilter(choices=Activity.Kind.choices)
 
     class Meta:
@@ -182,7 +198,7 @@ class WorkPlanViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = WorkPlanSerializer
     permission_classes = [IsAuthenticated]
-    filterset_fields = ["hub", "year"]
+    filterset_class = _year_filter(WorkPlan, ["hub", "year"])
 
     def get_queryset(self):
         return (
@@ -214,7 +230,7 @@ class MaturityViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = MaturitySerializer
     permission_classes = [IsAuthenticated]
-    filterset_fields = ["hub", "year", "status"]
+    filterset_class = _year_filter(MaturityAssessment, ["hub", "year", "status"])
 
     def get_queryset(self):
         return (
@@ -230,7 +246,7 @@ class MaturityViewSet(viewsets.ReadOnlyModelViewSet):
 class CriterionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Criterion
-        fields = ["id", "name", "weight", "guide", "position"]
+        fields = ["id", "name", "weight", "weight_basis", "guide", "position"]
 
 
 class RoundSerializer(serializers.ModelSerializer):
@@ -249,7 +265,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = RoundSerializer
     permission_classes = [IsAuthenticated]
-    filterset_fields = ["year", "kind", "status"]
+    filterset_class = _year_filter(SelectionRound, ["year", "kind", "status"])
 
     def get_queryset(self):
         return (

@@ -10,6 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 
 from jipp.institutionalisation.models import LEGAL_BASIS_CHOICES, LegalBasis, ProtectionStatus
 from jipp.institutionalisation.selectors import worklist
+from jipp.registry.bounds import YearFilter
 from jipp.registry.models import ContinuityUpdate, Innovation
 
 LEGAL_TYPES = ", ".join(value for value, _label in LEGAL_BASIS_CHOICES)
@@ -25,7 +26,7 @@ class LegalBasisSerializer(serializers.ModelSerializer):
 
 class LegalBasisFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(choices=LEGAL_BASIS_CHOICES)
-    year = django_filters.NumberFilter(field_name="year")
+    year = YearFilter(field_name="year")
 
     class Meta:
         model = LegalBasis

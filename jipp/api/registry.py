@@ -21,12 +21,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from jipp.regions.models import Agency, ServiceUnit
 from jipp.registry import revisions, services
 from jipp.registry.awards import TierBook, record_award
+from jipp.registry.bounds import bounds_message, parse_year
 from jipp.registry.exporting import _bits
 from jipp.registry.filters import parse_catalogue_params
 from jipp.registry.models import Award, AwardTier, Category, ContinuityUpdate, Innovation, Sdg
@@ -219,8 +220,8 @@ class FacetValueSerializer(serializers.Serializer):
 
 
 FACET_NAMES = (
-    "province", "regency", "agency_type", "category", "sdg", "phase", "stage", "digital", "continuity", "award",
-    "award_year", "award_tier", "year", "replicated", "legal_basis",
+    "province", "regency", "agency_type", "category", "sdg", "phase", "phase_min", "stage", "digital", "continuity",
+    "award", "award_year", "award_tier", "year", "replicated", "legal_basis",
 )  # fmt: skip
 FacetsSerializer = inline_serializer(
     "CatalogueFacets",
@@ -242,6 +243,12 @@ CATALOGUE_PARAMETERS = [
     OpenApiParameter("category", str, description="KIPP category code (see /api/v1/categories/)."),
     OpenApiParameter("sdg", int, description="SDG number, 1-17."),
     OpenApiParameter("phase", str, enum=Innovation.Phase.values),
+    OpenApiParameter(
+        "phase_min",
+        str,
+        enum=Innovation.Phase.values,
+        description="This policy phase or a later one: development = development or institutionalisation.",
+    ),
     OpenApiParameter("stage", str, enum=Innovation.Stage.values),
     OpenApiParameter("digital", str, enum=["yes", "no"]),
     OpenApiParameter("continuity", str, enum=Innovation.Continuity.values),
@@ -500,10 +507,11 @@ class AwardViewSet(viewsets.GenericViewSet):
         params = request.query_params
         errors = {}
         if params.get("year"):
-            try:
-                qs = qs.filter(year=int(params["year"]))
-            except ValueError:
-                errors["year"] = [_("Give a whole number.")]
+            year = parse_year(params["year"])
+            if year is None:
+                errors["year"] = [bounds_message()]
+            else:
+                qs = qs.filter(year=year)
         if params.get("tier"):
             qs = qs.filter(tier=params["tier"])
         if params.get("agency"):
@@ -514,7 +522,9 @@ class AwardViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(AwardSerializer(page, many=True, context=self.get_serializer_context()).data)
 
     def retrieve(self, request, pk=None):
-        award = get_object_or_404(self.get_queryset(), pk=pk)
+        if not str(pk).isdigit():  # the route takes any text; a non-number names no award
+            raise NotFound
+        award = get_object_or_404(self.get_queryset(), pk=int(pk))
         return Response(AwardSerializer(award, context=self.get_serializer_context()).data)
 
     def create(self, request):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from jipp.competition.models import Edition, Group, Proposal, RequiredAttachment, ScreeningDecision
 from jipp.core.forms import StyledFormMixin
 from jipp.core.widgets import TypeaheadSelectMultiple
+from jipp.registry.bounds import validate_year
 from jipp.registry.models import Category, Innovation, Sdg
 
 
@@ -113,5 +114,5 @@ class DecisionForm(StyledFormMixin, forms.Form):
 
 
 class CopyEditionForm(StyledFormMixin, forms.Form):
-    year = forms.IntegerField(label=_("Year of the new edition"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Year of the new edition"), validators=[validate_year])
     name = forms.CharField(label=_("Name"), max_length=200, required=False)

@@ -20,6 +20,7 @@ from jipp.dashboards.presenters import bar_chart, line_chart
 from jipp.dashboards.views import _chart_csv, funnel_chart
 from jipp.hubs.models import Aspect, Hub
 from jipp.hubs.selectors import hubs_for_user
+from jipp.registry.bounds import parse_year
 
 S = AreaFigures.Scope
 TOP_SPOKES = 15
@@ -47,7 +48,7 @@ def _year(request) -> int:
             request, _("“%(value)s” is not a year; showing %(year)s.") % {"value": raw[:20], "year": this_year}
         )
         return this_year
-    if not 2000 <= year <= this_year + 1:
+    if parse_year(raw) is None:
         messages.warning(
             request, _("There are no figures for %(value)s; showing %(year)s.") % {"value": year, "year": this_year}
         )
@@ -79,7 +80,7 @@ def hub_dashboard(request, pk: int):
     maturity = hub_data.maturity_by_year(hub)
     catalogue = reverse("registry:catalogue")
     charts = [
-        funnel_chart(row, lambda phase: catalogue + (f"?phase={phase}" if phase else "")),
+        funnel_chart(row, catalogue),
         bar_chart(
             "spokes",
             _("Published innovations: the 15 largest"),

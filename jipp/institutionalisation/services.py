@@ -56,6 +56,9 @@ def add_legal_basis(
         raise ValidationError({"issued_on": _("The date of a legal basis cannot be in the future.")})
     if type not in {t.value for t in LegalBasisType}:
         raise ValidationError({"type": _("Unknown type of legal basis.")})
+    # Two records of the same number at once queue on the innovation's row, so the second sees the first
+    # and is told it is already recorded (instead of failing on the unique constraint).
+    Innovation.objects.select_for_update(of=("self",)).filter(pk=innovation.pk).first()
     duplicate = LegalBasis.objects.filter(
         innovation=innovation, issued_by__iexact=issued_by.strip(), year=issued_on.year, number__iexact=number.strip()
     )
@@ -94,9 +97,14 @@ def add_legal_basis(
 
 @transaction.atomic
 def delete_legal_basis(*, user, legal_basis: LegalBasis) -> None:
+    """Remove a legal basis. Of two removals at once, one removes it; the other is told it is already gone
+    (ValidationError, code "already") and nothing else happens."""
     innovation = legal_basis.innovation
     if not user.has_perm("institutionalisation.change_records", innovation):
         raise PermissionDenied(_("You cannot remove this legal basis."))
+    Innovation.objects.select_for_update(of=("self",)).filter(pk=innovation.pk).first()
+    if not LegalBasis.objects.filter(pk=legal_basis.pk).exists():
+        raise ValidationError(_("This legal basis was already removed; nothing was changed."), code="already")
     legal_basis.delete()
     _after_legal_change(innovation)
 

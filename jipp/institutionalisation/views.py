@@ -16,6 +16,7 @@ from jipp.institutionalisation import selectors, services
 from jipp.institutionalisation.forms import LegalBasisForm, SustainabilityForm
 from jipp.institutionalisation.models import SHORT_LABELS, LegalBasis
 from jipp.regions.models import Region
+from jipp.registry.bounds import parse_year
 from jipp.registry.models import Innovation
 
 
@@ -25,6 +26,10 @@ def _add_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def _int(raw) -> int | None:
+    return int(raw) if str(raw or "").isdigit() and len(str(raw)) < 19 else None
 
 
 def innovation_records(request, pk: int):
@@ -63,9 +68,15 @@ def innovation_records(request, pk: int):
                 messages.success(request, _("The checklist was recorded."))
                 return redirect("institutionalisation:innovation", innovation.pk)
             if action == "delete":
-                basis = get_object_or_404(LegalBasis, pk=request.POST.get("basis"), innovation=innovation)
-                services.delete_legal_basis(user=request.user, legal_basis=basis)
-                messages.success(request, _("The legal basis was removed."))
+                basis = LegalBasis.objects.filter(pk=_int(request.POST.get("basis")), innovation=innovation).first()
+                try:
+                    if basis is None:  # removed meanwhile (another tab, another person)
+                        raise ValidationError(_("This legal basis was already removed; nothing was changed."))
+                    services.delete_legal_basis(user=request.user, legal_basis=basis)
+                except ValidationError as error:
+                    messages.warning(request, " ".join(error.messages))
+                else:
+                    messages.success(request, _("The legal basis was removed."))
                 return redirect("institutionalisation:innovation", innovation.pk)
         except ValidationError as error:
             _add_errors(legal_form if action == "legal" else check_form, error)
@@ -197,11 +208,7 @@ def continuity_missing(request):
     """Owners who have not answered the yearly continuity question; the Ministry can send the request."""
     if not request.user.has_perm("institutionalisation.view_worklist"):
         raise PermissionDenied
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
-    year = min(max(year, 2000), 2100)
+    year = parse_year(request.GET.get("year")) or timezone.localdate().year
     qs = selectors.missing_continuity(user=request.user, year=year, params=request.GET)
     if request.GET.get("format") in ("csv", "xlsx"):
         rows = (

@@ -13,15 +13,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jipp.regions.models import Agency, Region
-from jipp.registry.bounds import EARLIEST_YEAR, latest_year
+from jipp.registry.bounds import YearFilter
 from jipp.registry.models import AwardTier, Category, Innovation
 from jipp.registry.selectors import SORTS, CatalogueQuery, catalogue_queryset
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 SORT_CHOICES = [("relevance", _("Relevance")), ("newest", _("Newest")), ("replicated", _("Most replicated"))]
 PARAMETERS = (
-    "q", "province", "regency", "agency", "agency_type", "category", "sdg", "phase", "stage", "digital",
-    "continuity", "award", "award_year", "award_tier", "year", "replicated", "legal_basis", "sort",
+    "q", "province", "regency", "agency", "agency_type", "category", "sdg", "phase", "phase_min", "stage",
+    "digital", "continuity", "award", "award_year", "award_tier", "year", "replicated", "legal_basis", "sort",
 )  # fmt: skip
 
 
@@ -48,6 +48,9 @@ class CatalogueFilterSet(django_filters.FilterSet):
     )
     sdg = django_filters.NumberFilter(label=_("SDG"), method=_kept, min_value=1, max_value=17)
     phase = django_filters.ChoiceFilter(label=_("Policy phase"), method=_kept, choices=Innovation.Phase.choices)
+    phase_min = django_filters.ChoiceFilter(
+        label=_("Policy phase at least"), method=_kept, choices=Innovation.Phase.choices
+    )
     stage = django_filters.ChoiceFilter(label=_("Stage"), method=_kept, choices=Innovation.Stage.choices)
     digital = django_filters.ChoiceFilter(label=_("Digital"), method=_kept, choices=YES_NO)
     continuity = django_filters.ChoiceFilter(label=_("Continuity"), method=_kept, choices=Innovation.Continuity.choices)
@@ -56,9 +59,9 @@ class CatalogueFilterSet(django_filters.FilterSet):
         method=_kept,
         choices=[("any", _("Any award")), *[c for c in Innovation.AwardTier.choices if c[0]]],
     )
-    award_year = django_filters.NumberFilter(label=_("Award year"), method=_kept)
+    award_year = YearFilter(label=_("Award year"), method=_kept)
     award_tier = django_filters.ChoiceFilter(label=_("Award tier"), method=_kept, choices=[])
-    year = django_filters.NumberFilter(label=_("Year started"), method=_kept)
+    year = YearFilter(label=_("Year started"), method=_kept)
     replicated = django_filters.ChoiceFilter(label=_("Replicated"), method=_kept, choices=YES_NO)
     legal_basis = django_filters.ChoiceFilter(label=_("Has a legal basis"), method=_kept, choices=YES_NO)
     sort = django_filters.ChoiceFilter(label=_("Sort by"), method=_kept, choices=SORT_CHOICES)
@@ -71,9 +74,6 @@ class CatalogueFilterSet(django_filters.FilterSet):
         if queryset is None:
             queryset = Innovation.objects.filter(status=Innovation.Status.PUBLISHED)
         super().__init__(data, queryset=queryset, **kwargs)
-        # Years: the registry's declared bounds (bounds.py), the same as the form and the import.
-        for name in ("year", "award_year"):
-            self.filters[name].extra.update(min_value=EARLIEST_YEAR, max_value=latest_year())
         codes = sorted({(c, n) for c, n in AwardTier.objects.values_list("code", "name_en")})
         seen: dict[str, str] = {}
         for code, name in codes:
@@ -104,6 +104,7 @@ class CatalogueFilterSet(django_filters.FilterSet):
             category=data["category"].code if data.get("category") else "",
             sdg=number("sdg"),
             phase=data.get("phase") or "",
+            phase_min=data.get("phase_min") or "",
             stage=data.get("stage") or "",
             digital=yes_no("digital"),
             continuity=data.get("continuity") or "",

@@ -8,8 +8,9 @@ Each created innovation is a draft with the same derived fields as `services.cre
 (unit, agency, region, province, agency type, year started, stemmed search text, tag masks):
 we call the same helper (`services.fill_derived`) per row and fill the masks here, because the
 bulk path cannot call `create_innovation` 30,000 times within the time budget (one transaction,
-a few queries per 500 rows instead of ~10 per row). Audit log entries are written in bulk too,
-since `bulk_create` sends no signals.
+a few queries per 500 rows instead of ~10 per row). `bulk_create` sends no signals, so the import
+writes one audit entry for the whole file (with the ids it created) and schedules one refresh of the
+similar innovations after it commits; publishing a batch tells the apps above once.
 
 Who chooses the unit: a UPP operator imports for its own unit only; an Admin Lokal for any unit of
 its own agency (given per row by id or name, or a default unit); the Ministry for any unit.
@@ -51,19 +52,21 @@ from django.utils.translation import gettext_lazy
 
 from jipp.accounts.models import Role
 from jipp.core.files import XLSX, detect_kind, validate_upload
-from jipp.regions.domain.resolver import Resolution, fold
+from jipp.regions.domain.resolver import FUZZY_SHOW, Resolution, fold
 from jipp.regions.models import UNSPECIFIED_UNIT_NAME, Agency, ServiceUnit
 from jipp.regions.services import agency_matcher, region_by_place
 from jipp.registry.awards import SUMMARY_ORDER, TierBook, award_title, refresh_award_summary
 from jipp.registry.bounds import EARLIEST_YEAR, bounds_message, latest_year, validate_date
 from jipp.registry.models import Award, AwardTier, Category, ImportBatch, Innovation, Sdg
-from jipp.registry.services import fill_derived
+from jipp.registry.services import fill_derived, fill_search_columns, published_changed
+from jipp.registry.tasks import schedule_full_similar_refresh
 
 MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 50_000)
 MAX_MB = getattr(settings, "IMPORT_MAX_MB", 100)
 MAX_REPORTED_ERRORS = 1000  # a report longer than this helps nobody; the count is still exact
 BACKGROUND_ROWS = 500  # files with more data rows than this are imported by a background task
-FK_FIELDS = ["unit", "agency", "region", "province", "created_by"]
+PROGRESS_EVERY = 250  # rows checked between two progress updates of a batch
+FIELD_NAMES = [f.name for f in Innovation._meta.concrete_fields]
 DUPLICATE_SIMILARITY = 0.9  # titles this similar (after folding) within one agency are the same innovation
 
 
@@ -430,12 +433,21 @@ class TitleIndex:
         return _near(key, [other for other, n in shared.items() if n >= wanted])
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _near(key: str, others: Iterable[str], *, cutoff: float = DUPLICATE_SIMILARITY) -> str | None:
     """The most similar of `others` to `key` at or above `cutoff` (near-identical titles), or None."""
+    others = list(others)
+    if not others:
+        return None
+    numbers = _DIGITS.findall(key)
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(key)
     best, best_score = None, cutoff
     for other in others:
+        if _DIGITS.findall(other) != numbers:
+            continue  # 'Layanan 1' and 'Layanan 10', 'SIM Keliling 2019' and '... 2020' are different innovations
         matcher.set_seq1(other)
         if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
             continue
@@ -461,6 +473,8 @@ class RowValidator:
         self.now = timezone.now()
         self.matcher = agency_matcher() if "agency" in header else None
         self.tiers = TierBook() if "award_year" in header else None
+        self.award_bases: dict[int, dict] = {}
+        self.latest_year = latest_year()
         self.agencies: dict[int, Agency] = {}
         self.agency_units: dict[int, dict[str, ServiceUnit]] = {}
         self.existing: dict[int, TitleIndex] = {}  # agency id -> title key -> (id, title)
@@ -505,8 +519,13 @@ class RowValidator:
             plan.update(agency_id=agency.pk, agency=agency.name, confidence=1.0, how="chosen")
             return agency, resolution
         if resolution.accepted is None:
+            names = "; ".join(f"{c.name} ({c.score:.0%})" for c in resolution.candidates[:3])
+            if resolution.candidates and resolution.confidence < FUZZY_SHOW:
+                raise ValidationError(
+                    _("No agency matches “%(value)s”; the nearest are: %(names)s. Choose one, or correct the spelling.")
+                    % {"value": text[:100], "names": names}
+                )
             if resolution.candidates:
-                names = "; ".join(f"{c.name} ({c.score:.0%})" for c in resolution.candidates[:3])
                 raise ValidationError(
                     _("“%(value)s” is not certain; choose the agency. Nearest: %(names)s.")
                     % {"value": text[:100], "names": names}
@@ -580,7 +599,7 @@ class RowValidator:
         except ValueError:
             error("award_year", _("“%(value)s” is not a year.") % {"value": str(year_cell)[:20]})
             return None
-        if not EARLIEST_YEAR <= year <= latest_year():
+        if not EARLIEST_YEAR <= year <= self.latest_year:
             error("award_year", bounds_message())
             return None
         tier = self.tiers.find(year=year, text=str(tier_cell or ""))
@@ -589,10 +608,13 @@ class RowValidator:
             error("award_tier", _("“%(tier)s” is not a tier of KIPP %(year)s (tiers: %(names)s).")
                   % {"tier": str(tier_cell)[:60], "year": year, "names": names})  # fmt: skip
             return None
-        award = {"year": year, "tier": tier.code, "label": f"{year} {tier.name}", "category": tier.category,
-                 "title": award_title(tier),
-                 "decree_number": "", "decree_date": None, "source_url": "",
-                 "summary": AwardTier.SUMMARY[tier.kind]}  # fmt: skip
+        if tier.pk not in self.award_bases:  # the same few tiers on thousands of rows: label them once
+            self.award_bases[tier.pk] = {
+                "year": year, "tier": tier.code, "label": f"{year} {tier.name}", "category": tier.category,
+                "title": award_title(tier), "decree_number": "", "decree_date": None, "source_url": "",
+                "summary": AwardTier.SUMMARY[tier.kind],
+            }  # fmt: skip
+        award = dict(self.award_bases[tier.pk])
         for name in ("award_category", "decree_number", "source_url"):
             value = str(raw.get(name) or "").strip()
             if value:
@@ -602,11 +624,12 @@ class RowValidator:
                 URLValidator()(award["source_url"])
             except ValidationError:
                 error("source_url", _("Give a full address (https://...)."))
-        try:
-            award["decree_date"] = _parse_date(raw.get("decree_date"))
-            validate_date(award["decree_date"])
-        except ValidationError as exc:
-            error("decree_date", exc.messages[0])
+        if raw.get("decree_date") not in (None, ""):
+            try:
+                award["decree_date"] = _parse_date(raw.get("decree_date"))
+                validate_date(award["decree_date"])
+            except ValidationError as exc:
+                error("decree_date", exc.messages[0])
         return award
 
     # One row ------------------------------------------------------------------------------------
@@ -729,18 +752,18 @@ class RowValidator:
                 plan.update(agency_id=unit.agency_id, agency=unit.agency.name)
         if errors:
             # Still check the simple field rules, so the report lists every problem of the row at once.
-            self._check_fields(Innovation(**data), errors, number, only_columns=True)
+            self._check_fields(Innovation(**data), errors, number, given=data)
             return self._done(plan, errors, None, [], [])
         innovation = Innovation(**data)
         innovation.created_by = self.user if self.user.is_authenticated else None
         innovation.status = Innovation.Status.DRAFT
         innovation.created_at = innovation.updated_at = self.now
-        fill_derived(innovation, unit)
+        fill_derived(innovation, unit, search=False)  # the search text only for the rows saved (save_rows)
         innovation.category_mask = category_mask
         innovation.sdg_mask = sdg_mask
         innovation.award_tier = award["summary"] if award else ""
         innovation.import_awards = [award] if award else []
-        self._check_fields(innovation, errors, number)
+        self._check_fields(innovation, errors, number, given=data)
         if innovation.start_date and innovation.rollout_date and innovation.rollout_date < innovation.start_date:
             errors.append(RowError(number, "rollout_date", _("The roll-out date is before the start date.")))
         if errors:
@@ -788,15 +811,14 @@ class RowValidator:
         return innovation, category_ids, sdg_ids, errors
 
     @staticmethod
-    def _check_fields(innovation: Innovation, errors: list[RowError], number: int, only_columns=False) -> None:
+    def _check_fields(innovation: Innovation, errors: list[RowError], number: int, *, given) -> None:
+        """The model's field rules for the fields the row gave (the others hold defaults or derived values)."""
         reported = {e.column for e in errors}
         try:
-            innovation.clean_fields(exclude=FK_FIELDS)
+            innovation.clean_fields(exclude=[name for name in FIELD_NAMES if name not in given])
             innovation.clean()
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
-                if only_columns and name not in BY_NAME:
-                    continue  # derived fields are filled only for rows without errors
                 if name not in reported:
                     errors.append(RowError(number, name if name in BY_NAME else "", messages[0]))
 
@@ -861,7 +883,7 @@ def validate_rows(
                 target.award_tier = best
             elif target is not None:
                 result.registry_awards.extend((target, a) for a in awards)
-        if progress and report.rows % 1000 == 0:
+        if progress and report.rows % PROGRESS_EVERY == 0:
             progress(report.rows, total, "validating")
     if report.rows == 0:
         raise ImportFileError(_("The file has no rows below the header."))
@@ -892,11 +914,13 @@ def save_rows(*, user, validated: ValidatedRows, source: str = "", progress=None
     total = len(innovations)
     batch = 2000
     _save_units(innovations)
+    for innovation in innovations:
+        fill_search_columns(innovation)
     category_link = Innovation.categories.through
     sdg_link = Innovation.sdgs.through
     for start in range(0, total, batch):
         chunk = innovations[start : start + batch]
-        Innovation.objects.bulk_create(chunk, batch_size=500)
+        insert_returning_ids(Innovation, chunk)
         links, goals = [], []
         for innovation, categories, sdgs in zip(
             chunk, validated.category_ids[start : start + batch], validated.sdg_ids[start : start + batch], strict=True
@@ -905,11 +929,78 @@ def save_rows(*, user, validated: ValidatedRows, source: str = "", progress=None
             goals += [sdg_link(innovation_id=innovation.pk, sdg_id=s) for s in sdgs]
         category_link.objects.bulk_create(links, batch_size=1000)
         sdg_link.objects.bulk_create(goals, batch_size=1000)
-        _log_created(user, chunk, source)
         if progress:
             progress(min(start + batch, total), total, "saving")
     _save_awards(innovations, validated.registry_awards)
-    return [i.pk for i in innovations]
+    ids = [i.pk for i in innovations]
+    _log_import(user, ids, source, merged=len(validated.registry_awards))
+    if ids:
+        # Bulk inserts send no signals: the similar innovations are recomputed once, after the commit.
+        schedule_full_similar_refresh()
+    return ids
+
+
+_TEXT_TYPES = {"CharField", "TextField", "SlugField", "EmailField", "URLField"}
+_PLAIN_TYPES = {"BooleanField", "IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField",
+                "PositiveSmallIntegerField", "PositiveBigIntegerField", "ForeignKey"}  # fmt: skip
+
+
+def _text_value(value):
+    return None if value is None else str(value)
+
+
+def insert_returning_ids(model, objs: list, *, using: str = "default") -> None:
+    """`bulk_create` for many wide rows: the same INSERT ... RETURNING, without the per-value ORM work.
+
+    `bulk_create` spends most of its time preparing each value through several layers (30,000
+    innovations x 46 columns); here text, number, boolean and foreign-key values go to the driver as
+    they are and only the other types (dates, times, JSON) take the field's own conversion. Fields
+    with auto_now(_add) get their pre_save value as in `save`. Sets each object's primary key. Falls
+    back to `bulk_create` where the database cannot return the new keys of a multi-row insert.
+    """
+    from functools import partial
+    from operator import attrgetter
+
+    from django.db import connections
+
+    connection = connections[using]
+    if not objs:
+        return
+    if not connection.features.can_return_rows_from_bulk_insert:
+        model.objects.using(using).bulk_create(objs, batch_size=500)
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)]
+    getters, converters = [], []
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            getters.append(partial(f.pre_save, add=True))
+        else:
+            getters.append(attrgetter(f.attname))
+        kind = f.get_internal_type()
+        converters.append(_text_value if kind in _TEXT_TYPES else None if kind in _PLAIN_TYPES else
+                          partial(f.get_db_prep_save, connection=connection))  # fmt: skip
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = max(1, min(500, connection.ops.bulk_batch_size(fields, objs)))
+    pairs = list(zip(getters, converters, strict=True))
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), size):
+            chunk = objs[start : start + size]
+            params = []
+            for obj in chunk:
+                for get, convert in pairs:
+                    value = get(obj)
+                    params.append(value if convert is None else convert(value))
+            values = ", ".join([row_sql] * len(chunk))
+            # Only the model's own quoted names are in the text; every value is a parameter.
+            sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values} RETURNING {quote(meta.pk.column)}"  # noqa: S608
+            cursor.execute(sql, params)
+            for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
+                obj.pk = pk
+                obj._state.adding = False
+                obj._state.db = using
 
 
 def _save_units(innovations: list[Innovation]) -> None:
@@ -935,10 +1026,15 @@ def _save_awards(innovations: list[Innovation], registry_awards: list[tuple[int,
     wanted = [(i.pk, a) for i in innovations for a in getattr(i, "import_awards", [])] + list(registry_awards)
     if not wanted:
         return
-    targets = {pk for pk, _a in wanted}
-    have = set(
-        Award.objects.filter(innovation_id__in=targets, competition="KIPP").values_list("innovation_id", "year", "tier")
-    )
+    new_ids = {i.pk for i in innovations}
+    targets = sorted({pk for pk, _a in wanted if pk not in new_ids})  # new innovations hold no awards yet
+    have: set[tuple] = set()
+    for start in range(0, len(targets), 900):
+        have.update(
+            Award.objects.filter(innovation_id__in=targets[start : start + 900], competition="KIPP").values_list(
+                "innovation_id", "year", "tier"
+            )
+        )
     new = []
     for pk, award in wanted:
         if (pk, award["year"], award["tier"]) in have:
@@ -955,30 +1051,23 @@ def _save_awards(innovations: list[Innovation], registry_awards: list[tuple[int,
     refresh_award_summary(innovation_ids=[pk for pk, _a in registry_awards])
 
 
-def _log_created(user, innovations: list[Innovation], source: str) -> None:
+def _log_import(user, ids: list[int], source: str, *, merged: int = 0) -> None:
+    """One audit entry for the whole import (not one per row): who, which file, how many, and the ids created."""
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
-    content_type = ContentType.objects.get_for_model(Innovation)
-    actor = user if user.is_authenticated else None
-    now = timezone.now()
-    LogEntry.objects.bulk_create(
-        [
-            LogEntry(
-                content_type=content_type,
-                object_pk=str(i.pk),
-                object_id=i.pk,
-                object_repr=i.title[:200],
-                action=LogEntry.Action.CREATE,
-                changes={"title": ["None", i.title], "unit": ["None", str(i.unit_id)], "status": ["None", i.status]},
-                changes_text="",
-                actor=actor,
-                timestamp=now,
-                additional_data={"import": source[:200]},
-            )
-            for i in innovations
-        ],
-        batch_size=1000,
+    if not ids and not merged:
+        return
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Innovation),
+        object_pk=str(ids[0]) if ids else "",
+        object_id=ids[0] if ids else None,
+        object_repr=(f"Import {source}"[:180] + f" ({len(ids)})"),
+        action=LogEntry.Action.CREATE,
+        changes={"imported": ["", str(len(ids))], "awards_added_to_existing": ["", str(merged)]},
+        changes_text="",
+        actor=user if user.is_authenticated else None,
+        additional_data={"import": source[:200], "created": len(ids), "ids": ids},
     )
 
 
@@ -1013,7 +1102,8 @@ def import_innovations(
     report = validated.report
     if report.error_count or preview:
         return report
-    report.ids = save_rows(user=user, validated=validated, source=filename, progress=progress)
+    source = filename or str(getattr(uploaded, "name", "") or "")
+    report.ids = save_rows(user=user, validated=validated, source=source, progress=progress)
     report.created = len(report.ids)
     return report
 
@@ -1049,9 +1139,22 @@ def create_batch(*, user, uploaded, filename: str, default_unit: ServiceUnit | N
     return batch
 
 
-def _batch_progress(batch: ImportBatch):
+def _batch_progress(batch: ImportBatch, *, preview: bool = True):
+    """Progress on the batch (`processed` of `total` rows, what the status page shows).
+
+    An import checks every row again, then saves: the check counts for the first half and the saving
+    for the second, so the bar never goes back.
+    """
+    rows = batch.total or 0
+
     def progress(done: int, total: int | None, state: str) -> None:
-        ImportBatch.objects.filter(pk=batch.pk).update(processed=done, updated_at=timezone.now())
+        if preview or not rows:
+            value = done
+        elif state == "validating":
+            value = min(done, rows) // 2
+        else:
+            value = rows // 2 + (rows - rows // 2) * done // max(total or 1, 1)
+        ImportBatch.objects.filter(pk=batch.pk).update(processed=value, updated_at=timezone.now())
 
     return progress
 
@@ -1061,7 +1164,7 @@ def _run_batch(batch: ImportBatch, *, preview: bool) -> ImportReport:
         try:
             return import_innovations(
                 user=batch.created_by, uploaded=handle, filename=batch.filename, default_unit=batch.default_unit,
-                progress=_batch_progress(batch), decisions=batch.decisions, preview=preview,
+                progress=_batch_progress(batch, preview=preview), decisions=batch.decisions, preview=preview,
             )  # fmt: skip
         except PermissionDenied as exc:
             return ImportReport(file_error=str(exc))
@@ -1125,6 +1228,10 @@ def publish_batch(*, user, batch: ImportBatch) -> int:
     batch.state = ImportBatch.State.PUBLISHED
     batch.published_at = now
     batch.save(update_fields=["state", "published_at", "updated_at"])
+    if count:
+        # Once for the whole batch (never per innovation): the apps above and the similar innovations.
+        published_changed(list(batch.created_ids))
+        schedule_full_similar_refresh()
     return count
 
 

@@ -130,7 +130,7 @@ def _store(pairs: list[tuple[int, list[int]]]) -> None:
     cast = "::jsonb" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {table} SET similar_ids = %s{cast} WHERE id = %s",  # noqa: S608 (fixed names, bound values)
+            f"UPDATE {table} SET similar_ids = %s{cast} WHERE id = %s",  # noqa: S608 (fixed names, bound values)  # nosec B608 # table name from the model; values bound
             [(json.dumps(similar), pk) for pk, similar in pairs],
         )
 

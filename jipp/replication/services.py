@@ -59,17 +59,10 @@ def _entry(replication, *, kind, side, actor, text="") -> None:
 
 
 def _notify(replication: Replication, event: str, actor=None) -> None:
-    from jipp.replication.tasks import notify_replication_event, recipient_users
+    """Tell both sides (in-app, and by e-mail as each prefers) through the platform's notifications."""
+    from jipp.replication.tasks import recipient_users
 
-    transaction.on_commit(lambda: notify_replication_event.enqueue(replication.pk, event))
-    notify(
-        recipient_users(replication),
-        f"replication.{event}",
-        replication,
-        actor=actor,
-        email=False,
-        **_notice(replication),
-    )
+    notify(recipient_users(replication), f"replication.{event}", replication, actor=actor, **_notice(replication))
 
 
 def _notice(replication: Replication) -> dict:
@@ -146,13 +139,58 @@ def request_replication(
     return replication
 
 
+def _already_message(replication: Replication) -> str:
+    """What the loser of a race (or a second click) is told: the state the request is already in."""
+    known = {
+        Replication.Status.ACCEPTED: _("This request was already accepted; nothing was changed."),
+        Replication.Status.DECLINED: _("This request was already declined; nothing was changed."),
+        Replication.Status.WITHDRAWN: _("This request was already withdrawn; nothing was changed."),
+    }
+    return known[replication.status]
+
+
+def _lock_open_request(*, user, replication: Replication, perm: str, denied: str) -> Replication:
+    """Re-read `replication` under lock and check it is still requested (not yet answered or withdrawn).
+
+    Of two racing transitions (accept and decline, answer and withdraw) exactly one sees "requested";
+    the other raises ValidationError (code "already") naming the state it found, if the user may see
+    the request, else PermissionDenied(denied). Returns the locked row; call inside a transaction.
+    """
+    current = Replication.objects.select_for_update(of=("self",)).get(pk=replication.pk)
+    if current.status != Replication.Status.REQUESTED:
+        if user.has_perm("replication.view_replication", current):
+            raise ValidationError(_already_message(current), code="already")
+        raise PermissionDenied(denied)
+    if not user.has_perm(perm, current):
+        raise PermissionDenied(denied)
+    return current
+
+
+def _copy_state(current: Replication, *, to: Replication) -> None:
+    """Keep the caller's instance in step with the row a transition re-read and changed under lock."""
+    if to is not current:
+        for field in ("status", "response_note", "responded_at", "responded_by_id", "updated_at"):
+            setattr(to, field, getattr(current, field))
+
+
 @transaction.atomic
 def respond_to_request(*, user, replication: Replication, accept: bool, note: str) -> Replication:
-    """The source agency accepts or declines a request; declining needs a note. 403 for anyone else."""
-    if not user.has_perm("replication.respond_replication", replication):
-        raise PermissionDenied(_("Only the source agency can answer this request, and only while it is open."))
+    """The source agency accepts or declines a request; declining needs a note. 403 for anyone else.
+
+    Under lock: of an accept and a decline (or a withdrawal) at the same moment, exactly one wins; the
+    other is told "already ..." (ValidationError, code "already") and nothing else happens.
+    """
+    denied = _("Only the source agency can answer this request, and only while it is open.")
+    if not user.has_perm("replication.respond_replication", replication) and not user.has_perm(
+        "replication.view_replication", replication
+    ):
+        raise PermissionDenied(denied)
     if not accept and not note.strip():
         raise ValidationError({"note": _("Say why you decline, so the adopter can look elsewhere.")})
+    original, replication = (
+        replication,
+        _lock_open_request(user=user, replication=replication, perm="replication.respond_replication", denied=denied),
+    )
     replication.status = Replication.Status.ACCEPTED if accept else Replication.Status.DECLINED
     replication.response_note = note
     replication.responded_at = timezone.now()
@@ -162,17 +200,27 @@ def respond_to_request(*, user, replication: Replication, accept: bool, note: st
     kind = TimelineEntry.Kind.ACCEPTED if accept else TimelineEntry.Kind.DECLINED
     _entry(replication, kind=kind, side=Document.Side.SOURCE, actor=user, text=note)
     _notify(replication, kind, actor=user)
+    _copy_state(replication, to=original)
     return replication
 
 
 @transaction.atomic
 def withdraw_request(*, user, replication: Replication) -> Replication:
-    if not user.has_perm("replication.withdraw_replication", replication):
-        raise PermissionDenied(_("Only the adopter can withdraw a request that has not been answered."))
+    """The adopter withdraws a request not yet answered (under lock, like `respond_to_request`)."""
+    original, replication = (
+        replication,
+        _lock_open_request(
+            user=user,
+            replication=replication,
+            perm="replication.withdraw_replication",
+            denied=_("Only the adopter can withdraw a request that has not been answered."),
+        ),
+    )
     replication.status = Replication.Status.WITHDRAWN
     replication.save(update_fields=["status", "updated_at"])
     _entry(replication, kind=TimelineEntry.Kind.WITHDRAWN, side=Document.Side.ADOPTER, actor=user)
     _notify(replication, "withdrawn", actor=user)
+    _copy_state(replication, to=original)
     return replication
 
 
@@ -233,6 +281,9 @@ def record_stage(
         raise PermissionDenied(_("Only the adopting agency records the stages, once the request is accepted."))
     if stage not in STAGE_ORDER:
         raise ValidationError({"stage": _("Unknown stage.")})
+    # Two saves of the stages at once queue on the request's row: the second sees the first's record
+    # (no duplicate-key error, dates checked against what is stored).
+    Replication.objects.select_for_update(of=("self",)).filter(pk=replication.pk).first()
     _check_stage_dates(replication, stage, started_on, completed_on, today or timezone.localdate())
     record, _created = StageRecord.objects.get_or_create(
         replication=replication, stage=stage, defaults={"started_on": started_on}

@@ -163,8 +163,12 @@ def detail(request, public_id):
     if action is not None and action not in ACTIONS:
         raise Http404
     if action == "withdraw":
-        services.withdraw_request(user=request.user, replication=replication)
-        messages.success(request, _("The request was withdrawn."))
+        try:
+            services.withdraw_request(user=request.user, replication=replication)
+        except ValidationError as error:  # answered meanwhile: "already accepted", nothing changed
+            messages.warning(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The request was withdrawn."))
         return redirect("replication:detail", replication.public_id)
     forms = _forms(request, replication, action)
     if action is not None:

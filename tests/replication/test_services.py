@@ -81,7 +81,8 @@ def test_request_replication_creates_shared_record_and_notifies_both_sides(parti
     assert list(replication.sources.all()) == [innovation]
     assert replication.documents.get().kind == "request_letter"
     assert [e.kind for e in replication.timeline.all()] == ["requested", "document"]
-    assert sorted(m.to[0] for m in mail.outbox) == ["adopter@example.go.id", "source@example.go.id"]
+    # Through the platform's notifications: the source side is told, the adopter did it itself.
+    assert sorted(m.to[0] for m in mail.outbox) == ["source@example.go.id"]
 
 
 def test_request_replication_of_own_agency_is_refused(parties):
@@ -263,8 +264,11 @@ def test_withdraw_only_while_requested(parties):
     replication = request(adopter, innovation)
     services.withdraw_request(user=adopter, replication=replication)
     assert Replication.objects.get().status == "withdrawn"
-    with pytest.raises(PermissionDenied):
+    # The source agency sees the request, so it is told why (issue #14: the loser hears "already ...").
+    with pytest.raises(ValidationError) as refused:
         services.respond_to_request(user=source_upp, replication=replication, accept=True, note="")
+    assert refused.value.code == "already"
+    assert Replication.objects.get().status == "withdrawn"
 
 
 def test_withdrawn_innovation_cannot_be_requested(parties):

@@ -130,7 +130,7 @@ ROUTES: dict[str, str] = {
     "kipp/proposals/<int:pk>/decide/": REFUSED,
     "kipp/proposals/<int:pk>/pdf/": REFUSED,
     "kipp/flags/<int:pk>/": REFUSED,
-    "kipp/notifications/": REFUSED,
+    "kipp/notifications/": PUBLIC,  # 301 to /notifications/?area=kipp, which asks for a login
     # --- replication, institutionalisation -----------------------------------------------------------
     "replication/": REFUSED,
     "replication/find/": PUBLIC,
@@ -259,6 +259,10 @@ ROUTES: dict[str, str] = {
     "hubs/<int:pk>/maturity/<int:year>/": REFUSED,
     "hubs/<int:pk>/competitions/": REFUSED,
     "hubs/<int:pk>/competitions/entries/<int:proposal_pk>/carry/": REFUSED,
+    "hubs/<int:pk>/competitions/<int:edition_pk>/": REFUSED,
+    "hubs/<int:pk>/competitions/<int:edition_pk>/screen/": REFUSED,
+    "hubs/<int:pk>/competitions/<int:edition_pk>/assign/": REFUSED,
+    "hubs/<int:pk>/competitions/<int:edition_pk>/entries/<int:proposal_pk>/decide/": REFUSED,
     "api/v1/^awards/$": PUBLIC,
     "api/v1/^awards/(?P<pk>[^/.]+)/$": PUBLIC,
     "api/v1/^award-tiers/$": PUBLIC,
@@ -281,11 +285,14 @@ ROUTES: dict[str, str] = {
 }
 
 # Role situations of the object-level rows; hubs rows are added when the hubs app's pages land.
+# "hub_admin" and "mentor" carry agency A on their account but belong to no hub; "hub_admin_x"/"mentor_x"
+# are hub X's people (hub X is agency A's hub), "hub_admin_y"/"mentor_y" hub Y's.
 ROLES = ("anonymous", "upp_a", "upp_b", "admin_lokal_a", "admin_lokal_b", "evaluator", "panelist", "hub_admin",
-         "mentor", "ministry")  # fmt: skip
+         "mentor", "hub_admin_x", "mentor_x", "hub_admin_y", "mentor_y", "ministry")  # fmt: skip
 
-# Object-level rows: (URL name, object key, {role: expected GET status}). Objects are built by the test's
-# `world` fixture: "draft_a" is an unsent draft of agency A's unit; "forwarded_a" a proposal of A sent on.
+# Object-level rows: (URL name or a path with "{}", object key, {role: expected GET status}). Objects are
+# built by the test's `world` fixture: "draft_a" is an unsent draft of agency A's unit; "forwarded_a" a
+# proposal of A sent on; "agency_a" agency A (its slug goes in the URL); "hub_x" hub X.
 OBJECT_CASES: list[tuple[str, str, dict[str, int]]] = [
     ("competition:proposal_detail", "draft_a",
      {"anonymous": 302, "upp_a": 200, "upp_b": 404, "admin_lokal_a": 200, "admin_lokal_b": 404, "evaluator": 404,
@@ -300,6 +307,20 @@ OBJECT_CASES: list[tuple[str, str, dict[str, int]]] = [
       "mentor": 404, "ministry": 200}),
     ("accounts:user_detail", "upp_a_account",
      {"anonymous": 302, "upp_a": 404, "upp_b": 404, "admin_lokal_a": 200, "admin_lokal_b": 404, "ministry": 200}),
+    # Dashboards of one agency and of one hub, page and API: the agency's own people and the Ministry;
+    # hub X's own people and the Ministry. Nobody else, whatever agency their account carries.
+    ("dashboards:agency", "agency_a",
+     {"anonymous": 302, "upp_a": 200, "upp_b": 403, "admin_lokal_a": 200, "admin_lokal_b": 403, "evaluator": 403,
+      "panelist": 403, "hub_admin": 403, "mentor": 403, "hub_admin_x": 403, "mentor_x": 403, "ministry": 200}),
+    ("/api/v1/dashboards/agencies/{}/", "agency_a",
+     {"anonymous": 403, "upp_a": 200, "upp_b": 403, "admin_lokal_a": 200, "admin_lokal_b": 403, "evaluator": 403,
+      "panelist": 403, "hub_admin": 403, "mentor": 403, "hub_admin_x": 403, "mentor_x": 403, "ministry": 200}),
+    ("dashboards:hub", "hub_x",
+     {"anonymous": 302, "upp_a": 403, "admin_lokal_a": 403, "evaluator": 403, "hub_admin": 403, "mentor": 403,
+      "hub_admin_x": 200, "mentor_x": 200, "hub_admin_y": 403, "mentor_y": 403, "ministry": 200}),
+    ("/api/v1/dashboards/hubs/{}/", "hub_x",
+     {"anonymous": 404, "upp_a": 404, "admin_lokal_a": 404, "evaluator": 404, "hub_admin": 404, "mentor": 404,
+      "hub_admin_x": 200, "mentor_x": 200, "hub_admin_y": 404, "mentor_y": 404, "ministry": 200}),
 ]  # fmt: skip
 
 _SAMPLE = {"int": "999999", "str": "99", "slug": "no-such-thing", "uuid": str(uuid.UUID(int=0))}

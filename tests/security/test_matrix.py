@@ -61,6 +61,7 @@ def world():
     from jipp.competition import services
     from tests.factories import AdminLokalFactory, MinistryUserFactory, UppFactory, UserFactory
     from tests.factories.competition import ProposalFactory, complete_proposal, juklak_edition
+    from tests.factories.hubs import HubFactory
 
     edition = juklak_edition(2026)
     draft = ProposalFactory(edition=edition)
@@ -83,14 +84,24 @@ def world():
         "mentor": UserFactory(role="mentor", agency=agency_a),
         "ministry": MinistryUserFactory(),
     }
-    objects = {"draft_a": draft, "forwarded_a": forwarded, "upp_a_account": upp_a}
+    # Hub X is hosted by another agency than A: a hub admin is hub X's by being named on it or by carrying
+    # its host agency on the account (jipp/hubs/rules.py `administers`); "hub_admin" carries A, so neither.
+    hub_x, hub_y = HubFactory(), HubFactory()
+    for hub, tag in ((hub_x, "x"), (hub_y, "y")):
+        people[f"hub_admin_{tag}"] = UserFactory(role="hub_admin", agency=hub.agency)
+        people[f"mentor_{tag}"] = UserFactory(role="mentor")
+        hub.admins.add(people[f"hub_admin_{tag}"])
+        hub.mentors.add(people[f"mentor_{tag}"])
+    objects = {"draft_a": draft, "forwarded_a": forwarded, "upp_a_account": upp_a, "agency_a": agency_a, "hub_x": hub_x}
     return people, objects
 
 
 @pytest.mark.parametrize(("name", "key", "expected"), OBJECT_CASES, ids=[f"{n}-{k}" for n, k, _e in OBJECT_CASES])
 def test_object_level_matrix(world, name, key, expected):
     people, objects = world
-    url = reverse(name, args=[objects[key].pk])
+    obj = objects[key]
+    arg = obj.slug if key.startswith("agency") else obj.pk
+    url = name.format(arg) if name.startswith("/") else reverse(name, args=[arg])
     observed = {}
     for role in expected:
         client = Client(raise_request_exception=False)

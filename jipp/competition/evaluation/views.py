@@ -38,6 +38,7 @@ from jipp.competition.evaluation.permissions import requires
 from jipp.competition.evaluation.templatetags.evaluation_tags import shown
 from jipp.competition.models import Edition, Group, Proposal, ProposalAttachment, RubricCriterion
 from jipp.core.ratelimit import client_address
+from jipp.registry import selectors as registry_selectors
 
 
 def _edition(year: int) -> Edition:
@@ -817,7 +818,10 @@ def public_index(request):
         .select_related("evaluation_settings")
         .order_by("-year")
     )
-    return render(request, "evaluation/public_index.html", {"editions": editions})
+    # Past editions known only from their imported award lists (the registry's history pages).
+    on_platform = {e.year for e in editions if e.evaluation_settings.results_published_at}
+    past = [(year, imported) for year, _n, imported in registry_selectors.award_years() if year not in on_platform]
+    return render(request, "evaluation/public_index.html", {"editions": editions, "past": past})
 
 
 def public_results(request, year: int):
@@ -827,10 +831,11 @@ def public_results(request, year: int):
         raise Http404
     winners = selectors.public_winners(edition)
     revisions = ResultsRevision.objects.filter(edition=edition).order_by("-number")
+    in_registry = registry_selectors.has_awards(year=year)
     return render(
         request,
         "evaluation/public_results.html",
-        {"edition": edition, "rules": rules, "winners": winners, "revisions": revisions},
+        {"edition": edition, "rules": rules, "winners": winners, "revisions": revisions, "in_registry": in_registry},
     )
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from jipp.hubs.domain.maturity import ASPECTS, LEVELS
 from jipp.hubs.models import Hub, MaturityAspect, MaturityAssessment
+from jipp.registry.bounds import validate_year
 
 
 def _check_level(level) -> int:
@@ -29,6 +30,7 @@ def save_self_assessment(
 
     Every aspect needs a level. Refused once submitted (the Ministry is verifying it). All or nothing.
     """
+    validate_year(year)  # the declared bound, not the column's (which differs between SQLite and PostgreSQL)
     if set(levels) != set(ASPECTS):
         raise ValidationError(_("Give a level for each of the four aspects."))
     clean = {a: (_check_level(level), (evidence or "").strip()) for a, (level, evidence) in levels.items()}

@@ -5,9 +5,14 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from jipp.accounts.models import Role, User
 from jipp.hubs.models import Activity, Hub, Measure, Spoke, WorkPlan, WorkPlanTarget
+from jipp.notifications.services import notify
+from jipp.registry.bounds import validate_year
 
 
 class OutsidePlanYear(ValidationError):
@@ -24,6 +29,7 @@ class OutsidePlanYear(ValidationError):
 
 @transaction.atomic
 def create_plan(*, hub: Hub, year: int, notes: str = "") -> WorkPlan:
+    validate_year(year)  # the declared bound, not the column's (which differs between SQLite and PostgreSQL)
     if WorkPlan.objects.filter(hub=hub, year=year).exists():
         raise ValidationError(_("This hub already has a work plan for %(year)s.") % {"year": year})
     plan = WorkPlan(hub=hub, year=year, notes=notes.strip())
@@ -115,4 +121,24 @@ def record_activity(
     target.save()
     target.spokes.set(spokes)
     target.mentors.set(mentors)
+    if activity is None:
+        _announce(target, actor=recorded_by, mentors=mentors)
     return target
+
+
+def _announce(activity: Activity, *, actor, mentors: list) -> None:
+    """Tell the hub's admins and the activity's mentors of a new activity (in-app, e-mail as each prefers)."""
+    hub = activity.hub
+    admins = User.objects.filter(is_active=True, role=Role.HUB_ADMIN).filter(
+        Q(agency_id=hub.agency_id) | Q(pk__in=hub.admins.values("pk"))
+    )
+    notify(
+        [*admins, *mentors],
+        "hubs.activity",
+        activity,
+        actor=actor if getattr(actor, "pk", None) else None,
+        url=reverse("hubs:activities", args=[hub.pk]),
+        hub=str(hub),
+        activity=activity.title,
+        date=activity.starts_on,
+    )

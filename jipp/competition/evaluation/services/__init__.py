@@ -45,7 +45,7 @@ from jipp.competition.evaluation.services.ranking import (  # noqa: F401
     store_ranking,
 )
 from jipp.competition.evaluation.services.results import (  # noqa: F401
-    REGISTRY_TIER,
+    REGISTRY_KIND,
     award_title,
     decide_winners,
     missing_final_scores,

@@ -227,6 +227,9 @@ def reassign(*, user, assignment: Assignment, evaluator: User, expected_version:
     when the new evaluator has a conflict or already has the proposal, or when a review was submitted."""
     require(user, "evaluation.manage_assignments", assignment.edition)
     guard_frozen(assignment.edition)
+    # Under the assignment's lock (the order `save_review` takes too): a submission racing this either
+    # lands first (then it is refused below as already submitted) or waits and finds it reassigned.
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("evaluator").get(pk=assignment.pk)
     if assignment.version != expected_version:
         raise StaleAssignmentError(
             _("Someone else changed this assignment meanwhile (it is now with %(name)s). Reload and try again.")
@@ -242,9 +245,9 @@ def reassign(*, user, assignment: Assignment, evaluator: User, expected_version:
         )  # fmt: skip
     if Assignment.objects.filter(proposal=assignment.proposal, evaluator=evaluator).exists():
         raise ValidationError({"evaluator": _("This evaluator already has this proposal.")})
-    review = Review.objects.filter(assignment=assignment).first()
+    review = Review.objects.select_for_update().filter(assignment=assignment).first()
     if review and review.status == Review.Status.SUBMITTED:
-        raise ValidationError(_("This review was already submitted; reopen it before reassigning."))
+        raise ValidationError(_("This review was already submitted; reopen it before reassigning."), code="already")
     guard(assignment.edition, user=user, what=f"reassign assignment {assignment.pk}")
     updated = Assignment.objects.filter(pk=assignment.pk, version=expected_version).update(
         evaluator=evaluator, version=expected_version + 1, source=Assignment.Source.MANUAL, updated_at=timezone.now()

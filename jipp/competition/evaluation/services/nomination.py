@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jipp.competition.domain import nomination as nomination_domain
 from jipp.competition.evaluation import selectors
@@ -206,5 +207,5 @@ def confirm_nomination(
     )
     Proposal.objects.filter(pk__in=chosen).update(status=Proposal.Status.FINALIST)
     for proposal in Proposal.objects.filter(pk__in=chosen):
-        event(proposal, actor=user, note=_("Chosen as a finalist by the independent panel."))
+        event(proposal, actor=user, note=gettext_lazy("Chosen as a finalist by the independent panel."))
     return finalists

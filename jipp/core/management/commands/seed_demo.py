@@ -43,7 +43,7 @@ class Command(BaseCommand):
             started = time.monotonic()
             self.stdout.write(f"Seeding {config.label} ({scale})...")
             # Each app gets its own generator, so adding demo data to one app does not change another's.
-            rng = random.Random(f"{seed}-{config.label}")
+            rng = random.Random(f"{seed}-{config.label}")  # nosec B311 # demo data: a seeded, reproducible generator, not a secret
             # Demo data is not a user's change: keep it out of the audit log.
             with disable_auditlog(), transaction.atomic():
                 module.seed(scale=scale, rng=rng, stdout=self.stdout)
