@@ -1,13 +1,16 @@
 """Benchmark: the dashboards at national scale, through Django.
 
-Run: ``.venv/bin/python bench/bench_dashboards.py`` (or ``make bench``). Uses its own SQLite file
-(``BENCH_DASHBOARDS_SQLITE``, default /tmp/bench_dashboards.sqlite3), never db.sqlite3. When that file
-has no innovations it is seeded once with the existing demo builders (``seed_demo --scale national`` for
-regions, accounts, registry, replication and institutionalisation: 100,000 innovations, about 5,000
-replications) and then filled with what the dashboards need besides: 10 KIPP editions (2017-2026) of
-about 3,000 forwarded proposals each (bulk-created, no answers), Top 99/45 awards per year, continuity
-answers, and 54 hubs (the real 2020/2021 cohorts, 24 more province hubs and 18 K/L hubs). Later runs
-reuse it. ``BENCH_DASHBOARDS_SCALE=small`` seeds the small demo instead (a quick check, not the figures).
+Run: ``.venv/bin/python bench/bench_dashboards.py`` (or ``make bench``) for SQLite, with its own file
+(``BENCH_DASHBOARDS_SQLITE``, default /tmp/bench_dashboards.sqlite3), never db.sqlite3; with
+``BENCH_DASHBOARDS_DATABASE_URL=postgres://...`` for PostgreSQL (a throwaway database). ``--seed-only``
+seeds and stops. Seeding happens once per database, step by step, each step only when its data is
+missing (so an interrupted seed resumes): ``seed_demo --scale national`` for regions, accounts and
+the registry (100,000 innovations), then replication (about 5,000 replications), then
+institutionalisation, then what the dashboards need besides: 10 KIPP editions (2017-2026) of about
+3,000 forwarded proposals each (bulk-created, no answers), Top 99/45 awards per year, continuity
+answers, and 54 hubs (the real 2020/2021 cohorts, 24 more province hubs and 18 K/L hubs). The bench
+stops when the data set is short of that scale (an earlier run measured 0 replications unnoticed).
+``BENCH_DASHBOARDS_SCALE=small`` seeds the small demo instead (a quick check, not the figures).
 
 Figures (targets on this 2-core machine: pages p95 < 150 ms, national report < 30 s, refresh after
 one write < 1 s):
@@ -27,45 +30,88 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# PostgreSQL when BENCH_DASHBOARDS_DATABASE_URL is set (a throwaway database: it is seeded), else SQLite.
+DATABASE_URL = os.environ.get("BENCH_DASHBOARDS_DATABASE_URL", "")
+os.environ.pop("DATABASE_URL", None)
+if DATABASE_URL:
+    os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ["SQLITE_PATH"] = os.environ.get("BENCH_DASHBOARDS_SQLITE", "/tmp/bench_dashboards.sqlite3")  # noqa: S108
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
 os.environ["TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
-os.environ.pop("DATABASE_URL", None)
+os.environ["DJANGO_DEBUG"] = "0"
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,testserver")
 
 SCALE = os.environ.get("BENCH_DASHBOARDS_SCALE", "national")
 TARGET_MS = 150.0
 RUNS = 20
 YEARS = range(2017, 2027)
+# What the national data set must hold (the issue's scale); a seed that falls short stops the bench.
+EXPECTED = {"innovations": 100_000, "editions": 10, "replications": 4_500, "hubs": 54}
 
 
 def _log(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
+def _seed_step(label: str, only: str) -> None:
+    from django.core.management import call_command
+
+    started = time.monotonic()
+    _log(f"  seeding {label} ({SCALE})...")
+    call_command("seed_demo", scale=SCALE, only=only, verbosity=0)
+    _log(f"    {label} took {time.monotonic() - started:.0f} s")
+
+
 def _setup() -> None:
+    """Seed what is missing, step by step (each step is idempotent on what an earlier run left: an
+    interrupted seed resumes at the missing step), then check the data set has the expected size."""
     import django
 
     django.setup()
     from django.core.management import call_command
 
+    from jipp.institutionalisation.models import LegalBasis
+    from jipp.regions.models import Region
     from jipp.registry.models import Innovation
     from jipp.replication.models import Replication
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
-    if Innovation.objects.exists() and not Replication.objects.exists() and not os.environ.get("BENCH_SKIP_REPL"):
-        # A seed interrupted after the registry: add replication and institutionalisation.
-        call_command("seed_demo", scale=SCALE, only="replication,institutionalisation", verbosity=0)
-    if not Innovation.objects.exists():
-        _log(f"  seeding ({SCALE}; once, several minutes at national scale)...")
+    if not Region.objects.exists():
         call_command("load_regions", verbosity=0)
-        call_command(
-            "seed_demo",
-            scale=SCALE,
-            only="core,regions,accounts,registry,replication,institutionalisation",
-            verbosity=0,
+    if not Innovation.objects.exists():
+        _seed_step(
+            "regions, accounts and registry (several minutes at national scale)", "core,regions,accounts,registry"
         )
+    if not Replication.objects.exists():
+        _seed_step("replications", "replication")
+    if not LegalBasis.objects.exists():
+        _seed_step("legal bases and protection", "institutionalisation")
     _fill()
+    if SCALE == "national":
+        _check()
+
+
+def _counts() -> dict[str, int]:
+    from jipp.competition.models import Edition
+    from jipp.hubs.models import Hub
+    from jipp.registry.models import Innovation
+    from jipp.replication.models import Replication
+
+    return {
+        "innovations": Innovation.objects.count(),
+        "editions": Edition.objects.filter(year__in=list(YEARS)).count(),
+        "replications": Replication.objects.count(),
+        "hubs": Hub.objects.count(),
+    }
+
+
+def _check() -> None:
+    counts = _counts()
+    short = {k: (counts[k], v) for k, v in EXPECTED.items() if counts[k] < v}
+    if short:
+        raise SystemExit(f"bench_dashboards: the seeded data set is short of the national scale: {short}")
 
 
 def _fill() -> None:
@@ -289,6 +335,11 @@ def run() -> list[dict]:  # noqa: PLR0915 (one linear measurement script)
 
 
 if __name__ == "__main__":
+    if "--seed-only" in sys.argv:
+        started = time.monotonic()
+        _setup()
+        _log(f"seeded in {time.monotonic() - started:.0f} s: {_counts()}")
+        sys.exit(0)
     for row in run():
         ok = "yes" if row["ok"] else "NO"
         print(f"| {row['benchmark']} | {row['figure']} | {row['value']} | {row['target']} | {ok} |")

@@ -100,11 +100,19 @@ class CohortViewSet(viewsets.ReadOnlyModelViewSet):
 class SpokeSerializer(serializers.ModelSerializer):
     agency = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     agency_name = serializers.CharField(source="agency.name", read_only=True)
+    unit = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="For a K/L hub's unit or field office spoke: the service unit; null for an agency."
+    )
+    unit_name = serializers.SerializerMethodField(help_text="The unit's name; null for an agency spoke.")
+    name = serializers.CharField(read_only=True, help_text="The unit's name for a unit spoke, else the agency's.")
 
     class Meta:
         model = Spoke
-        fields = ["id", "hub", "agency", "agency_name", "kind", "joined_on", "left_on"]
+        fields = ["id", "hub", "name", "agency", "agency_name", "unit", "unit_name", "kind", "joined_on", "left_on"]
         read_only_fields = fields
+
+    def get_unit_name(self, spoke) -> str | None:
+        return spoke.unit.display_name if spoke.unit_id else None
 
 
 class SpokeFilter(django_filters.FilterSet):
@@ -121,7 +129,7 @@ class SpokeViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = SpokeSerializer
     filterset_class = SpokeFilter
-    queryset = Spoke.objects.select_related("agency").order_by("hub_id", "agency__name")
+    queryset = Spoke.objects.select_related("agency", "unit").order_by("hub_id", "agency__name", "unit__name", "pk")
 
 
 # The hub's work ------------------------------------------------------------------------------

@@ -220,8 +220,8 @@ class FacetValueSerializer(serializers.Serializer):
 
 
 FACET_NAMES = (
-    "province", "regency", "agency_type", "category", "sdg", "phase", "stage", "digital", "continuity", "award",
-    "award_year", "award_tier", "year", "replicated", "legal_basis",
+    "province", "regency", "agency_type", "category", "sdg", "phase", "phase_min", "stage", "digital", "continuity",
+    "award", "award_year", "award_tier", "year", "replicated", "legal_basis",
 )  # fmt: skip
 FacetsSerializer = inline_serializer(
     "CatalogueFacets",
@@ -243,6 +243,12 @@ CATALOGUE_PARAMETERS = [
     OpenApiParameter("category", str, description="KIPP category code (see /api/v1/categories/)."),
     OpenApiParameter("sdg", int, description="SDG number, 1-17."),
     OpenApiParameter("phase", str, enum=Innovation.Phase.values),
+    OpenApiParameter(
+        "phase_min",
+        str,
+        enum=Innovation.Phase.values,
+        description="This policy phase or a later one: development = development or institutionalisation.",
+    ),
     OpenApiParameter("stage", str, enum=Innovation.Stage.values),
     OpenApiParameter("digital", str, enum=["yes", "no"]),
     OpenApiParameter("continuity", str, enum=Innovation.Continuity.values),

@@ -11,6 +11,8 @@ to agencies in other zones is `Edition.deadline_mode`: one instant for the whole
 wall-clock time in each agency's own zone (WIB/WITA/WIT).
 """
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
@@ -533,6 +535,30 @@ class ScreeningFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.message}"
+
+    @property
+    def text(self) -> str:
+        """The finding in the reader's language: a nonsense flag names its checks by their labels
+        (never their codes, such as "low_diversity"); other flags read as stored."""
+        checks = [c.get("code") for c in (self.evidence or {}).get("checks", []) if isinstance(c, dict)]
+        if self.kind != self.Kind.NONSENSE or not checks:
+            return self.message
+        why = ", ".join(str(NONSENSE_CHECKS.get(code, code)) for code in checks)
+        title = (self.evidence or {}).get("section_title")
+        if title:
+            return _('Section "%(s)s" looks like a nonsense answer (%(why)s).') % {"s": title, "why": why}
+        # Flags stored before the section's title was kept: put the labels in place of the codes.
+        return _CODES_IN_PARENTHESES.sub(f"({why}).", self.message)
+
+
+# The nonsense checks of jipp.competition.domain.similarity.check_section, by code, as people read them.
+NONSENSE_CHECKS = {
+    "too_short": _("too short"),
+    "repeated_characters": _("one character repeated many times"),
+    "low_diversity": _("the same words over and over"),
+    "placeholder": _("placeholder text"),
+}
+_CODES_IN_PARENTHESES = re.compile(r"\((?:[a-z_]+(?:, )?)+\)\.?$")
 
 
 class ScreeningDecision(models.Model):

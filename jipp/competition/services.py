@@ -20,14 +20,15 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jipp.accounts.models import Role, User
 from jipp.competition import checks, juklak, selectors
 from jipp.competition.domain import similarity
 from jipp.competition.models import (
+    NONSENSE_CHECKS,
     Edition,
     Group,
-    Notification,
     Proposal,
     ProposalAnswer,
     ProposalAttachment,
@@ -216,13 +217,15 @@ def _recipients(proposal: Proposal, *, unit: bool = True, agency: bool = True) -
     return wanted
 
 
-def notify(*, proposal: Proposal, message: str, users: Iterable[User]) -> None:
-    """Leave `message` in each user's in-app notifications and send it by email (after the commit)."""
+def notify(*, proposal: Proposal, message, users: Iterable[User], **params) -> None:
+    """Tell each user about the proposal: in-app, and by e-mail as each prefers (the platform's notifications).
+
+    `message` is a lazily translated sentence (gettext_lazy) with %(name)s placeholders filled from
+    `params`: it is stored untranslated and read in each recipient's language, never the actor's.
+    """
     users = [u for u in users if u is not None]
-    Notification.objects.bulk_create([Notification(user=u, proposal=proposal, message=message[:400]) for u in users])
-    # The platform's notifications (bell, /notifications/, e-mail as each person prefers).
     url = reverse("competition:proposal_detail", args=[proposal.pk])
-    notify_people(users, "kipp.proposal", proposal, url=url, message=message, year=proposal.edition.year)
+    notify_people(users, "kipp.proposal", proposal, url=url, message=message, year=proposal.edition.year, **params)
 
 
 def _event(proposal: Proposal, *, actor, note: str = "", at: dt.datetime | None = None) -> None:
@@ -493,9 +496,10 @@ def submit_to_admin_lokal(*, user, proposal: Proposal, now: dt.datetime | None =
     _event(proposal, actor=user, at=now)
     notify(
         proposal=proposal,
-        message=_('%(unit)s sent the proposal "%(title)s" for checking.')
-        % {"unit": proposal.unit.name, "title": proposal.title},
+        message=gettext_lazy('%(unit)s sent the proposal "%(title)s" for checking.'),
         users=_recipients(proposal, unit=False),
+        unit=proposal.unit.name,
+        title=proposal.title,
     )
     return proposal
 
@@ -522,9 +526,10 @@ def return_to_unit(*, user, proposal: Proposal, note: str, now: dt.datetime | No
     _event(proposal, actor=user, note=proposal.return_note, at=now)
     notify(
         proposal=proposal,
-        message=_('Your proposal "%(title)s" was returned by the Admin Lokal: %(note)s')
-        % {"title": proposal.title, "note": proposal.return_note},
+        message=gettext_lazy('Your proposal "%(title)s" was returned by the Admin Lokal: %(note)s'),
         users=_recipients(proposal, agency=False),
+        title=proposal.title,
+        note=proposal.return_note,
     )
     return proposal
 
@@ -613,8 +618,9 @@ def forward_proposal(*, user, proposal: Proposal, now: dt.datetime | None = None
     _event(proposal, actor=user, at=now)
     notify(
         proposal=proposal,
-        message=_('The proposal "%(title)s" was forwarded to the Ministry.') % {"title": proposal.title},
+        message=gettext_lazy('The proposal "%(title)s" was forwarded to the Ministry.'),
         users=_recipients(proposal),
+        title=proposal.title,
     )
     return proposal
 
@@ -653,9 +659,11 @@ def decide(*, user, proposal: Proposal, outcome: str, reason: str, now=None) -> 
     _event(proposal, actor=user, note=decision.reason, at=now)
     notify(
         proposal=proposal,
-        message=_('Administrative selection of "%(title)s": %(status)s. Reason: %(reason)s')
-        % {"title": proposal.title, "status": proposal.get_status_display(), "reason": decision.reason},
+        message=gettext_lazy('Administrative selection of "%(title)s": %(status)s. Reason: %(reason)s'),
         users=_recipients(proposal),
+        title=proposal.title,
+        status=Proposal.Status(proposal.status).label,
+        reason=decision.reason,
     )
     return decision
 
@@ -678,7 +686,7 @@ def start_screening(*, user, edition: Edition) -> ScreeningRun:
     """Queue a screening run of `edition` as a background task; return the run to follow its progress."""
     from jipp.competition.tasks import screen_edition_task
 
-    if not user.has_perm("competition.screen_edition"):
+    if not user.has_perm("competition.screen_edition", edition):
         raise PermissionDenied(_("Only the Ministry's secretariat runs the screening."))
     active = edition.screening_runs.filter(status__in=[ScreeningRun.Status.QUEUED, ScreeningRun.Status.RUNNING])
     if active.filter(created_at__gte=timezone.now() - dt.timedelta(hours=2)).exists():
@@ -978,9 +986,9 @@ def _structural_flags(proposal, content, group, sections, attachments, invited, 
         if nonsense:
             flag(ScreeningFlag.Kind.NONSENSE,
                  _("Section \"%(s)s\" looks like a nonsense answer (%(why)s).") % {
-                     "s": section.title, "why": ", ".join(f.code for f in nonsense)},
-                 section=section.key, checks=[{"code": f.code, "reason": f.reason, "evidence": f.evidence}
-                                              for f in nonsense])  # fmt: skip
+                     "s": section.title, "why": ", ".join(str(NONSENSE_CHECKS[f.code]) for f in nonsense)},
+                 section=section.key, section_title=section.title,
+                 checks=[{"code": f.code, "reason": f.reason, "evidence": f.evidence} for f in nonsense])  # fmt: skip
     attached = {a.get("key") for a in content.get("attachments", [])}
     for requirement in attachments:
         if requirement.kind == RequiredAttachment.Kind.LINK:

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from jipp.competition import views
 
@@ -29,5 +30,10 @@ urlpatterns = [
     path("proposals/<int:pk>/decide/", views.proposal_decide, name="proposal_decide"),
     path("proposals/<int:pk>/pdf/", views.proposal_pdf, name="proposal_pdf"),
     path("flags/<int:pk>/", views.flag_detail, name="flag_detail"),
-    path("notifications/", views.notifications, name="notifications"),
+    # The KIPP-only notification page became the platform's /notifications/ (every workflow).
+    path(
+        "notifications/",
+        RedirectView.as_view(url="/notifications/?area=kipp", permanent=True),
+        name="notifications",
+    ),
 ]

@@ -30,7 +30,6 @@ from jipp.competition.forms import (
 )
 from jipp.competition.models import (
     Edition,
-    Notification,
     Proposal,
     ProposalAnswer,
     ProposalAttachment,
@@ -719,18 +718,3 @@ def export(request, year: int, fmt: str):
         raise Http404
     header = [str(label) for _key, label in EXPORT_COLUMNS]
     return export_response(fmt, _export_rows(request, year), header, f"kipp-{year}-proposals")
-
-
-# ---------------------------------------------------------------------------------------
-# Notifications
-# ---------------------------------------------------------------------------------------
-
-
-@login_required
-def notifications(request):
-    items = Notification.objects.filter(user=request.user).select_related("proposal")
-    if request.method == "POST":
-        items.filter(read_at__isnull=True).update(read_at=timezone.now())
-        return redirect("competition:notifications")
-    page = Paginator(items, 25).get_page(request.GET.get("page"))
-    return render(request, "competition/notifications.html", {"page": page})

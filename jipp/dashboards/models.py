@@ -100,6 +100,24 @@ class AreaFigures(Figures):
         return f"{self.scope}:{self.key}/{self.year}"
 
 
+class ProvinceArc(models.Model):
+    """Replications from one province to another (the map's arcs layer), refreshed with the other
+    summaries: `replications` counts the live ones (not declined or withdrawn), `successful` those that
+    succeeded. Only pairs of two different provinces with at least one replication have a row."""
+
+    source_code = models.CharField(max_length=8)
+    adopter_code = models.CharField(max_length=8)
+    replications = models.PositiveIntegerField(default=0)
+    successful = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("source_code", "adopter_code", name="province_arc_once")]
+        indexes = [models.Index(fields=["adopter_code"], name="provarc_adopter")]
+
+    def __str__(self) -> str:
+        return f"{self.source_code}->{self.adopter_code}"
+
+
 class Refresh(models.Model):
     """One refresh of the summary tables: when, how much, how long. The latest is shown on every dashboard,
     and its id is the data version a report records."""

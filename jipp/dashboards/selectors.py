@@ -3,11 +3,10 @@ latest winners), assembled into plain dicts for views, the API and the reports."
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
-from django.db.models import F as DbF
+from django.db.models import Q
 
 from jipp.dashboards.domain import figures as F
-from jipp.dashboards.models import AgencyFigures, AreaFigures, Refresh
+from jipp.dashboards.models import AgencyFigures, AreaFigures, ProvinceArc, Refresh
 from jipp.regions.models import Agency, Region
 
 S = AreaFigures.Scope
@@ -91,30 +90,30 @@ def agency_by_year(agency: Agency) -> dict[int, dict[str, int]]:
 
 
 def province_arcs(*, successful_only: bool = True) -> list[tuple[str, str, int]]:
-    """(source province code, adopting province code, replications) between different provinces."""
-    from jipp.replication.models import Replication
-
-    qs = Replication.objects.exclude(source_province=None).exclude(adopter_province=None)
-    qs = qs.filter(is_successful=True) if successful_only else qs.exclude(status__in=["declined", "withdrawn"])
-    rows = (
-        qs.exclude(source_province=DbF("adopter_province"))
-        .order_by()
-        .values("source_province__code", "adopter_province__code")
-        .annotate(n=Count("pk"))
-    )
-    return [(r["source_province__code"], r["adopter_province__code"], r["n"]) for r in rows]
+    """(source province code, adopting province code, replications) between different provinces, from
+    the summary (`services.refresh.arc_rows`): the successful replications, or all live ones."""
+    field = "successful" if successful_only else "replications"
+    rows = ProvinceArc.objects.filter(**{f"{field}__gt": 0}).order_by("source_code", "adopter_code")
+    return list(rows.values_list("source_code", "adopter_code", field))
 
 
 def latest_winners(limit: int = 6):
-    """The most recent KIPP awards (Top 45 and Outstanding first), for the portal."""
+    """The most recent KIPP awards (Top 45 and Outstanding first) of published innovations, for the portal.
+
+    Walks the awards newest first in small batches and keeps those of published innovations: filtering
+    on the innovation in SQL made the database scan every published innovation before sorting."""
     from jipp.registry.models import Award
 
-    return list(
-        Award.objects.filter(innovation__status="published")
-        .exclude(tier="")
-        .select_related("innovation__agency")
-        .order_by("-year", "tier", "pk")[:limit]
-    )
+    awards = Award.objects.exclude(tier="").select_related("innovation__agency").order_by("-year", "tier", "pk")
+    batch = limit * 4
+    out, start = [], 0
+    while len(out) < limit:
+        rows = list(awards[start : start + batch])
+        out += [a for a in rows if a.innovation.status == "published"]
+        if len(rows) < batch:
+            break
+        start += batch
+    return out[:limit]
 
 
 def success_stories(limit: int = 3):

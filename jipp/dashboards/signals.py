@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 _local = threading.local()
 
@@ -61,6 +61,14 @@ def _by_spoke(sender, instance, **kwargs):
     note_change(agency_ids=[instance.agency_id], hub_ids=[instance.hub_id])
 
 
+def _spoke_moving(sender, instance, **kwargs):
+    # A spoke moved to another hub leaves its old hub, which must be recomputed too (one read, by key).
+    if instance.pk:
+        old = sender.objects.filter(pk=instance.pk).values_list("hub_id", flat=True).first()
+        if old and old != instance.hub_id:
+            note_change(hub_ids=[old])
+
+
 def connect() -> None:
     from jipp.competition.models import Proposal
     from jipp.hubs.models import Hub, Spoke
@@ -83,3 +91,4 @@ def connect() -> None:
         uid = f"dashboards-{model._meta.label_lower}"
         post_save.connect(handler, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(handler, sender=model, dispatch_uid=f"{uid}-delete")
+    pre_save.connect(_spoke_moving, sender=Spoke, dispatch_uid="dashboards-hubs.spoke-move")

@@ -2,6 +2,8 @@
 
 from django_tasks import task
 
+from jipp.dashboards.warm import warm
+
 
 @task()
 def refresh_after_change(agency_ids: list[int], innovation_ids: list[int], hub_ids: list[int] | None = None) -> int:
@@ -13,7 +15,8 @@ def refresh_after_change(agency_ids: list[int], innovation_ids: list[int], hub_i
 
     ids = set(agency_ids) | set(Innovation.objects.filter(pk__in=innovation_ids).values_list("agency_id", flat=True))
     ids |= set(Hub.objects.filter(pk__in=hub_ids or []).values_list("agency_id", flat=True))
-    refresh_agencies(agency_ids=ids)
+    refresh_agencies(agency_ids=ids, hub_ids=hub_ids or [])
+    warm()
     return len(ids)
 
 
@@ -22,7 +25,9 @@ def refresh_everything() -> int:
     """Refresh every summary (the nightly run)."""
     from jipp.dashboards.services.refresh import refresh_all
 
-    return refresh_all().agencies
+    agencies = refresh_all().agencies
+    warm()
+    return agencies
 
 
 @task()

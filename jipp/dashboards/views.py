@@ -6,21 +6,17 @@ from __future__ import annotations
 import hashlib
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jipp.core.exports import export_response
 from jipp.dashboards import filters as dashboard_filters
 from jipp.dashboards import hubs as hub_data
-from jipp.dashboards import phrases, selectors
+from jipp.dashboards import phrases, rendered, selectors
 from jipp.dashboards.domain import figures as F
 from jipp.dashboards.measures import MEASURES, visible_measures
 from jipp.dashboards.models import AreaFigures
@@ -31,24 +27,16 @@ S = AreaFigures.Scope
 TREND_YEARS = 10
 
 
-BODY_SECONDS = 600
+def body_variant(*, full: bool, query: str) -> str:
+    """The part of a cached body's key that depends on the request: the audience and the query string."""
+    return f"{int(full)}:{hashlib.sha256(query.encode()).hexdigest()[:16]}"
 
 
 def cached_body(request, kind: str, template: str, build_context) -> str:
-    """The page's figures, rendered once per data version, language, audience and query string.
-
-    The summaries change only when they are refreshed (after a write, or nightly): the key holds the
-    latest refresh, so a refresh shows at once; the timeout bounds the age of time-dependent parts
-    (the KIPP timeline on the portal). Only anonymous-safe HTML goes here (no CSRF token, no user)."""
-    refresh = selectors.last_refresh()
-    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
-    version = f"{refresh.pk}.{refresh.finished_at.timestamp()}" if refresh else "0"
-    key = f"dashboards:{kind}:{version}:{get_language()}:{int(_full(request))}:{query}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(template, build_context())
-        cache.set(key, html, BODY_SECONDS)
-    return mark_safe(html)  # noqa: S308 (rendered by the template engine, escaped there)  # nosec B308, B703 # the HTML was rendered (and escaped) by the template engine
+    """The page's figures, rendered once per data version, language, audience and query string (see
+    `rendered`)."""
+    variant = body_variant(full=_full(request), query=request.GET.urlencode())
+    return rendered.cached_html(kind, template, build_context, variant=variant)
 
 
 def _urls() -> dict[str, str]:
@@ -75,10 +63,29 @@ def _chart_csv(request, charts):
     raise Http404(_("There is no chart called “%(value)s” on this page.") % {"value": wanted[:40]})
 
 
-def funnel_chart(row, url_for) -> object:
+# Each funnel step's catalogue filter: a step counts its phase and the later ones (see F.funnel).
+FUNNEL_FILTER = {
+    "created": "",
+    "developed": "phase_min=development",
+    "institutionalised": "phase_min=institutionalisation",
+}
+
+
+def with_param(url: str, param: str) -> str:
+    """`url` with one more `name=value` (or unchanged for an empty one)."""
+    if not param:
+        return url
+    return url + ("&" if "?" in url else "?") + param
+
+
+def funnel_chart(row, catalogue_url: str) -> object:
+    """The funnel of the three phases; each bar links to the catalogue (`catalogue_url`, with the scope's
+    filters) filtered to the innovations it counts."""
     steps = F.funnel(row)
-    phase_param = {"created": "", "developed": "development", "institutionalised": "institutionalisation"}
-    items = [(str(phrases.FUNNEL_STEPS[s.key]), float(s.count), url_for(phase_param[s.key])) for s in steps]
+    items = [
+        (str(phrases.FUNNEL_STEPS[s.key]), float(s.count), with_param(catalogue_url, FUNNEL_FILTER[s.key]))
+        for s in steps
+    ]
     return bar_chart("funnel", _("Innovations by policy phase"), _("innovations"), items)
 
 
@@ -161,7 +168,7 @@ def national_context(request, f, *, full: bool) -> dict:
     ]
     catalogue = reverse("registry:catalogue")
     charts = [
-        funnel_chart(nat, lambda phase: catalogue + (f"?phase={phase}" if phase else "")),
+        funnel_chart(nat, catalogue),
         bar_chart("kinds", _("Published innovations by kind of agency"), _("innovations"), kind_items),
     ]
     by_year = selectors.by_year(S.NATIONAL, selectors.NATIONAL_KEY)
@@ -269,7 +276,7 @@ def province(request, code: str):
     for item in ranked:
         item["bar"] = round(100 * (item["value"] or 0) / top, 1) if top else 0
     catalogue = reverse("registry:catalogue") + f"?province={code}"
-    charts = [funnel_chart(row, lambda phase: catalogue + (f"&phase={phase}" if phase else ""))]
+    charts = [funnel_chart(row, catalogue)]
     trend = trend_chart(selectors.by_year(S.PROVINCE, code))
     if trend:
         charts.append(trend)
@@ -330,7 +337,7 @@ def agency_dashboard(request, agency: Agency):
     by_year = selectors.agency_by_year(agency)
     this_year = timezone.localdate().year
     catalogue = reverse("registry:catalogue") + f"?agency={agency.slug}"
-    charts = [funnel_chart(row, lambda phase: catalogue + (f"&phase={phase}" if phase else ""))]
+    charts = [funnel_chart(row, catalogue)]
     stage_items = [
         (str(label), float(row[f"stage_{key}"]), catalogue + f"&stage={key}")
         for key, label in (
@@ -403,15 +410,20 @@ def agency_dashboard(request, agency: Agency):
 
 def portal(request):
     """The network's front door: live national figures, the map, this year's KIPP timeline, the latest
-    winners, replication stories, the hubs and a search box."""
-    return render(
-        request,
-        "dashboards/portal.html",
-        {"body": cached_body(request, "portal", "dashboards/_portal_body.html", portal_context)},
-    )
+    winners, replication stories, the hubs and a search box. Everything but the timeline (which moves
+    with the clock) is rendered once per data version (and ahead, after each refresh: `warm`)."""
+    refresh = selectors.last_refresh()
+    version = rendered.data_version(refresh)
+    context = {
+        kind: rendered.cached_html(kind, template, build, version=version) for kind, template, build in PORTAL_BLOCKS
+    }
+    edition, stages = selectors.current_edition()
+    context.update(edition=edition, stages=stages, now=timezone.now(), refresh=refresh)
+    return render(request, "dashboards/portal.html", context)
 
 
-def portal_context() -> dict:
+def portal_figures_context() -> dict:
+    """The portal's live figures and map (all from the summaries)."""
     f = dashboard_filters.parse({}, full=False)
     nat = selectors.area(S.NATIONAL, selectors.NATIONAL_KEY, 0)
     prov_rows = selectors.areas(S.PROVINCE, 0)
@@ -419,19 +431,32 @@ def portal_context() -> dict:
     values = {
         p.code: (float(prov_rows[p.code][measure.key]) if p.code in prov_rows else None) for p in selectors.provinces()
     }
-    edition, stages = selectors.current_edition()
     return {
         "nat": nat,
         "rates": F.derived(nat),
         "map": province_map(values, measure, urls=_province_urls(f), hubs=hub_data.hub_province_codes()),
-        "edition": edition,
-        "stages": stages,
-        "now": timezone.now(),
+    }
+
+
+def portal_lists_context() -> dict:
+    """The portal's short lists: latest winners, replication stories and the hubs."""
+    return {
         "winners": selectors.latest_winners(),
         "stories": selectors.success_stories(),
         "hubs": hub_data.portal_hubs(),
-        "refresh": selectors.last_refresh(),
     }
+
+
+# (cache kind, template, context builder): the portal's blocks that follow the data version only.
+PORTAL_BLOCKS = (
+    ("portal_figures", "dashboards/_portal_figures.html", portal_figures_context),
+    ("portal_lists", "dashboards/_portal_lists.html", portal_lists_context),
+)
+
+
+def national_public_body_context() -> dict:
+    """The anonymous national dashboard without parameters (what the warm-up renders ahead)."""
+    return national_context(None, dashboard_filters.parse({}, full=False), full=False)
 
 
 def open_data(request):

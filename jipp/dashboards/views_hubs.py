@@ -80,7 +80,7 @@ def hub_dashboard(request, pk: int):
     maturity = hub_data.maturity_by_year(hub)
     catalogue = reverse("registry:catalogue")
     charts = [
-        funnel_chart(row, lambda phase: catalogue + (f"?phase={phase}" if phase else "")),
+        funnel_chart(row, catalogue),
         bar_chart(
             "spokes",
             _("Published innovations: the 15 largest"),

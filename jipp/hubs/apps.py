@@ -10,6 +10,14 @@ class HubsConfig(AppConfig):
         ("hubs", _("Hubs: selection, spokes, work plans, activities and maturity")),
     ]
 
+    def ready(self):
+        # Fill competition's hook: a hub's admins run their own hub's provincial editions (screening,
+        # assignment, nomination, results) on the KIPP engine; competition does not import hubs.
+        from jipp.competition.rules import register_organiser_check
+        from jipp.hubs.rules import organises_editions_of
+
+        register_organiser_check(organises_editions_of)
+
     def nav_items(self, user):
         from jipp.core.nav import NavItem
 

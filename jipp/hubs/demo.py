@@ -32,7 +32,7 @@ from jipp.hubs.models import (
     WorkPlanTarget,
 )
 from jipp.hubs.services.hubs import create_hub
-from jipp.regions.models import Agency
+from jipp.regions.models import Agency, Region, ServiceUnit
 
 YEARS = (2024, 2025, 2026)
 UNIVERSITIES = [
@@ -113,10 +113,9 @@ def _grow(rng) -> list[Hub]:
             create_hub(agency=agency, cohort=cohort, designated_on=dt.date(year, 3, 15))
         provinces = provinces[n_prov:]
         for agency in central[:n_kl]:
-            hub = create_hub(
-                agency=agency, cohort=cohort, designated_on=dt.date(year, 3, 15), with_default_spokes=False
-            )
-            _kl_spokes(rng, hub, dt.date(year, 4, 1))
+            _field_offices(rng, agency)
+            # A K/L hub's default spokes are its own units and field offices.
+            create_hub(agency=agency, cohort=cohort, designated_on=dt.date(year, 3, 15))
         central = central[n_kl:]
     hubs = list(Hub.objects.select_related("agency", "cohort").order_by("pk"))
     for hub in hubs:
@@ -126,16 +125,16 @@ def _grow(rng) -> list[Hub]:
     return hubs
 
 
-def _kl_spokes(rng, hub: Hub, joined: dt.date) -> None:
-    """A K/L hub coaches a few regional governments in its field (demo: chosen at random)."""
-    taken = set(Spoke.objects.filter(kind=HubKind.KL, left_on__isnull=True).values_list("agency_id", flat=True))
-    pool = list(
-        Agency.objects.filter(type__in=[Agency.Type.REGENCY, Agency.Type.CITY])
-        .exclude(pk__in=taken)
-        .values_list("pk", flat=True)[:600]
+def _field_offices(rng, agency: Agency) -> None:
+    """A K/L without units in the demo gets four to eight field offices (kantor wilayah) in provinces."""
+    if ServiceUnit.objects.filter(agency=agency, is_unspecified=False).exists():
+        return
+    provinces = list(Region.objects.filter(level=Region.Level.PROVINCE).order_by("code"))
+    chosen = rng.sample(provinces, min(len(provinces), rng.randint(4, 8)))
+    ServiceUnit.objects.bulk_create(
+        ServiceUnit(agency=agency, name=f"Kantor Wilayah {province.name} (demo)", region=province)
+        for province in chosen
     )
-    chosen = rng.sample(pool, min(len(pool), rng.randint(4, 8)))
-    Spoke.objects.bulk_create(Spoke(hub=hub, agency_id=a, kind=HubKind.KL, joined_on=joined) for a in chosen)
 
 
 def _people(rng, hubs: list[Hub]) -> None:

@@ -19,6 +19,17 @@ from jipp.replication.models import Replication
 
 BY_PROVINCE = "province"
 BY_AGENCY = "agency"
+BY_UNIT = "unit"  # a K/L hub's unit or field office spoke
+
+# Per grouping, the column each source is grouped on (replications: into, out of).
+_COLUMNS = {
+    BY_PROVINCE: {"own": "province_id", "innovation": "innovation__province_id", "protection": "province_id",
+                  "in": "adopter_province_id", "out": "source_province_id"},
+    BY_AGENCY: {"own": "agency_id", "innovation": "innovation__agency_id", "protection": "agency_id",
+                "in": "adopter_agency_id", "out": "source_agency_id"},
+    BY_UNIT: {"own": "unit_id", "innovation": "innovation__unit_id", "protection": "innovation__unit_id",
+              "in": "adopter_unit_id", "out": "primary_source__unit_id"},
+}  # fmt: skip
 STOPPED = (Innovation.Continuity.STOPPED, Innovation.Continuity.DORMANT)
 
 
@@ -55,13 +66,15 @@ class Figures:
 
 
 def platform_figures(*, by: str, ids: list[int], continuity_year: int | None = None) -> dict[int, Figures]:
-    """Figures per province id (`by="province"`) or agency id (`by="agency"`), seven queries in all."""
+    """Figures per province id (`by="province"`), agency id (`by="agency"`) or service unit id
+    (`by="unit"`, a K/L hub's unit spokes), seven queries in all."""
     ids = list(ids)
     out: dict[int, Figures] = {i: Figures() for i in ids}
     if not ids:
         return out
-    own = "province_id" if by == BY_PROVINCE else "agency_id"
-    innovation_own = f"innovation__{own}"
+    columns = _COLUMNS[by]
+    own = columns["own"]
+    innovation_own = columns["innovation"]
 
     published = Innovation.objects.filter(status=Innovation.Status.PUBLISHED, **{f"{own}__in": ids})
     for row in published.values(own, "phase", "stage").annotate(n=Count("pk")).order_by():
@@ -80,8 +93,7 @@ def platform_figures(*, by: str, ids: list[int], continuity_year: int | None = N
     for row in awards.values(innovation_own, "year", "tier").annotate(n=Count("pk")).order_by():
         out[row[innovation_own]].tiers_by_year.setdefault(row["year"], {})[row["tier"]] = row["n"]
 
-    side_in = "adopter_province_id" if by == BY_PROVINCE else "adopter_agency_id"
-    side_out = "source_province_id" if by == BY_PROVINCE else "source_agency_id"
+    side_in, side_out = columns["in"], columns["out"]
     live = Replication.objects.exclude(status__in=[Replication.Status.DECLINED, Replication.Status.WITHDRAWN])
     for row in (
         live.filter(**{f"{side_in}__in": ids})
@@ -100,14 +112,15 @@ def platform_figures(*, by: str, ids: list[int], continuity_year: int | None = N
         out[row[side_out]].replications_out = row["n"]
         out[row[side_out]].replications_out_successful = row["ok"]
 
+    protection = columns["protection"]
     for row in (
-        ProtectionStatus.objects.filter(is_public=True, is_proven=True, **{f"{own}__in": ids})
-        .values(own)
+        ProtectionStatus.objects.filter(is_public=True, is_proven=True, **{f"{protection}__in": ids})
+        .values(protection)
         .annotate(n=Count("pk"), protected=Count("pk", filter=Q(strength__gt=0)))
         .order_by()
     ):
-        out[row[own]].proven = row["n"]
-        out[row[own]].protected = row["protected"]
+        out[row[protection]].proven = row["n"]
+        out[row[protection]].protected = row["protected"]
 
     if continuity_year is not None:
         for row in (
@@ -129,8 +142,9 @@ def platform_figures(*, by: str, ids: list[int], continuity_year: int | None = N
     return out
 
 
-def plan_actuals(*, agency_ids: list[int], year: int) -> dict[int, dict[str, int]]:
-    """Per agency: what each plan measure counted in `year` (five grouped queries).
+def plan_actuals(*, agency_ids: list[int], year: int, by: str = BY_AGENCY) -> dict[int, dict[str, int]]:
+    """Per agency (or per unit with `by="unit"`, ids then unit ids): what each plan measure counted in
+    `year` (five grouped queries).
 
     innovations_created: published innovations started in the year; kipp_proposals: proposals submitted
     to the year's edition; replications_in: replications into the agency requested in the year and not
@@ -140,38 +154,42 @@ def plan_actuals(*, agency_ids: list[int], year: int) -> dict[int, dict[str, int
     out: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Measure.values, 0))
     if not agency_ids:
         return out
+    columns = _COLUMNS[by]
+    own, innovation_own, side_in = columns["own"], columns["innovation"], columns["in"]
     queries = (
         (
             Measure.INNOVATIONS_CREATED,
-            Innovation.objects.filter(status=Innovation.Status.PUBLISHED, agency_id__in=agency_ids, year_started=year),
-            "agency_id",
+            Innovation.objects.filter(
+                status=Innovation.Status.PUBLISHED, year_started=year, **{f"{own}__in": agency_ids}
+            ),
+            own,
         ),
         (
             Measure.KIPP_PROPOSALS,
             Proposal.objects.filter(
                 status__in=Proposal.SUBMITTED,
-                agency_id__in=agency_ids,
                 edition__year=year,
                 edition__organiser__isnull=True,
+                **{f"{own}__in": agency_ids},
             ),
-            "agency_id",
+            own,
         ),
         (
             Measure.REPLICATIONS_IN,
-            Replication.objects.filter(adopter_agency_id__in=agency_ids, created_at__year=year).exclude(
+            Replication.objects.filter(created_at__year=year, **{f"{side_in}__in": agency_ids}).exclude(
                 status__in=[Replication.Status.DECLINED, Replication.Status.WITHDRAWN]
             ),
-            "adopter_agency_id",
+            side_in,
         ),
         (
             Measure.LEGAL_BASES,
-            LegalBasis.objects.filter(innovation__agency_id__in=agency_ids, issued_on__year=year),
-            "innovation__agency_id",
+            LegalBasis.objects.filter(issued_on__year=year, **{f"{innovation_own}__in": agency_ids}),
+            innovation_own,
         ),
         (
             Measure.CONTINUITY_ANSWERS,
-            ContinuityUpdate.objects.filter(innovation__agency_id__in=agency_ids, year=year),
-            "innovation__agency_id",
+            ContinuityUpdate.objects.filter(year=year, **{f"{innovation_own}__in": agency_ids}),
+            innovation_own,
         ),
     )
     for measure, qs, key in queries:

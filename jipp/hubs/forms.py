@@ -12,7 +12,7 @@ from jipp.core.forms import StyledFormMixin
 from jipp.hubs.domain.maturity import LEVELS
 from jipp.hubs.history import GUIDE, LATER_CRITERIA
 from jipp.hubs.models import Activity, Aspect, Candidate, Hub, HubKind, Measure
-from jipp.regions.models import Agency
+from jipp.regions.models import Agency, ServiceUnit
 from jipp.registry.bounds import validate_year
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -207,17 +207,33 @@ class DecisionForm(HubFormMixin, forms.Form):
 
 
 class SpokeForm(HubFormMixin, forms.Form):
-    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.order_by("name"))
+    """Add a spoke: an agency (a province hub's regencies and cities), or for a K/L hub one of its own units
+    or field offices (or, exceptionally, an agency)."""
+
+    unit = forms.ModelChoiceField(label=_("Unit or field office"), queryset=ServiceUnit.objects.none(), required=False)
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.order_by("name"), required=False)
     joined_on = forms.DateField(label=_("Joined on"), widget=DATE, initial=dt.date.today)
 
     def __init__(self, *args, hub, **kwargs):
         super().__init__(*args, **kwargs)
         if hub.kind == HubKind.PROVINCE and hub.region_id:
+            del self.fields["unit"]
+            self.fields["agency"].required = True
             self.fields["agency"].queryset = Agency.objects.filter(region__parent_id=hub.region_id).order_by(
                 "name"
             ) | Agency.objects.filter(region_id=hub.region_id).exclude(pk=hub.agency_id)
         else:
+            self.fields["unit"].queryset = ServiceUnit.objects.filter(
+                agency_id=hub.agency_id, is_unspecified=False
+            ).order_by("name")
             self.fields["agency"].queryset = Agency.objects.exclude(pk=hub.agency_id).order_by("name")
+            self.fields["agency"].help_text = _("Only if the spoke is another agency rather than one of your units.")
+
+    def clean(self):
+        data = super().clean()
+        if "unit" in self.fields and bool(data.get("unit")) == bool(data.get("agency")):
+            raise forms.ValidationError(_("Choose one of your units or an agency, not both."))
+        return data
 
 
 class EndSpokeForm(HubFormMixin, forms.Form):
@@ -292,7 +308,7 @@ class ActivityForm(HubFormMixin, forms.ModelForm):
 
     def __init__(self, *args, hub, ask_confirmation=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["spokes"].queryset = hub.spokes.filter(left_on__isnull=True).select_related("agency")
+        self.fields["spokes"].queryset = hub.spokes.filter(left_on__isnull=True).select_related("agency", "unit")
         self.fields["mentors"].queryset = hub.mentors.order_by("username")
         self.fields["mentors"].label_from_instance = person
         self.fields["mentors"].required = False

@@ -98,37 +98,67 @@ class Hub(TimeStampedModel):
 
 
 class Spoke(TimeStampedModel):
-    """An agency carried by a hub, from the day it joined to the day it left (history is kept)."""
+    """What a hub carries, from the day it joined to the day it left (history is kept).
+
+    A province hub's spokes are agencies (its regency and city governments); a K/L hub's spokes are its
+    own service units or field offices (`unit` set, `agency` then the unit's agency, i.e. the hub's).
+    One active hub of each kind per spoke: per agency for agency spokes, per unit for unit spokes.
+    """
 
     hub = models.ForeignKey(Hub, verbose_name=_("hub"), on_delete=models.CASCADE, related_name="spokes")
     agency = models.ForeignKey(
         "regions.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="spoke_memberships"
     )
+    unit = models.ForeignKey(
+        "regions.ServiceUnit",
+        verbose_name=_("unit or field office"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="spoke_memberships",
+        help_text=_("For a K/L hub: the unit or field office carried; empty when the spoke is an agency."),
+    )
     kind = models.CharField(
         _("kind"),
         max_length=10,
         choices=HubKind.choices,
-        help_text=_("Copied from the hub so the database can keep one active hub of each kind per agency."),
+        help_text=_("Copied from the hub so the database can keep one active hub of each kind per spoke."),
     )
     joined_on = models.DateField(_("joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
     class Meta:
-        ordering = ["agency__name"]
+        ordering = ["agency__name", "unit__name"]
         verbose_name = _("spoke")
         verbose_name_plural = _("spokes")
         constraints = [
             models.UniqueConstraint(
                 "agency",
                 "kind",
-                condition=models.Q(left_on__isnull=True),
+                condition=models.Q(left_on__isnull=True, unit__isnull=True),
                 name="one_active_hub_of_a_kind_per_spoke",
                 violation_error_message=_("This agency is already a spoke of another active hub of this kind."),
+            ),
+            models.UniqueConstraint(
+                "unit",
+                "kind",
+                condition=models.Q(left_on__isnull=True, unit__isnull=False),
+                name="one_active_hub_of_a_kind_per_unit_spoke",
+                violation_error_message=_("This unit is already a spoke of another active hub of this kind."),
             ),
         ]
 
     def __str__(self) -> str:
-        return str(self.agency)
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The unit's name for a unit spoke (a K/L's field office), else the agency's."""
+        return self.unit.display_name if self.unit_id else str(self.agency)
+
+    @property
+    def is_unit(self) -> bool:
+        return self.unit_id is not None
 
     @property
     def is_active(self) -> bool:

@@ -7,8 +7,9 @@ selection rounds and verifies maturity, with the members of a round's scoring te
 import rules
 
 from jipp.accounts.models import Role
-from jipp.accounts.rules import is_admin_lokal
+from jipp.accounts.rules import is_admin_lokal, is_upp
 from jipp.core.rules import is_ministry
+from jipp.hubs.models import Hub
 
 
 @rules.predicate
@@ -30,6 +31,15 @@ def administers(user, hub) -> bool:
     return hub.pk is not None and hub.admins.filter(pk=user.pk).exists()
 
 
+def organises_editions_of(user, agency) -> bool:
+    """competition's organiser check (registered in HubsConfig.ready): `user` is an admin of the hub whose
+    agency is `agency`, so acts as the secretariat of that hub's provincial editions, and of no other."""
+    if agency is None or not is_hub_admin(user):
+        return False
+    hub = Hub.objects.filter(agency_id=agency.pk).only("pk", "agency_id").first()
+    return hub is not None and administers(user, hub)
+
+
 @rules.predicate
 def mentors(user, hub) -> bool:
     return hub is not None and hub.pk is not None and is_mentor(user) and hub.mentors.filter(pk=user.pk).exists()
@@ -42,8 +52,13 @@ def on_scoring_team(user, round_) -> bool:
 
 @rules.predicate
 def is_own_spoke(user, spoke) -> bool:
-    """The Admin Lokal of the spoke's agency sees its own progress page."""
-    return spoke is not None and is_admin_lokal(user) and spoke.agency_id == user.agency_id
+    """The Admin Lokal of the spoke's agency sees its own progress page; for a unit spoke (a K/L's unit or
+    field office) also the unit's own UPP operators."""
+    if spoke is None:
+        return False
+    if is_admin_lokal(user) and spoke.agency_id == user.agency_id:
+        return True
+    return bool(spoke.unit_id) and is_upp(user) and spoke.unit_id == user.unit_id
 
 
 rules.add_perm("hubs.view_work", is_ministry | administers | mentors)

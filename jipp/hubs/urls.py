@@ -31,5 +31,13 @@ urlpatterns = [
     path("<int:pk>/activities/<int:activity_pk>/edit/", views.activity_form, name="activity_edit"),
     path("<int:pk>/maturity/<int:year>/", views.maturity, name="maturity"),
     path("<int:pk>/competitions/", views.competitions, name="competitions"),
+    path("<int:pk>/competitions/<int:edition_pk>/", views.edition_secretariat, name="edition"),
+    path("<int:pk>/competitions/<int:edition_pk>/screen/", views.edition_screen, name="edition_screen"),
+    path("<int:pk>/competitions/<int:edition_pk>/assign/", views.edition_assign, name="edition_assign"),
+    path(
+        "<int:pk>/competitions/<int:edition_pk>/entries/<int:proposal_pk>/decide/",
+        views.edition_decide,
+        name="edition_decide",
+    ),
     path("<int:pk>/competitions/entries/<int:proposal_pk>/carry/", views.carry, name="carry"),
 ]

@@ -1,7 +1,5 @@
 """Background work of institutionalisation (django-tasks)."""
 
-from django.core.mail import send_mass_mail
-from django.utils.translation import gettext as _
 from django_tasks import task
 
 
@@ -15,8 +13,9 @@ def refresh_protection_task(innovation_ids: list[int] | None = None) -> int:
 
 @task()
 def request_continuity_updates(year: int) -> int:
-    """E-mail the owners (UPP of the unit, Admin Lokal of the agency) of every published innovation with no
-    continuity update for `year`; returns the number of e-mails."""
+    """Ask the owners (UPP of the unit, Admin Lokal of the agency) of every published innovation with no
+    continuity update for `year`, through the platform's notifications (in-app, and by e-mail as each
+    prefers: immediately, in the daily digest or not at all); returns the number of people asked."""
     from django.db.models import Q
     from django.urls import reverse
 
@@ -31,13 +30,4 @@ def request_continuity_updates(year: int) -> int:
         Q(role=Role.UPP, unit_id__in=units) | Q(role=Role.ADMIN_LOKAL, agency_id__in=agencies), is_active=True
     )
     link = reverse("registry:manage_list") + "?status=published"
-    notify(owners, "continuity.requested", None, url=link, email=False, year=year)
-    users = owners.exclude(email="")
-    subject = _("[Hub JIPP] Yearly continuity update %(year)d") % {"year": year}
-    body = _(
-        "Please state for each of your innovations whether it is continuing, growing, stopped or dormant in "
-        '%(year)d, with the reason. Open the innovation and choose "Continuity update".'
-    ) % {"year": year}
-    messages = [(subject, body, None, [u.email]) for u in users]
-    send_mass_mail(messages, fail_silently=True)
-    return len(messages)
+    return len(notify(owners, "continuity.requested", None, url=link, year=year))

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from jipp.notifications.kinds import stored
 from jipp.notifications.models import Notification, Preference
 
 
@@ -28,7 +29,6 @@ def notify(
     *,
     actor=None,
     url: str | None = None,
-    email: bool = True,
     **params,
 ) -> list[Notification]:
     """Leave a notification of `kind` about `obj` for each recipient; e-mail them as they prefer.
@@ -36,9 +36,12 @@ def notify(
     Inputs: users (None and duplicates are dropped, and so is the actor: nobody is told what they
     did themselves), a kind declared in some AppConfig's `notification_kinds`, the object it is
     about (its `get_absolute_url` is the link unless `url` is given) and the parameters of the
-    kind's sentence (kept as text). Returns the notifications created. E-mails go out through the
-    task queue after the transaction commits, so a mail server outage never undoes the change;
-    `email=False` when the calling app still sends its own e-mail for this event.
+    kind's sentence. Parameters are kept so that each reader gets the sentence in their own language:
+    pass translatable words lazily (`gettext_lazy`, a TextChoices label) and dates as dates, never
+    as text already translated for the actor (see `jipp.notifications.kinds.stored`). Returns the
+    notifications created. This is the one way every workflow tells people: e-mails go out through
+    the task queue after the transaction commits (so a mail server outage never undoes the change),
+    immediately or in the daily digest as each recipient prefers, or not at all.
     """
     seen: set[int] = set()
     people = []
@@ -53,7 +56,7 @@ def notify(
         return []
     target_type = ContentType.objects.get_for_model(obj) if obj is not None else None
     link = url if url is not None else (_url_of(obj) if obj is not None else "")
-    clean = {key: ("" if value is None else str(value))[:500] for key, value in params.items()}
+    clean = {key: stored(value) for key, value in params.items()}
     created = Notification.objects.bulk_create(
         [
             Notification(
@@ -69,7 +72,7 @@ def notify(
         ]
     )
     ids = [n.pk for n in created if n.pk]
-    if ids and email:
+    if ids:
         from jipp.notifications.tasks import send_notification_emails
 
         transaction.on_commit(lambda: send_notification_emails.enqueue(ids))

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from jipp.core.files import ALL_KINDS, DOCUMENT_KINDS, IMAGE_KINDS, generated_name, validate_upload
+from jipp.registry import revisions
 from jipp.registry.models import Attachment, Innovation
 
 ALLOWED_BY_KIND = {
@@ -100,6 +101,9 @@ def add_attachment(*, user, innovation: Innovation, uploaded, kind: str, alt_tex
         if attachment.thumbnail:
             attachment.thumbnail.storage.delete(attachment.thumbnail.name)
         raise
+    if kind == Attachment.Kind.PHOTO and revisions.needs_review(user, innovation):
+        # A UPP's new photo of a published innovation waits for the Admin Lokal like any other change.
+        revisions.propose_photo(user=user, attachment=attachment)
     return attachment
 
 
@@ -147,7 +151,11 @@ def photos_of(innovation: Innovation) -> list[Attachment]:
     """The photos that may be shown inline (a published innovation's JPEG/PNG photos), in upload order."""
     if innovation.status != Innovation.Status.PUBLISHED:
         return []
-    return list(innovation.attachments.filter(kind=Attachment.Kind.PHOTO, content_type__in=INLINE_TYPES).order_by("pk"))
+    return list(
+        innovation.attachments.filter(
+            kind=Attachment.Kind.PHOTO, content_type__in=INLINE_TYPES, awaiting_review=False
+        ).order_by("pk")
+    )
 
 
 def attach_covers(innovations: Iterable[Innovation]) -> None:
@@ -158,7 +166,7 @@ def attach_covers(innovations: Iterable[Innovation]) -> None:
     if published:
         photos = (
             Attachment.objects.filter(innovation_id__in=published, kind=Attachment.Kind.PHOTO,
-                                      content_type__in=INLINE_TYPES)
+                                      content_type__in=INLINE_TYPES, awaiting_review=False)
             .order_by("innovation_id", "pk")
             .only("pk", "innovation_id", "alt_text", "original_name")
         )  # fmt: skip
@@ -189,4 +197,15 @@ def may_show_inline(attachment: Attachment) -> bool:
         attachment.kind == Attachment.Kind.PHOTO
         and attachment.content_type in INLINE_TYPES
         and attachment.innovation.status == Innovation.Status.PUBLISHED
+        and not attachment.awaiting_review
+    )
+
+
+def may_preview(user, attachment: Attachment) -> bool:
+    """A photo waiting for approval is shown to the innovation's editors (the UPP and its gatekeepers)."""
+    return (
+        attachment.kind == Attachment.Kind.PHOTO
+        and attachment.content_type in INLINE_TYPES
+        and attachment.awaiting_review
+        and user.has_perm("registry.change_innovation", attachment.innovation)
     )

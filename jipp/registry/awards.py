@@ -30,22 +30,25 @@ class TierBook:
     """Every configured tier, found by year and any common spelling (code, Indonesian or English name)."""
 
     def __init__(self, tiers: Iterable[AwardTier] | None = None):
-        self.tiers = list(AwardTier.objects.all() if tiers is None else tiers)
+        self.tiers: list[AwardTier] = []
         self.by_key: dict[tuple[str, int, str], AwardTier] = {}
         self.by_code: dict[tuple[str, int, str], AwardTier] = {}
-        for tier in self.tiers:
-            self.by_code[(tier.competition, tier.year, tier.code)] = tier
-            for spelling in (tier.code, tier.name_id, tier.name_en):
-                self.by_key.setdefault((tier.competition, tier.year, tier_key(spelling)), tier)
-            if tier.kind == AwardTier.Kind.OUTSTANDING:
-                self.by_key.setdefault((tier.competition, tier.year, "outstandingachievement"), tier)
-            if tier.kind == AwardTier.Kind.FINALIST:
-                self.by_key.setdefault((tier.competition, tier.year, "top99"), tier)
-                self.by_key.setdefault((tier.competition, tier.year, "finalis"), tier)
-            if tier.kind == AwardTier.Kind.COMMENDED:
-                self.by_key.setdefault((tier.competition, tier.year, "terpuji"), tier)
-            if tier.kind == AwardTier.Kind.REPLICATION_WINNER:
-                self.by_key.setdefault((tier.competition, tier.year, "top5replikasi"), tier)
+        for tier in AwardTier.objects.all() if tiers is None else tiers:
+            self.add(tier)
+
+    def add(self, tier: AwardTier) -> None:
+        """Know one more tier (a tier created after the book was read)."""
+        self.tiers.append(tier)
+        self.by_code[(tier.competition, tier.year, tier.code)] = tier
+        spellings = [tier.code, tier.name_id, tier.name_en]
+        spellings += {
+            AwardTier.Kind.OUTSTANDING: ["outstandingachievement"],
+            AwardTier.Kind.FINALIST: ["top99", "finalis"],
+            AwardTier.Kind.COMMENDED: ["terpuji"],
+            AwardTier.Kind.REPLICATION_WINNER: ["top5replikasi"],
+        }.get(tier.kind, [])
+        for spelling in spellings:
+            self.by_key.setdefault((tier.competition, tier.year, tier_key(spelling)), tier)
 
     def find(self, *, year: int, text: str, competition: str = "KIPP") -> AwardTier | None:
         return self.by_key.get((competition, year, tier_key(text)))
@@ -79,17 +82,73 @@ def summary_of(awards: Iterable[tuple[int, str, str]], book: TierBook) -> str:
 
 
 def refresh_award_summary(*, innovation_ids: Iterable[int], book: TierBook | None = None) -> None:
-    """Recompute `Innovation.award_tier` from the award records (and move `updated_at` for the facet index)."""
+    """Recompute `Innovation.award_tier` from the award records (and move `updated_at` for the facet index).
+
+    A few queries per 900 innovations whatever their number (an import may add awards to thousands):
+    one read of their awards, then one update per summary value.
+    """
     book = book or TierBook()
-    ids = list(set(innovation_ids))
-    rows: dict[int, list] = {i: [] for i in ids}
-    for innovation_id, year, tier, competition in Award.objects.filter(innovation_id__in=ids).values_list(
-        "innovation_id", "year", "tier", "competition"
-    ):
-        rows[innovation_id].append((year, tier, competition))
+    ids = sorted(set(innovation_ids))
     now = timezone.now()
-    for innovation_id, awards in rows.items():
-        Innovation.objects.filter(pk=innovation_id).update(award_tier=summary_of(awards, book), updated_at=now)
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        rows: dict[int, list] = {i: [] for i in chunk}
+        for innovation_id, year, tier, competition in Award.objects.filter(innovation_id__in=chunk).values_list(
+            "innovation_id", "year", "tier", "competition"
+        ):
+            rows[innovation_id].append((year, tier, competition))
+        by_value: dict[str, list[int]] = {}
+        for innovation_id, awards in rows.items():
+            by_value.setdefault(summary_of(awards, book), []).append(innovation_id)
+        for value, pks in by_value.items():
+            Innovation.objects.filter(pk__in=pks).update(award_tier=value, updated_at=now)
+
+
+def tier_for(*, year: int, kind: str, competition: str = "KIPP", book: TierBook | None = None) -> AwardTier:
+    """The year's configured tier of `kind` (the highest ranked if several).
+
+    A year that has no tier of that kind yet (an edition beyond the seeded configuration) gets a copy of
+    the nearest year's tier of that kind, latest earlier year first, which the Ministry can then edit in
+    the admin; ValidationError when no year has such a tier.
+    """
+    book = book or TierBook()
+    of_kind = [t for t in book.tiers if t.competition == competition and t.kind == kind]
+    this_year = sorted((t for t in of_kind if t.year == year), key=lambda t: t.rank)
+    if this_year:
+        return this_year[0]
+    if not of_kind:
+        raise ValidationError(_("No award tier of this kind is configured: add one in the administration."))
+    model = min(of_kind, key=lambda t: (t.year > year, abs(t.year - year), t.rank))
+    tier, _created = AwardTier.objects.get_or_create(
+        competition=competition, year=year, code=model.code,
+        defaults={"name_id": model.name_id, "name_en": model.name_en, "rank": model.rank, "size": model.size,
+                  "kind": model.kind, "category": model.category},
+    )  # fmt: skip
+    book.add(tier)
+    return tier
+
+
+def write_competition_award(
+    *,
+    innovation_id: int,
+    year: int,
+    kind: str,
+    title: str,
+    decree_number: str = "",
+    decree_date: dt.date | None = None,
+    competition: str = "KIPP",
+    book: TierBook | None = None,
+) -> Award:
+    """An award the competition decided on this platform, with the tier and category of the year's configuration.
+
+    `kind` is an `AwardTier.Kind` (a Replikasi winner is `replication_winner`, never a Top 45 winner).
+    The innovation's summary is not refreshed here: call `refresh_award_summary` once for all of them.
+    """
+    tier = tier_for(year=year, kind=kind, competition=competition, book=book)
+    return Award.objects.create(
+        innovation_id=innovation_id, competition=competition, year=year, tier=tier.code, category=tier.category,
+        title=title[:200], decree_number=decree_number[:120], decree_date=decree_date, is_imported=False,
+    )  # fmt: skip
 
 
 def award_title(tier: AwardTier) -> str:

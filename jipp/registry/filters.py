@@ -20,8 +20,8 @@ from jipp.registry.selectors import SORTS, CatalogueQuery, catalogue_queryset
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 SORT_CHOICES = [("relevance", _("Relevance")), ("newest", _("Newest")), ("replicated", _("Most replicated"))]
 PARAMETERS = (
-    "q", "province", "regency", "agency", "agency_type", "category", "sdg", "phase", "stage", "digital",
-    "continuity", "award", "award_year", "award_tier", "year", "replicated", "legal_basis", "sort",
+    "q", "province", "regency", "agency", "agency_type", "category", "sdg", "phase", "phase_min", "stage",
+    "digital", "continuity", "award", "award_year", "award_tier", "year", "replicated", "legal_basis", "sort",
 )  # fmt: skip
 
 
@@ -48,6 +48,9 @@ class CatalogueFilterSet(django_filters.FilterSet):
     )
     sdg = django_filters.NumberFilter(label=_("SDG"), method=_kept, min_value=1, max_value=17)
     phase = django_filters.ChoiceFilter(label=_("Policy phase"), method=_kept, choices=Innovation.Phase.choices)
+    phase_min = django_filters.ChoiceFilter(
+        label=_("Policy phase at least"), method=_kept, choices=Innovation.Phase.choices
+    )
     stage = django_filters.ChoiceFilter(label=_("Stage"), method=_kept, choices=Innovation.Stage.choices)
     digital = django_filters.ChoiceFilter(label=_("Digital"), method=_kept, choices=YES_NO)
     continuity = django_filters.ChoiceFilter(label=_("Continuity"), method=_kept, choices=Innovation.Continuity.choices)
@@ -101,6 +104,7 @@ class CatalogueFilterSet(django_filters.FilterSet):
             category=data["category"].code if data.get("category") else "",
             sdg=number("sdg"),
             phase=data.get("phase") or "",
+            phase_min=data.get("phase_min") or "",
             stage=data.get("stage") or "",
             digital=yes_no("digital"),
             continuity=data.get("continuity") or "",

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jipp.accounts.models import Role
 from jipp.core.nav import HomeItem
-from jipp.registry.models import ContinuityUpdate, Innovation, InnovationRevision
+from jipp.registry.models import ContinuityUpdate, Innovation
+from jipp.registry.revisions import revisions_to_review
 
 SECTION = _("Innovation registry")
 
@@ -33,9 +34,7 @@ def home_items(user) -> list[HomeItem]:
         draft_hint = _("Drafts of your agency's units: check and publish them.")
     items = []
     if user.role == Role.ADMIN_LOKAL:
-        edits = InnovationRevision.objects.filter(
-            innovation__agency_id=user.agency_id, status=InnovationRevision.Status.PENDING
-        ).count()
+        edits = revisions_to_review(user).count()  # the same rows as the review page lists
         items.append(
             HomeItem(
                 _("Changes to published innovations to approve"),

@@ -8,8 +8,9 @@ Each created innovation is a draft with the same derived fields as `services.cre
 (unit, agency, region, province, agency type, year started, stemmed search text, tag masks):
 we call the same helper (`services.fill_derived`) per row and fill the masks here, because the
 bulk path cannot call `create_innovation` 30,000 times within the time budget (one transaction,
-a few queries per 500 rows instead of ~10 per row). Audit log entries are written in bulk too,
-since `bulk_create` sends no signals.
+a few queries per 500 rows instead of ~10 per row). `bulk_create` sends no signals, so the import
+writes one audit entry for the whole file (with the ids it created) and schedules one refresh of the
+similar innovations after it commits; publishing a batch tells the apps above once.
 
 Who chooses the unit: a UPP operator imports for its own unit only; an Admin Lokal for any unit of
 its own agency (given per row by id or name, or a default unit); the Ministry for any unit.
@@ -57,13 +58,14 @@ from jipp.regions.services import agency_matcher, region_by_place
 from jipp.registry.awards import SUMMARY_ORDER, TierBook, award_title, refresh_award_summary
 from jipp.registry.bounds import EARLIEST_YEAR, bounds_message, latest_year, validate_date
 from jipp.registry.models import Award, AwardTier, Category, ImportBatch, Innovation, Sdg
-from jipp.registry.services import fill_derived
+from jipp.registry.services import fill_derived, published_changed
+from jipp.registry.tasks import schedule_full_similar_refresh
 
 MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 50_000)
 MAX_MB = getattr(settings, "IMPORT_MAX_MB", 100)
 MAX_REPORTED_ERRORS = 1000  # a report longer than this helps nobody; the count is still exact
 BACKGROUND_ROWS = 500  # files with more data rows than this are imported by a background task
-FK_FIELDS = ["unit", "agency", "region", "province", "created_by"]
+FIELD_NAMES = [f.name for f in Innovation._meta.concrete_fields]
 DUPLICATE_SIMILARITY = 0.9  # titles this similar (after folding) within one agency are the same innovation
 
 
@@ -432,6 +434,9 @@ class TitleIndex:
 
 def _near(key: str, others: Iterable[str], *, cutoff: float = DUPLICATE_SIMILARITY) -> str | None:
     """The most similar of `others` to `key` at or above `cutoff` (near-identical titles), or None."""
+    others = list(others)
+    if not others:
+        return None
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(key)
     best, best_score = None, cutoff
@@ -729,7 +734,7 @@ class RowValidator:
                 plan.update(agency_id=unit.agency_id, agency=unit.agency.name)
         if errors:
             # Still check the simple field rules, so the report lists every problem of the row at once.
-            self._check_fields(Innovation(**data), errors, number, only_columns=True)
+            self._check_fields(Innovation(**data), errors, number, given=data)
             return self._done(plan, errors, None, [], [])
         innovation = Innovation(**data)
         innovation.created_by = self.user if self.user.is_authenticated else None
@@ -740,7 +745,7 @@ class RowValidator:
         innovation.sdg_mask = sdg_mask
         innovation.award_tier = award["summary"] if award else ""
         innovation.import_awards = [award] if award else []
-        self._check_fields(innovation, errors, number)
+        self._check_fields(innovation, errors, number, given=data)
         if innovation.start_date and innovation.rollout_date and innovation.rollout_date < innovation.start_date:
             errors.append(RowError(number, "rollout_date", _("The roll-out date is before the start date.")))
         if errors:
@@ -788,15 +793,14 @@ class RowValidator:
         return innovation, category_ids, sdg_ids, errors
 
     @staticmethod
-    def _check_fields(innovation: Innovation, errors: list[RowError], number: int, only_columns=False) -> None:
+    def _check_fields(innovation: Innovation, errors: list[RowError], number: int, *, given) -> None:
+        """The model's field rules for the fields the row gave (the others hold defaults or derived values)."""
         reported = {e.column for e in errors}
         try:
-            innovation.clean_fields(exclude=FK_FIELDS)
+            innovation.clean_fields(exclude=[name for name in FIELD_NAMES if name not in given])
             innovation.clean()
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
-                if only_columns and name not in BY_NAME:
-                    continue  # derived fields are filled only for rows without errors
                 if name not in reported:
                     errors.append(RowError(number, name if name in BY_NAME else "", messages[0]))
 
@@ -896,7 +900,7 @@ def save_rows(*, user, validated: ValidatedRows, source: str = "", progress=None
     sdg_link = Innovation.sdgs.through
     for start in range(0, total, batch):
         chunk = innovations[start : start + batch]
-        Innovation.objects.bulk_create(chunk, batch_size=500)
+        insert_returning_ids(Innovation, chunk)
         links, goals = [], []
         for innovation, categories, sdgs in zip(
             chunk, validated.category_ids[start : start + batch], validated.sdg_ids[start : start + batch], strict=True
@@ -905,11 +909,78 @@ def save_rows(*, user, validated: ValidatedRows, source: str = "", progress=None
             goals += [sdg_link(innovation_id=innovation.pk, sdg_id=s) for s in sdgs]
         category_link.objects.bulk_create(links, batch_size=1000)
         sdg_link.objects.bulk_create(goals, batch_size=1000)
-        _log_created(user, chunk, source)
         if progress:
             progress(min(start + batch, total), total, "saving")
     _save_awards(innovations, validated.registry_awards)
-    return [i.pk for i in innovations]
+    ids = [i.pk for i in innovations]
+    _log_import(user, ids, source, merged=len(validated.registry_awards))
+    if ids:
+        # Bulk inserts send no signals: the similar innovations are recomputed once, after the commit.
+        schedule_full_similar_refresh()
+    return ids
+
+
+_TEXT_TYPES = {"CharField", "TextField", "SlugField", "EmailField", "URLField"}
+_PLAIN_TYPES = {"BooleanField", "IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField",
+                "PositiveSmallIntegerField", "PositiveBigIntegerField", "ForeignKey"}  # fmt: skip
+
+
+def _text_value(value):
+    return None if value is None else str(value)
+
+
+def insert_returning_ids(model, objs: list, *, using: str = "default") -> None:
+    """`bulk_create` for many wide rows: the same INSERT ... RETURNING, without the per-value ORM work.
+
+    `bulk_create` spends most of its time preparing each value through several layers (30,000
+    innovations x 46 columns); here text, number, boolean and foreign-key values go to the driver as
+    they are and only the other types (dates, times, JSON) take the field's own conversion. Fields
+    with auto_now(_add) get their pre_save value as in `save`. Sets each object's primary key. Falls
+    back to `bulk_create` where the database cannot return the new keys of a multi-row insert.
+    """
+    from functools import partial
+    from operator import attrgetter
+
+    from django.db import connections
+
+    connection = connections[using]
+    if not objs:
+        return
+    if not connection.features.can_return_rows_from_bulk_insert:
+        model.objects.using(using).bulk_create(objs, batch_size=500)
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)]
+    getters, converters = [], []
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            getters.append(partial(f.pre_save, add=True))
+        else:
+            getters.append(attrgetter(f.attname))
+        kind = f.get_internal_type()
+        converters.append(_text_value if kind in _TEXT_TYPES else None if kind in _PLAIN_TYPES else
+                          partial(f.get_db_prep_save, connection=connection))  # fmt: skip
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = max(1, min(500, connection.ops.bulk_batch_size(fields, objs)))
+    pairs = list(zip(getters, converters, strict=True))
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), size):
+            chunk = objs[start : start + size]
+            params = []
+            for obj in chunk:
+                for get, convert in pairs:
+                    value = get(obj)
+                    params.append(value if convert is None else convert(value))
+            values = ", ".join([row_sql] * len(chunk))
+            # Only the model's own quoted names are in the text; every value is a parameter.
+            sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values} RETURNING {quote(meta.pk.column)}"  # noqa: S608  # nosec B608 # quoted model names only; values are params
+            cursor.execute(sql, params)
+            for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
+                obj.pk = pk
+                obj._state.adding = False
+                obj._state.db = using
 
 
 def _save_units(innovations: list[Innovation]) -> None:
@@ -935,10 +1006,15 @@ def _save_awards(innovations: list[Innovation], registry_awards: list[tuple[int,
     wanted = [(i.pk, a) for i in innovations for a in getattr(i, "import_awards", [])] + list(registry_awards)
     if not wanted:
         return
-    targets = {pk for pk, _a in wanted}
-    have = set(
-        Award.objects.filter(innovation_id__in=targets, competition="KIPP").values_list("innovation_id", "year", "tier")
-    )
+    new_ids = {i.pk for i in innovations}
+    targets = sorted({pk for pk, _a in wanted if pk not in new_ids})  # new innovations hold no awards yet
+    have: set[tuple] = set()
+    for start in range(0, len(targets), 900):
+        have.update(
+            Award.objects.filter(innovation_id__in=targets[start : start + 900], competition="KIPP").values_list(
+                "innovation_id", "year", "tier"
+            )
+        )
     new = []
     for pk, award in wanted:
         if (pk, award["year"], award["tier"]) in have:
@@ -955,30 +1031,23 @@ def _save_awards(innovations: list[Innovation], registry_awards: list[tuple[int,
     refresh_award_summary(innovation_ids=[pk for pk, _a in registry_awards])
 
 
-def _log_created(user, innovations: list[Innovation], source: str) -> None:
+def _log_import(user, ids: list[int], source: str, *, merged: int = 0) -> None:
+    """One audit entry for the whole import (not one per row): who, which file, how many, and the ids created."""
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
-    content_type = ContentType.objects.get_for_model(Innovation)
-    actor = user if user.is_authenticated else None
-    now = timezone.now()
-    LogEntry.objects.bulk_create(
-        [
-            LogEntry(
-                content_type=content_type,
-                object_pk=str(i.pk),
-                object_id=i.pk,
-                object_repr=i.title[:200],
-                action=LogEntry.Action.CREATE,
-                changes={"title": ["None", i.title], "unit": ["None", str(i.unit_id)], "status": ["None", i.status]},
-                changes_text="",
-                actor=actor,
-                timestamp=now,
-                additional_data={"import": source[:200]},
-            )
-            for i in innovations
-        ],
-        batch_size=1000,
+    if not ids and not merged:
+        return
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Innovation),
+        object_pk=str(ids[0]) if ids else "",
+        object_id=ids[0] if ids else None,
+        object_repr=(f"Import {source}"[:180] + f" ({len(ids)})"),
+        action=LogEntry.Action.CREATE,
+        changes={"imported": ["", str(len(ids))], "awards_added_to_existing": ["", str(merged)]},
+        changes_text="",
+        actor=user if user.is_authenticated else None,
+        additional_data={"import": source[:200], "created": len(ids), "ids": ids},
     )
 
 
@@ -1013,7 +1082,8 @@ def import_innovations(
     report = validated.report
     if report.error_count or preview:
         return report
-    report.ids = save_rows(user=user, validated=validated, source=filename, progress=progress)
+    source = filename or str(getattr(uploaded, "name", "") or "")
+    report.ids = save_rows(user=user, validated=validated, source=source, progress=progress)
     report.created = len(report.ids)
     return report
 
@@ -1125,6 +1195,10 @@ def publish_batch(*, user, batch: ImportBatch) -> int:
     batch.state = ImportBatch.State.PUBLISHED
     batch.published_at = now
     batch.save(update_fields=["state", "published_at", "updated_at"])
+    if count:
+        # Once for the whole batch (never per innovation): the apps above and the similar innovations.
+        published_changed(list(batch.created_ids))
+        schedule_full_similar_refresh()
     return count
 
 

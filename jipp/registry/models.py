@@ -355,6 +355,9 @@ class Attachment(TimeStampedModel):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A UPP's new photo of a published innovation is part of its pending revision: shown to nobody
+    # outside the innovation's editors until the Admin Lokal approves it (jipp.registry.revisions).
+    awaiting_review = models.BooleanField(_("waiting for approval"), default=False)
 
     class Meta:
         ordering = ["kind", "pk"]

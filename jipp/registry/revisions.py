@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from jipp.accounts.models import Role, User
 from jipp.notifications.services import notify
-from jipp.registry.models import Category, Innovation, InnovationRevision, Sdg
+from jipp.registry.models import Attachment, Category, Innovation, InnovationRevision, Sdg
 from jipp.registry.services import (
     EDITABLE_FIELDS,
     StaleVersionError,
@@ -38,6 +38,8 @@ from jipp.registry.services import (
 from jipp.registry.tasks import schedule_similar_refresh
 
 TAG_FIELDS = ("categories", "sdgs")
+# New photos of a published innovation, by attachment id, wait in the revision under this key.
+PHOTOS = "photos"
 # Long texts are shown as a word-by-word diff; short values as before/after.
 WORD_DIFF_FIELDS = ("title", "summary", "problem", "solution", "results", "innovators", "beneficiaries",
                     "prerequisites")  # fmt: skip
@@ -126,6 +128,8 @@ def propose_revision(
         .filter(innovation=current, status=InnovationRevision.Status.PENDING)
         .first()
     )
+    if pending is not None and pending.changes.get(PHOTOS):
+        changes[PHOTOS] = pending.changes[PHOTOS]  # new photos wait in the same revision
     if not changes:
         if pending is not None:
             pending.delete()
@@ -142,12 +146,66 @@ def propose_revision(
     revision.full_clean()
     revision.save()
     if pending is None:  # tell the gatekeepers once, not at every later save of the same change
-        gatekeepers = User.objects.filter(role=Role.ADMIN_LOKAL, agency_id=current.agency_id)
-        notify(
-            gatekeepers, "registry.revision_submitted", revision, actor=user,
-            url=reverse("registry:revision_detail", args=[revision.pk]), unit=current.unit.name, title=current.title,
-        )  # fmt: skip
+        _tell_the_gatekeepers(revision, current, actor=user)
     return revision
+
+
+def _tell_the_gatekeepers(revision: InnovationRevision, innovation: Innovation, *, actor) -> None:
+    gatekeepers = User.objects.filter(role=Role.ADMIN_LOKAL, agency_id=innovation.agency_id)
+    notify(
+        gatekeepers, "registry.revision_submitted", revision, actor=actor,
+        url=reverse("registry:revision_detail", args=[revision.pk]), unit=innovation.unit.name, title=innovation.title,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def propose_photo(*, user, attachment: Attachment) -> InnovationRevision:
+    """Hold `user`'s new photo of a published innovation for its gatekeeper, in the pending revision.
+
+    Called by `attachments.add_attachment` when `needs_review`: the photo is stored but marked
+    `awaiting_review` (shown only to the innovation's editors) and its id joins the innovation's
+    pending revision (created when there is none; the gatekeepers are told then). Approving the
+    revision shows the photo; rejecting it removes the photo.
+    """
+    current = (
+        Innovation.objects.select_for_update(of=("self",))
+        .select_related("unit__agency")
+        .get(pk=attachment.innovation_id)
+    )
+    Attachment.objects.filter(pk=attachment.pk).update(awaiting_review=True)
+    attachment.awaiting_review = True
+    pending = (
+        InnovationRevision.objects.select_for_update()
+        .filter(innovation=current, status=InnovationRevision.Status.PENDING)
+        .first()
+    )
+    revision = pending or InnovationRevision(innovation=current, base_version=current.version, changes={})
+    revision.changes = {**revision.changes, PHOTOS: sorted({*revision.changes.get(PHOTOS, []), attachment.pk})}
+    revision.proposed_by = user
+    revision.full_clean()
+    revision.save()
+    if pending is None:
+        _tell_the_gatekeepers(revision, current, actor=user)
+    return revision
+
+
+def pending_photos(revision: InnovationRevision) -> list[Attachment]:
+    """The new photos waiting in `revision` (those still stored), in upload order."""
+    ids = revision.changes.get(PHOTOS) or []
+    if not ids:
+        return []
+    return list(Attachment.objects.filter(pk__in=ids, innovation_id=revision.innovation_id).order_by("pk"))
+
+
+def _discard_photos(revision: InnovationRevision) -> None:
+    """Remove the photos a rejected revision held, and their files once the transaction commits."""
+    for photo in pending_photos(revision):
+        names = [f.name for f in (photo.file, photo.thumbnail) if f]
+        storage = photo.file.storage
+        photo.delete()
+        for name in names:
+            if not Attachment.objects.filter(file=name).exists():
+                transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
 
 
 def _tell_the_unit(revision: InnovationRevision, kind: str, *, actor, **params) -> None:
@@ -190,6 +248,9 @@ def approve_revision(*, user, revision: InnovationRevision) -> Innovation:
         if name in revision.changes
     }
     set_tags(current, tags.get("categories"), tags.get("sdgs"))
+    Attachment.objects.filter(pk__in=revision.changes.get(PHOTOS) or [], innovation=current).update(
+        awaiting_review=False
+    )
     revision.status = InnovationRevision.Status.APPROVED
     revision.reviewed_by = user
     revision.reviewed_at = timezone.now()
@@ -214,6 +275,7 @@ def reject_revision(*, user, revision: InnovationRevision, reason: str) -> Innov
     revision.reviewed_by = user
     revision.reviewed_at = timezone.now()
     revision.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at", "updated_at"])
+    _discard_photos(revision)
     _tell_the_unit(revision, "registry.revision_rejected", actor=user, note=revision.reason)
     return revision
 

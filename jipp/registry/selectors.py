@@ -30,6 +30,7 @@ class CatalogueQuery:
     category: str = ""
     sdg: int | None = None
     phase: str = ""
+    phase_min: str = ""  # this policy phase or a later one (development: development or institutionalisation)
     stage: str = ""
     digital: bool | None = None
     continuity: str = ""
@@ -57,6 +58,13 @@ class CatalogueResult:
     searchable: bool = True  # False when `q` held nothing searchable (only punctuation, say)
 
 
+def phases_at_least(phase: str) -> list[str]:
+    """The policy phases from `phase` on, in the order of the policy (creation, development,
+    institutionalisation); none for an unknown phase."""
+    values = list(Innovation.Phase.values)
+    return values[values.index(phase) :] if phase in values else []
+
+
 def catalogue_queryset(query: CatalogueQuery, *, base: QuerySet | None = None) -> QuerySet | None:
     """Published innovations matching `query`, ordered by its sort; None when `q` has nothing to search."""
     qs = base if base is not None else Innovation.objects.filter(status=Innovation.Status.PUBLISHED)
@@ -70,6 +78,8 @@ def catalogue_queryset(query: CatalogueQuery, *, base: QuerySet | None = None) -
     for name in ("agency_type", "phase", "stage", "continuity"):
         if getattr(query, name):
             filters[name] = getattr(query, name)
+    if query.phase_min:
+        filters["phase__in"] = phases_at_least(query.phase_min)
     if query.digital is not None:
         filters["is_digital"] = query.digital
     if query.year is not None:
@@ -169,6 +179,9 @@ def _positions(index, query: CatalogueQuery):
                          ("continuity", "continuity")):  # fmt: skip
         if getattr(query, name):
             restrict(codes[column] == index.code_of(column, getattr(query, name)))
+    if query.phase_min:
+        wanted = [index.code_of("phase", p) for p in phases_at_least(query.phase_min)]
+        restrict(np.isin(codes["phase"], wanted))
     if query.award == "any":
         restrict(codes["award_tier"] != index.code_of("award_tier", ""))
     elif query.award:
@@ -266,6 +279,18 @@ def _bit_counts(masks: np.ndarray, bits: range) -> dict[int, int]:
     return {b: int(np.count_nonzero(masks & (1 << b))) for b in bits}
 
 
+def _phase_min_facet(phase_counts, index) -> list[FacetValue]:
+    """ "At least development" and "at least institutionalisation" (creation would be everything)."""
+    labels = _labels(Innovation.Phase.choices)
+    by_phase = {index.values["phase"][code].item(): int(n) for code, n in enumerate(phase_counts)}
+    out = []
+    for phase in Innovation.Phase.values[1:]:
+        n = sum(by_phase.get(p, 0) for p in phases_at_least(phase))
+        if n:
+            out.append(FacetValue(phase, labels[phase], n))
+    return out
+
+
 def count_facets(index, mask: np.ndarray, query: CatalogueQuery) -> dict[str, list[FacetValue]]:
     """Every facet's value counts among the rows in `mask`. Each count equals that filter's result count."""
     counts = {name: np.bincount(index.codes[name][mask], minlength=len(index.values[name])) for name in CODED}
@@ -310,6 +335,7 @@ def count_facets(index, mask: np.ndarray, query: CatalogueQuery) -> dict[str, li
         "category": [],
         "sdg": [],
         "phase": coded("phase", _labels(Innovation.Phase.choices)),
+        "phase_min": _phase_min_facet(counts["phase"], index),
         "stage": coded("stage", _labels(Innovation.Stage.choices)),
         "digital": yes_no(index.arrays["is_digital"][mask]),
         "continuity": coded("continuity", _labels(Innovation.Continuity.choices)),
@@ -395,6 +421,30 @@ def award_history(*, agency: Agency | None = None, year: int | None = None) -> l
     for group in sorted(groups.values(), key=lambda g: (-g.year, g.rank, g.name)):
         by_year.setdefault(group.year, []).append(group)
     return list(by_year.items())
+
+
+def has_awards(*, year: int) -> bool:
+    """Whether the registry's history page of `year` (/awards/<year>/) has anything to show."""
+    return Award.objects.filter(year=year, innovation__status=Innovation.Status.PUBLISHED).exists()
+
+
+def edition_results_pages(years) -> dict[int, str]:
+    """{year: URL of that edition's results page} for the editions that ran on this platform.
+
+    The competition (an app above) answers through the AppConfig hook `edition_results_urls(years)`;
+    the registry never imports it. Years it does not know (imported award lists only) are absent.
+    """
+    from django.apps import apps
+
+    years = sorted(set(years))
+    pages: dict[int, str] = {}
+    if not years:
+        return pages
+    for config in apps.get_app_configs():
+        provider = getattr(config, "edition_results_urls", None)
+        if provider:
+            pages.update(provider(years))
+    return pages
 
 
 def award_years() -> list[tuple[int, int, bool]]:

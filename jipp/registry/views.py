@@ -33,6 +33,7 @@ FACET_TITLES = [
     ("category", _lazy("Category")),
     ("sdg", _lazy("SDG")),
     ("phase", _lazy("Policy phase")),
+    ("phase_min", _lazy("Policy phase at least")),
     ("stage", _lazy("Stage")),
     ("digital", _lazy("Digital")),
     ("continuity", _lazy("Continuity")),
@@ -355,6 +356,7 @@ def revision_detail(request, pk: int):
             "revision": revision,
             "innovation": innovation,
             "changes": revisions.revision_diff(revision),
+            "photos": revisions.pending_photos(revision),
             "can_review": can_review,
             "can_edit": revision.is_pending and revisions.needs_review(request.user, innovation),
             "reject_form": form,
@@ -498,7 +500,10 @@ def agency_innovations(request, slug: str):
 
 def award_years(request):
     """KIPP results by year, including past editions whose award lists were imported."""
-    return render(request, "registry/award_years.html", {"years": selectors.award_years()})
+    years = selectors.award_years()
+    pages = selectors.edition_results_pages(year for year, _n, _imported in years)
+    rows = [(year, n, imported, pages.get(year, "")) for year, n, imported in years]
+    return render(request, "registry/award_years.html", {"years": rows})
 
 
 def award_year(request, year: int):
@@ -506,7 +511,10 @@ def award_year(request, year: int):
     history = selectors.award_history(year=year)
     if not history:
         raise Http404
-    return render(request, "registry/award_year.html", {"year": year, "groups": history[0][1]})
+    results_url = selectors.edition_results_pages([year]).get(year, "")
+    return render(
+        request, "registry/award_year.html", {"year": year, "groups": history[0][1], "results_url": results_url}
+    )
 
 
 def region_innovations(request, code: str):

@@ -27,7 +27,7 @@ from jipp.core.forms import StyledFormMixin
 from jipp.regions.models import Agency, ServiceUnit
 from jipp.regions.services import save_alias
 from jipp.registry import exporting, importing
-from jipp.registry.attachments import add_attachment, delete_attachment, may_show_inline, thumbnail_of
+from jipp.registry.attachments import add_attachment, delete_attachment, may_preview, may_show_inline, thumbnail_of
 from jipp.registry.models import Attachment, ImportBatch, Innovation
 
 # Import --------------------------------------------------------------------------------------
@@ -380,6 +380,8 @@ def attachment_download(request, pk: int):
     attachment = get_object_or_404(Attachment.objects.select_related("innovation"), pk=pk)
     if not request.user.has_perm("registry.view_innovation", attachment.innovation):
         raise Http404
+    if attachment.awaiting_review and not request.user.has_perm("registry.change_innovation", attachment.innovation):
+        raise Http404  # a photo waiting for approval is not published yet
     return _file_response(attachment, inline=False)
 
 
@@ -387,16 +389,19 @@ def attachment_download(request, pk: int):
 def attachment_image(request, pk: int):
     """A published innovation's JPEG/PNG photo, inline for <img>; anything else is a 404 here."""
     attachment = get_object_or_404(Attachment.objects.select_related("innovation"), pk=pk)
-    if not may_show_inline(attachment):
+    if not (may_show_inline(attachment) or may_preview(request.user, attachment)):
         raise Http404
-    return _file_response(attachment, inline=True)
+    response = _file_response(attachment, inline=True)
+    if attachment.awaiting_review:
+        response["Cache-Control"] = "private, max-age=0"
+    return response
 
 
 @require_GET
 def attachment_thumbnail(request, pk: int):
     """The small JPEG of a published innovation's photo (made server-side, kept once made)."""
     attachment = get_object_or_404(Attachment.objects.select_related("innovation"), pk=pk)
-    if not may_show_inline(attachment):
+    if not (may_show_inline(attachment) or may_preview(request.user, attachment)):
         raise Http404
     thumbnail = thumbnail_of(attachment)
     if thumbnail is None:
@@ -408,7 +413,7 @@ def attachment_thumbnail(request, pk: int):
     response = FileResponse(handle, content_type="image/jpeg")
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response["Cache-Control"] = "public, max-age=86400"
+    response["Cache-Control"] = "private, max-age=0" if attachment.awaiting_review else "public, max-age=86400"
     return response
 
 

@@ -59,17 +59,10 @@ def _entry(replication, *, kind, side, actor, text="") -> None:
 
 
 def _notify(replication: Replication, event: str, actor=None) -> None:
-    from jipp.replication.tasks import notify_replication_event, recipient_users
+    """Tell both sides (in-app, and by e-mail as each prefers) through the platform's notifications."""
+    from jipp.replication.tasks import recipient_users
 
-    transaction.on_commit(lambda: notify_replication_event.enqueue(replication.pk, event))
-    notify(
-        recipient_users(replication),
-        f"replication.{event}",
-        replication,
-        actor=actor,
-        email=False,
-        **_notice(replication),
-    )
+    notify(recipient_users(replication), f"replication.{event}", replication, actor=actor, **_notice(replication))
 
 
 def _notice(replication: Replication) -> dict:

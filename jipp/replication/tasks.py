@@ -1,28 +1,11 @@
-"""Background work of replication (django-tasks): the matcher index and notifications."""
+"""Background work of replication (django-tasks): the matcher index; who hears of a replication."""
 
 import time
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db.models import Q
-from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from jipp.core import taskruns
-
-EVENTS = {
-    "requested": gettext_noop("A replication was requested"),
-    "accepted": gettext_noop("A replication request was accepted"),
-    "declined": gettext_noop("A replication request was declined"),
-    "withdrawn": gettext_noop("A replication request was withdrawn"),
-    "stage": gettext_noop("A replication stage was recorded"),
-    "document": gettext_noop("A document was added to a replication"),
-    "outcome": gettext_noop("A replication's outcome was stated"),
-}
-
 
 REBUILD = "replication.rebuild_matcher_index"
 
@@ -55,11 +38,6 @@ def schedule_rebuild() -> None:
 taskruns.register(REBUILD, rebuild_matcher_index)
 
 
-def recipients(replication) -> list[str]:
-    """Both sides: the Admin Lokal of each agency, the adopting unit's UPP and the source innovations' UPP."""
-    return sorted(set(recipient_users(replication).exclude(email="").values_list("email", flat=True)))
-
-
 def recipient_users(replication):
     """The people on both sides of a replication (active accounts), as a queryset."""
     from jipp.accounts.models import Role, User
@@ -72,31 +50,3 @@ def recipient_users(replication):
         unit_id__in=source_units, role=Role.UPP
     )
     return User.objects.filter(adopter | source, is_active=True)
-
-
-@task()
-def notify_replication_event(replication_id: int, event: str) -> int:
-    """E-mail both sides that something happened on a replication; returns the number of recipients."""
-    from jipp.replication.models import Replication
-
-    replication = (
-        Replication.objects.select_related("primary_source", "adopter_agency", "source_agency")
-        .filter(pk=replication_id)
-        .first()
-    )
-    if replication is None:
-        return 0
-    to = recipients(replication)
-    if not to:
-        return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = f"[Hub JIPP] {_(EVENTS.get(event, EVENTS['stage']))}"
-        link = reverse("replication:detail", args=[replication.public_id])
-        body = _("%(source)s → %(adopter)s\nInnovation: %(title)s\nOpen the record: %(link)s") % {
-            "source": replication.source_agency,
-            "adopter": replication.adopter_agency,
-            "title": replication.primary_source.title,
-            "link": link,
-        }
-    send_mass_mail([(subject, body, None, [address]) for address in to], fail_silently=True)
-    return len(to)

@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from jipp.registry.attachments import add_attachment
-from tests.factories import UppFactory
+from tests.factories import AdminLokalFactory
 from tests.factories.registry import InnovationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,11 +24,11 @@ def photo(colour) -> SimpleUploadedFile:
 
 def test_catalogue_and_page_show_thumbnails_with_alt_text(page, shot, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    upp = UppFactory()
-    innovation = InnovationFactory(unit=upp.unit, title="Klinik Keliling Desa", video_url="https://youtu.be/abc")
-    add_attachment(user=upp, innovation=innovation, uploaded=photo((11, 79, 138)), kind="photo",
+    innovation = InnovationFactory(title="Klinik Keliling Desa", video_url="https://youtu.be/abc")
+    lokal = AdminLokalFactory(agency=innovation.agency)  # the gatekeeper's photos go live at once
+    add_attachment(user=lokal, innovation=innovation, uploaded=photo((11, 79, 138)), kind="photo",
                    alt_text="Mobil klinik di halaman balai desa")  # fmt: skip
-    add_attachment(user=upp, innovation=innovation, uploaded=photo((194, 65, 12)), kind="photo",
+    add_attachment(user=lokal, innovation=innovation, uploaded=photo((194, 65, 12)), kind="photo",
                    alt_text="Bidan memeriksa ibu hamil")  # fmt: skip
     InnovationFactory(title="Layanan Tanpa Foto")
 

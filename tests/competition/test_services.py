@@ -4,18 +4,20 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
 
 from jipp.competition import services
 from jipp.competition.models import (
     Edition,
     Group,
-    Notification,
     Proposal,
     ProposalEvent,
     Quota,
     ScreeningFlag,
     Stage,
 )
+from jipp.notifications.models import Notification
 from jipp.registry.models import Award, Innovation
 from tests.competition.conftest import DEADLINE
 from tests.factories import AdminLokalFactory, MinistryUserFactory, UppFactory
@@ -170,7 +172,7 @@ def test_full_path_notifies_unit_and_agency_by_app_and_email(django_capture_on_c
     upp, admin = _people(proposal)
     with django_capture_on_commit_callbacks(execute=True):
         services.submit_to_admin_lokal(user=upp, proposal=proposal)
-    assert Notification.objects.filter(user=admin).count() == 1
+    assert Notification.objects.filter(recipient=admin).count() == 1
     services.forward_proposal(user=admin, proposal=proposal)
     proposal.refresh_from_db()
     assert proposal.status == "forwarded"
@@ -181,7 +183,7 @@ def test_full_path_notifies_unit_and_agency_by_app_and_email(django_capture_on_c
     assert proposal.decision_reason == "Umur inovasi kurang."
     assert list(ProposalEvent.objects.filter(proposal=proposal).values_list("status", flat=True)) == [
         "with_admin_lokal", "forwarded", "failed_administration"]  # fmt: skip
-    assert Notification.objects.filter(user=upp).first().message.endswith("Umur inovasi kurang.")
+    assert Notification.objects.filter(recipient=upp).first().text.endswith("Umur inovasi kurang.")
     assert any("Umur inovasi kurang." in m.body for m in mail.outbox)
 
 
@@ -339,6 +341,37 @@ def test_screening_missing_items_over_limit_and_nonsense_flags():
     over = ScreeningFlag.objects.get(proposal=proposal, kind="over_word_limit")
     assert over.evidence["words"] == 300 and over.evidence["max_words"] == 200
     assert ScreeningFlag.objects.filter(proposal=proposal, kind="missing_attachment").count() == 2
+
+
+def test_nonsense_flag_names_its_checks_in_the_readers_language_never_by_code(client):
+    proposal = forwarded_proposal()
+    data = proposal.snapshot.data
+    data["sections"][0]["text"] = "kata " * 40
+    proposal.snapshot.data = data
+    proposal.snapshot.save()
+    with translation.override("en"):
+        _screen(proposal.edition)
+    flag = ScreeningFlag.objects.get(proposal=proposal, kind="nonsense")
+    title = data["sections"][0]["title"]
+    with translation.override("id"):
+        assert flag.text == f'Bagian "{title}" tampak asal-asalan (kata yang sama berulang-ulang).'
+    with translation.override("en"):
+        assert flag.text == f'Section "{title}" looks like a nonsense answer (the same words over and over).'
+    client.force_login(MinistryUserFactory())
+    page = client.get(reverse("competition:proposal_detail", args=[proposal.pk]), HTTP_ACCEPT_LANGUAGE="id")
+    content = page.content.decode()
+    assert "kata yang sama berulang-ulang" in content
+    assert "low_diversity" not in content
+
+
+def test_nonsense_flag_stored_with_codes_reads_with_labels():
+    flag = ScreeningFlag(
+        kind="nonsense",
+        message='Bagian "Ringkasan" tampak asal-asalan (too_short, low_diversity).',
+        evidence={"section": "ringkasan", "checks": [{"code": "too_short"}, {"code": "low_diversity"}]},
+    )
+    with translation.override("id"):
+        assert flag.text == 'Bagian "Ringkasan" tampak asal-asalan (terlalu pendek, kata yang sama berulang-ulang).'
 
 
 def test_screening_same_title_flags_both():

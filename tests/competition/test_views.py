@@ -260,8 +260,14 @@ def test_decide_view_fail_with_reason_shown_to_unit(client, edition):
     from jipp.accounts.models import User
 
     operator = User.objects.get(unit=proposal.unit)  # the account that wrote and sent it
-    notes = _login(client, operator).get(reverse("competition:notifications"))
+    notes = _login(client, operator).get(reverse("notifications:list"))
     assert "Judul ganda." in notes.content.decode()
+
+
+def test_old_kipp_notifications_page_redirects_permanently_to_the_platform_list(client):
+    response = client.get("/kipp/notifications/")
+    assert response.status_code == 301
+    assert response["Location"] == "/notifications/?area=kipp"
 
 
 # --- exports ---------------------------------------------------------------------------------------

@@ -117,3 +117,49 @@ def test_writing_a_spoke_refreshes_the_hub(hubs, world, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         InnovationFactory(unit__agency=world["malang"])
     assert AreaFigures.objects.get(scope="hub", key=str(hubs["east"].pk), year=0).innovations_published == 6
+
+
+def _hub_rows() -> dict:
+    return {(r.key, r.year): r.as_dict() for r in AreaFigures.objects.filter(scope="hub")}
+
+
+def _published(hub) -> int:
+    return AreaFigures.objects.get(scope="hub", key=str(hub.pk), year=0).innovations_published
+
+
+def test_deleting_a_hub_removes_its_summary_rows_at_once(hubs, django_capture_on_commit_callbacks):
+    central = str(hubs["central"].pk)
+    assert AreaFigures.objects.filter(scope="hub", key=central).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        hubs["central"].delete()
+    assert not AreaFigures.objects.filter(scope="hub", key=central).exists()
+    incremental = _hub_rows()
+    refresh_all()
+    assert _hub_rows() == incremental
+
+
+def test_a_spoke_deleted_or_left_leaves_the_hub_figures_at_once(hubs, world, django_capture_on_commit_callbacks):
+    assert _published(hubs["east"]) == 5
+    with django_capture_on_commit_callbacks(execute=True):
+        Spoke.objects.get(agency=world["malang"]).delete()
+    assert _published(hubs["east"]) == 4
+    spoke = Spoke.objects.get(agency=world["sidoarjo"])
+    spoke.left_on = dt.date(2026, 1, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        spoke.save()
+    assert _published(hubs["east"]) == 0
+    incremental = _hub_rows()
+    refresh_all()
+    assert _hub_rows() == incremental
+
+
+def test_a_spoke_moved_to_another_hub_updates_both(hubs, world, django_capture_on_commit_callbacks):
+    spoke = Spoke.objects.get(agency=world["malang"])
+    spoke.hub = hubs["central"]
+    with django_capture_on_commit_callbacks(execute=True):
+        spoke.save()
+    assert _published(hubs["east"]) == 4
+    assert _published(hubs["central"]) == 2  # Kudus 1 + Malang 1
+    incremental = _hub_rows()
+    refresh_all()
+    assert _hub_rows() == incremental

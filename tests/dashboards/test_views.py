@@ -134,3 +134,30 @@ def test_cached_figures_change_with_the_next_refresh(client, world):
     html = client.get(reverse("dashboards:national")).content.decode()
     assert '<span class="kpi-value">7</span>' in html
     assert '<span class="kpi-value">7</span>' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("page", ["national", "province", "agency"])
+def test_each_funnel_step_equals_the_catalogue_count_behind_its_link(client, world, page):
+    from jipp.dashboards.services.refresh import refresh_all
+    from tests.factories import ServiceUnitFactory
+    from tests.factories.registry import InnovationFactory
+
+    InnovationFactory(unit=ServiceUnitFactory(agency=world["malang"]), phase="development")
+    InnovationFactory(unit=ServiceUnitFactory(agency=world["kudus"]), phase="development")
+    refresh_all()
+    client.force_login(MinistryUserFactory())
+    url = {
+        "national": reverse("dashboards:national"),
+        "province": reverse("dashboards:province", args=["35"]),
+        "agency": reverse("dashboards:agency", args=[world["malang"].slug]),
+    }[page]
+    funnel = next(c for c in client.get(url).context["charts"] if c.id == "funnel")
+    links = [(row["values"][0], row["url"]) for row in funnel.rows]
+    assert "phase_min=development" in links[1][1]
+    assert "phase_min=institutionalisation" in links[2][1]
+    counted = [client.get(link).context["result"].total for _figure, link in links]
+    assert [int(figure) for figure, _link in links] == counted
+    scope = {"national": {}, "province": {"province__code": "35"}, "agency": {"agency": world["malang"]}}[page]
+    developed = Innovation.objects.filter(status="published", phase__in=["development", "institutionalisation"])
+    assert counted[1] == developed.filter(**scope).count()
+    assert counted[2] == developed.filter(phase="institutionalisation", **scope).count()

@@ -16,9 +16,15 @@ def test_demo_grows_to_54_hubs_marking_real_and_demo(reference_data):
         (2023, False),
         (2025, False),
     ]
-    # One active hub of each kind per spoke agency, also across the demo's K/L hubs.
-    assert Spoke.objects.filter(left_on__isnull=True).values("agency", "kind").distinct().count() == (
-        Spoke.objects.filter(left_on__isnull=True).count()
-    )
+    # One active hub of each kind per spoke: per agency for agency spokes, per unit for unit spokes.
+    active = Spoke.objects.filter(left_on__isnull=True)
+    agency_spokes, unit_spokes = active.filter(unit__isnull=True), active.filter(unit__isnull=False)
+    assert agency_spokes.values("agency", "kind").distinct().count() == agency_spokes.count()
+    assert unit_spokes.values("unit", "kind").distinct().count() == unit_spokes.count()
+    # A K/L hub's spokes are its own units or field offices, all of them by default.
+    for hub in Hub.objects.filter(kind="kl"):
+        spokes = list(hub.spokes.filter(left_on__isnull=True).values_list("unit__agency_id", flat=True))
+        assert (len(spokes) > 0, set(spokes)) == (True, {hub.agency_id})
+        assert len(spokes) == hub.agency.units.filter(is_unspecified=False).count()
     assert Activity.objects.exists() is True
     assert MaturityAssessment.objects.filter(status="verified").exists() is True

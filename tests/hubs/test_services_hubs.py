@@ -24,7 +24,7 @@ def test_default_spokes_equal_the_province_regencies_and_cities(reference_data):
     assert hub.region.code == "35"
 
 
-def test_create_hub_for_kl_has_no_default_spokes(reference_data):
+def test_create_hub_for_kl_without_units_has_no_spokes_yet(reference_data):
     kemenkes = Agency.objects.filter(type="ministry").first()
     hub = create_hub(agency=kemenkes, cohort=CohortFactory(year=2023), designated_on=D)
     assert (hub.kind, hub.region, hub.spokes.count()) == ("kl", None, 0)

@@ -88,13 +88,14 @@ def test_shares_map_and_export(client):
     assert xlsx["Content-Disposition"].endswith('.xlsx"')
 
 
-def test_continuity_missing_and_request_emails_owners(client):
+def test_continuity_missing_and_request_emails_owners(client, django_capture_on_commit_callbacks):
     upp = UppFactory(email="pemilik@example.go.id")
     InnovationFactory(unit=upp.unit, title="Belum menjawab")
     client.force_login(MinistryUserFactory())
     response = client.get(reverse("institutionalisation:continuity_missing"), {"year": "2026"})
     assert "Belum menjawab" in response.content.decode()
-    response = client.post(reverse("institutionalisation:continuity_request"), {"year": "2026"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("institutionalisation:continuity_request"), {"year": "2026"})
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [["pemilik@example.go.id"]]
 

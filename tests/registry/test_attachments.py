@@ -116,7 +116,11 @@ def test_draft_files_are_not_public(client, upp, draft):
 def test_published_files_download_for_anyone_never_inline(client, upp):
     published = InnovationFactory(unit=upp.unit)
     attachment = add_attachment(
-        user=upp, innovation=published, uploaded=upload("foto.png", PNG_BYTES), kind="photo", alt_text="Foto layanan"
+        user=AdminLokalFactory(agency=published.agency),
+        innovation=published,
+        uploaded=upload("foto.png", PNG_BYTES),
+        kind="photo",
+        alt_text="Foto layanan",
     )
     response = client.get(reverse("registry:attachment_download", kwargs={"pk": attachment.pk}))
     assert response.status_code == 200

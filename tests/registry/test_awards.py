@@ -148,7 +148,7 @@ def test_past_edition_results_page_marks_imported_lists_with_their_source(client
         innovation=innovation, year=2015, tier="Top 25", is_imported=True, source_url="https://example.go.id/kep"
     )
     years = client.get(reverse("registry:award_years"))
-    assert years.context["years"] == [(2015, 1, True)]
+    assert years.context["years"] == [(2015, 1, True, "")]  # no results page: the edition did not run here
     page = client.get(reverse("registry:award_year", args=[2015]))
     group = page.context["groups"][0]
     assert (group.name, group.imported, group.sources) == ("Top 25", True, ["https://example.go.id/kep"])
@@ -176,3 +176,25 @@ def test_innovation_moves_from_unit_not_specified_to_a_unit_of_its_agency(client
     client.post(url, {"unit": target.pk})
     innovation.refresh_from_db()
     assert innovation.unit == target
+
+
+def test_migration_puts_competition_written_replikasi_winners_on_the_replikasi_tier(make_innovation):
+    """Data fix for records the competition wrote before its tiers came from the configuration."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("jipp.registry.migrations.0013_fix_competition_award_tiers")
+    innovation = make_innovation("Replikasi Si Cantik")
+    wrong = Award.objects.create(innovation=innovation, year=2023, tier="top45", title="Top 5 Replikasi KIPP 2023")
+    umum = Award.objects.create(innovation=innovation, year=2017, tier="top45", title="Top 45 Inovasi KIPP 2017")
+    finalist = Award.objects.create(innovation=innovation, year=2023, tier="top99", title="Top 99 KIPP 2023")
+    imported = Award.objects.create(innovation=innovation, year=2023, tier="top45", title="Replikasi (press list)",
+                                    category="Umum", is_imported=True)  # fmt: skip
+    migration.forwards(apps, None)
+    assert list(Award.objects.values_list("pk", "tier", "category").order_by("pk")) == [
+        (wrong.pk, "replikasi", "Replikasi"),
+        (umum.pk, "top40", "Umum"),  # 2017's winners were a Top 40
+        (finalist.pk, "top99", "Umum"),
+        (imported.pk, "top45", "Umum"),  # imported records are left as they are
+    ]

@@ -28,6 +28,7 @@ def catalogue(make_innovation):
                         is_digital=True, start_date=dt.date(2019, 2, 1), categories=[health])  # fmt: skip
     b = make_innovation("Sekolah Ramah", unit=unit_west, stage="trial", start_date=dt.date(2021, 6, 1))
     make_innovation("Izin Cepat", unit=unit_east, stage="initiative")
+    make_innovation("Perda Layanan", unit=unit_west, stage="in_operation", phase="institutionalisation")
     record_award(innovation=a, year=2021, tier="top45")
     record_award(innovation=b, year=2021, tier="top99")
     return {"a": a, "b": b}
@@ -35,7 +36,9 @@ def catalogue(make_innovation):
 
 CASES = [
     {"province": "35"}, {"regency": "32.01"}, {"agency": "pemkab-sidoarjo"}, {"agency_type": "regency"},
-    {"category": "health"}, {"phase": "development"}, {"stage": "trial"}, {"digital": "yes"}, {"digital": "no"},
+    {"category": "health"}, {"phase": "development"}, {"phase_min": "development"},
+    {"phase_min": "institutionalisation"}, {"phase_min": "creation"}, {"stage": "trial"}, {"digital": "yes"},
+    {"digital": "no"},
     {"award": "any"}, {"award": "top45"}, {"award_year": "2021"}, {"award_tier": "top99"},
     {"award_year": "2021", "award_tier": "top45"}, {"year": "2019"}, {"replicated": "no"}, {"legal_basis": "no"},
     {"q": "posyandu"}, {"sort": "newest"}, {"sdg": "3"}, {"continuity": "continuing"},
@@ -77,7 +80,7 @@ def test_html_api_and_exports_agree_on_every_filter(client, catalogue, params):
 @pytest.mark.parametrize(
     "params",
     [{"province": "99"}, {"regency": "35"}, {"year": str(EARLIEST_YEAR - 1)}, {"award_year": str(latest_year() + 1)},
-     {"award_tier": "gold"}, {"digital": "maybe"}, {"sort": "random"}, {"agency": "nobody"}],
+     {"award_tier": "gold"}, {"digital": "maybe"}, {"phase_min": "final"}, {"sort": "random"}, {"agency": "nobody"}],
 )  # fmt: skip
 def test_bad_parameters_are_refused_alike(client, catalogue, params):
     name = next(iter(params))
@@ -90,6 +93,23 @@ def test_bad_parameters_are_refused_alike(client, catalogue, params):
     export = client.get(reverse("registry:data_export", kwargs={"fmt": "json"}), params)
     assert (export.status_code, export["Content-Type"]) == (400, "application/json")
     assert list(export.json()["errors"]) == [name]
+
+
+def test_phase_min_means_this_phase_or_a_later_one(client, catalogue):
+    by_title = dict(Innovation.objects.values_list("title", "pk"))
+    developed = sorted([by_title["Posyandu Digital"], by_title["Perda Layanan"]])
+    assert _html_ids(client, {"phase_min": "development"}) == developed
+    assert _api_ids(client, {"phase_min": "institutionalisation"}) == [by_title["Perda Layanan"]]
+    assert len(_export_ids(client, {"phase_min": "creation"})) == Innovation.objects.filter(status="published").count()
+    # The SQL path (the filter set's queryset) agrees with the index the pages search.
+    from jipp.registry.filters import catalogue_filterset
+
+    assert sorted(catalogue_filterset({"phase_min": "development"}).qs.values_list("pk", flat=True)) == developed
+
+
+def test_phase_min_facet_counts_each_threshold(client, catalogue):
+    facets = client.get(reverse("registry:catalogue")).context["result"].facets
+    assert [(v.value, v.count) for v in facets["phase_min"]] == [("development", 2), ("institutionalisation", 1)]
 
 
 def test_year_bounds_are_the_same_in_filter_form_api_and_import(client, catalogue):

@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -64,8 +65,32 @@ def test_import_csv_creates_drafts_with_the_derived_fields():
     assert sorted(innovation.sdgs.values_list("number", flat=True)) == [3, 16]
     assert innovation.category_mask == sum(1 << c.bit for c in innovation.categories.all())
     assert innovation.sdg_mask == (1 << 3) | (1 << 16)
-    entry = LogEntry.objects.get_for_object(innovation).get()
+    # One audit entry for the whole import (not one per row), naming the file and every id created.
+    entry = LogEntry.objects.get_for_model(Innovation).get()
     assert (entry.action, entry.actor) == (LogEntry.Action.CREATE, upp)
+    assert entry.additional_data == {"import": "inovasi.csv", "created": 2, "ids": report.ids}
+    assert sorted(report.ids) == sorted(Innovation.objects.values_list("pk", flat=True))
+
+
+def test_fast_insert_stores_what_bulk_create_stores():
+    """`insert_returning_ids` (the import's insert) writes every column as `bulk_create` does."""
+    from jipp.registry.importing import insert_returning_ids
+    from tests.factories.registry import InnovationFactory
+
+    template = InnovationFactory.build(unit=ServiceUnitFactory(), title="Café Sehat", start_date=dt.date(2022, 3, 1),
+                                       similar_ids=[3, 5], is_digital=True, category_mask=6)  # fmt: skip
+    template.agency = template.unit.agency
+    fields = [f.attname for f in Innovation._meta.concrete_fields if f.name not in ("id", "created_at", "updated_at")]
+    first = Innovation(**{name: getattr(template, name) for name in fields})
+    second = Innovation(**{name: getattr(template, name) for name in fields})
+    Innovation.objects.bulk_create([first])
+    insert_returning_ids(Innovation, [second])
+    assert second.pk is not None and second.pk != first.pk
+    stored = list(Innovation.objects.order_by("pk").values(*fields))
+    assert stored[0] == stored[1]
+    assert stored[1]["similar_ids"] == [3, 5]
+    assert stored[1]["start_date"] == dt.date(2022, 3, 1)
+    assert Innovation.objects.get(pk=second.pk).created_at is not None
 
 
 def test_import_with_bad_rows_saves_nothing_and_reports_every_problem():

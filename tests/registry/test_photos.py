@@ -14,7 +14,7 @@ from PIL import Image
 
 from jipp.registry.attachments import THUMBNAIL_SIZE, add_attachment, thumbnail_of
 from jipp.registry.models import Attachment
-from tests.factories import UppFactory
+from tests.factories import AdminLokalFactory, UppFactory
 from tests.factories.registry import AttachmentFactory, InnovationFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.registry.urls_data_wired")]
@@ -44,6 +44,12 @@ def upload(name, data):
 @pytest.fixture
 def upp():
     return UppFactory()
+
+
+@pytest.fixture
+def lokal(upp):
+    """The gatekeeper: its photos of a published innovation go live at once (a UPP's wait for it)."""
+    return AdminLokalFactory(agency=upp.agency)
 
 
 @pytest.fixture
@@ -104,8 +110,8 @@ def test_upload_form_requires_alt_text_for_a_photo(client, upp, published):
     assert Attachment.objects.get().alt_text == "Mobil klinik"
 
 
-def test_thumbnail_view_serves_published_photos_only(client, upp, published):
-    photo = add_attachment(user=upp, innovation=published, uploaded=upload("a.jpg", jpeg()), kind="photo",
+def test_thumbnail_view_serves_published_photos_only(client, upp, lokal, published):
+    photo = add_attachment(user=lokal, innovation=published, uploaded=upload("a.jpg", jpeg()), kind="photo",
                            alt_text="Mobil klinik")  # fmt: skip
     response = client.get(reverse("registry:attachment_thumbnail", args=[photo.pk]))
     assert (response.status_code, response["Content-Type"]) == (200, "image/jpeg")
@@ -133,10 +139,10 @@ def test_photo_stored_before_thumbnails_gets_one_on_first_request_and_keeps_it(c
     assert thumbnail_of(old).name == stored
 
 
-def test_innovation_page_shows_photos_with_alt_text_and_the_video(client, upp, published):
-    photo = add_attachment(user=upp, innovation=published, uploaded=upload("a.jpg", jpeg()), kind="photo",
+def test_innovation_page_shows_photos_with_alt_text_and_the_video(client, upp, lokal, published):
+    photo = add_attachment(user=lokal, innovation=published, uploaded=upload("a.jpg", jpeg()), kind="photo",
                            alt_text="Dokter memeriksa warga")  # fmt: skip
-    add_attachment(user=upp, innovation=published, uploaded=upload("b.pdf", b"%PDF-1.4\n%%EOF\n"), kind="document")
+    add_attachment(user=lokal, innovation=published, uploaded=upload("b.pdf", b"%PDF-1.4\n%%EOF\n"), kind="document")
     response = client.get(reverse("registry:innovation_detail", args=[published.pk]))
     assert response.context["photos"] == [photo]
     content = response.content.decode()
@@ -146,10 +152,10 @@ def test_innovation_page_shows_photos_with_alt_text_and_the_video(client, upp, p
     assert 'href="https://www.youtube.com/watch?v=abc"' in content
 
 
-def test_catalogue_card_shows_the_first_photo_as_thumbnail(client, upp, published):
-    first = add_attachment(user=upp, innovation=published, uploaded=upload("a.jpg", jpeg()), kind="photo",
+def test_catalogue_card_shows_the_first_photo_as_thumbnail(client, upp, lokal, published):
+    first = add_attachment(user=lokal, innovation=published, uploaded=upload("a.jpg", jpeg()), kind="photo",
                            alt_text="Foto pertama")  # fmt: skip
-    add_attachment(user=upp, innovation=published, uploaded=upload("b.jpg", jpeg()), kind="photo",
+    add_attachment(user=lokal, innovation=published, uploaded=upload("b.jpg", jpeg()), kind="photo",
                    alt_text="Foto kedua")  # fmt: skip
     InnovationFactory(title="Tanpa Foto")
     response = client.get(reverse("registry:catalogue"))
@@ -158,10 +164,10 @@ def test_catalogue_card_shows_the_first_photo_as_thumbnail(client, upp, publishe
     assert 'alt="Foto pertama"' in response.content.decode()
 
 
-def test_catalogue_thumbnails_add_one_query_whatever_the_page_size(client, upp):
+def test_catalogue_thumbnails_add_one_query_whatever_the_page_size(client, upp, lokal):
     def add(n):
         innovation = InnovationFactory(unit=upp.unit, title=f"Inovasi {n}")
-        add_attachment(user=upp, innovation=innovation, uploaded=upload("a.jpg", jpeg(64, 48)), kind="photo",
+        add_attachment(user=lokal, innovation=innovation, uploaded=upload("a.jpg", jpeg(64, 48)), kind="photo",
                        alt_text=f"Foto {n}")  # fmt: skip
 
     counts = []
@@ -173,3 +179,66 @@ def test_catalogue_thumbnails_add_one_query_whatever_the_page_size(client, upp):
         counts.append((sum(1 for i in response.context["page"] if i.cover), len(queries)))
     assert [c[0] for c in counts] == [1, 3]
     assert counts[0][1] == counts[1][1]
+
+
+# ---- a UPP's new photo of a published innovation waits for its Admin Lokal ------------------------
+
+
+def test_upp_photo_of_a_published_innovation_waits_for_approval_then_shows(client, upp, lokal, published):
+    from jipp.notifications.models import Notification
+    from jipp.registry import revisions
+
+    photo = add_attachment(user=upp, innovation=published, uploaded=upload("a.jpg", jpeg()), kind="photo",
+                           alt_text="Mobil klinik di desa")  # fmt: skip
+    assert photo.awaiting_review is True
+    revision = revisions.pending_revision(published)
+    assert revision.changes == {"photos": [photo.pk]}
+    assert list(Notification.objects.filter(recipient=lokal).values_list("kind", flat=True)) == [
+        "registry.revision_submitted"
+    ]
+    # The public sees nothing of it: not on the page, not in the catalogue, not by its address.
+    page = client.get(reverse("registry:innovation_detail", args=[published.pk]))
+    assert page.context["photos"] == []
+    catalogue = client.get(reverse("registry:catalogue"))
+    assert [i.cover for i in catalogue.context["page"]] == [None]
+    for name in ("registry:attachment_thumbnail", "registry:attachment_image", "registry:attachment_download"):
+        assert client.get(reverse(name, args=[photo.pk])).status_code == 404, name
+    # The gatekeeper sees it on the review page (thumbnail served to editors only, never cached publicly).
+    client.force_login(lokal)
+    review = client.get(reverse("registry:revision_detail", args=[revision.pk]))
+    assert review.context["photos"] == [photo]
+    thumb = reverse("registry:attachment_thumbnail", args=[photo.pk])
+    assert f'src="{thumb}" alt="Mobil klinik di desa"' in review.content.decode()
+    preview = client.get(thumb)
+    assert (preview.status_code, preview["Cache-Control"]) == (200, "private, max-age=0")
+    client.post(reverse("registry:revision_approve", args=[revision.pk]))
+    client.logout()
+    photo.refresh_from_db()
+    assert photo.awaiting_review is False
+    assert client.get(reverse("registry:innovation_detail", args=[published.pk])).context["photos"] == [photo]
+    assert client.get(thumb)["Cache-Control"] == "public, max-age=86400"
+
+
+def test_a_text_edit_keeps_the_waiting_photo_and_rejecting_removes_it(upp, lokal, published, media):
+    from jipp.registry import revisions
+
+    photo = add_attachment(user=upp, innovation=published, uploaded=upload("a.jpg", jpeg()), kind="photo",
+                           alt_text="Foto baru")  # fmt: skip
+    published.refresh_from_db()
+    revision = revisions.propose_revision(
+        user=upp, innovation=published, data={"title": "Klinik Keliling Desa"}, expected_version=published.version
+    )
+    assert revision.changes == {"title": "Klinik Keliling Desa", "photos": [photo.pk]}
+    revisions.reject_revision(user=lokal, revision=revision, reason="Foto buram")
+    assert Attachment.objects.filter(pk=photo.pk).exists() is False
+    published.refresh_from_db()
+    assert published.title == "Klinik Keliling"
+
+
+def test_gatekeeper_photo_of_a_published_innovation_goes_live_at_once(lokal, published):
+    from jipp.registry import revisions
+
+    photo = add_attachment(user=lokal, innovation=published, uploaded=upload("a.jpg", jpeg()), kind="photo",
+                           alt_text="Foto dinas")  # fmt: skip
+    assert photo.awaiting_review is False
+    assert revisions.pending_revision(published) is None

@@ -327,3 +327,21 @@ def test_gatekeeper_is_notified_once_and_the_unit_hears_the_decision(published):
     revisions.reject_revision(user=admin, revision=revision, reason="Kurang jelas")
     to_upp = Notification.objects.filter(recipient=upp)
     assert [(n.kind, n.params["note"]) for n in to_upp] == [("registry.revision_rejected", "Kurang jelas")]
+
+
+def test_admin_lokal_home_counts_its_edits_to_approve_and_links_to_the_review_page(client, published):
+    innovation, upp, admin = published
+    other = InnovationFactory(version=1)  # another agency's pending edit is not this Admin Lokal's
+    revisions.propose_revision(user=upp, innovation=innovation, data={"title": "Akta Desa"}, expected_version=3)
+    revisions.propose_revision(
+        user=UppFactory(unit=other.unit), innovation=other, data={"title": "Lain"}, expected_version=1
+    )
+    client.force_login(admin)
+    home = client.get(reverse("core:my_home"), HTTP_ACCEPT_LANGUAGE="en")
+    items = {str(i.label): i for section in home.context["sections"].values() for i in section}
+    item = items["Changes to published innovations to approve"]
+    assert (item.count, item.url, item.tone) == (1, reverse("registry:revision_list"), "todo")
+    assert f'href="{item.url}"' in home.content.decode()
+    review = client.get(item.url)
+    assert [r.innovation.title for r in review.context["page"]] == ["Akta Keliling"]
+    assert item.count == revisions.revisions_to_review(admin).count()

@@ -130,7 +130,7 @@ ROUTES: dict[str, str] = {
     "kipp/proposals/<int:pk>/decide/": REFUSED,
     "kipp/proposals/<int:pk>/pdf/": REFUSED,
     "kipp/flags/<int:pk>/": REFUSED,
-    "kipp/notifications/": REFUSED,
+    "kipp/notifications/": PUBLIC,  # 301 to /notifications/?area=kipp, which asks for a login
     # --- replication, institutionalisation -----------------------------------------------------------
     "replication/": REFUSED,
     "replication/find/": PUBLIC,
@@ -259,6 +259,10 @@ ROUTES: dict[str, str] = {
     "hubs/<int:pk>/maturity/<int:year>/": REFUSED,
     "hubs/<int:pk>/competitions/": REFUSED,
     "hubs/<int:pk>/competitions/entries/<int:proposal_pk>/carry/": REFUSED,
+    "hubs/<int:pk>/competitions/<int:edition_pk>/": REFUSED,
+    "hubs/<int:pk>/competitions/<int:edition_pk>/screen/": REFUSED,
+    "hubs/<int:pk>/competitions/<int:edition_pk>/assign/": REFUSED,
+    "hubs/<int:pk>/competitions/<int:edition_pk>/entries/<int:proposal_pk>/decide/": REFUSED,
     "api/v1/^awards/$": PUBLIC,
     "api/v1/^awards/(?P<pk>[^/.]+)/$": PUBLIC,
     "api/v1/^award-tiers/$": PUBLIC,

@@ -45,7 +45,7 @@ of valid reviews (submitted, by an evaluator without a conflict) and how many ar
 import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal, localcontext
 from enum import StrEnum
 
@@ -132,6 +132,8 @@ class Aggregation:
     min_reviews: int
     min_spread: Decimal
     disagreement_threshold: Decimal
+    # The exact (centre, scale) each evaluator's z used (``standardise``), for an incremental update.
+    standardisation: Mapping[Hashable, tuple[Decimal, Decimal]] = field(default_factory=dict)
 
     @property
     def not_standardised_alone(self) -> int:
@@ -227,65 +229,15 @@ def aggregate(
         seen.add((r.proposal, r.evaluator))
         rows.append((r.proposal, r.evaluator, stored(total)))
 
-    with localcontext(CONTEXT):
-        by_evaluator: dict[Hashable, list[Decimal]] = defaultdict(list)
-        for _p, e, x in rows:
-            by_evaluator[e].append(x)
-        pooled = [x for xs in by_evaluator.values() if len(xs) < min_reviews for x in xs]
-        pooled_exact = _mean_std(pooled, exact=True)
-        evaluators = {}
-        exact_ms = {}
-        for e, xs in by_evaluator.items():
-            own = _mean_std(xs, exact=True)
-            rule = NormalisationRule.OWN if len(xs) >= min_reviews else NormalisationRule.POOLED
-            centre, raw_scale = own if rule == NormalisationRule.OWN else pooled_exact
-            # z is computed from the exact centre and scale (so a shifted or scaled evaluator gets
-            # exactly the same z); the stored, rounded ones are what the explanation shows.
-            exact_ms[e] = (centre, max(raw_scale, floor))
-            evaluators[e] = EvaluatorStats(
-                e,
-                len(xs),
-                stored(own[0]),
-                stored(own[1]),
-                rule,
-                stored(centre),
-                stored(max(raw_scale, floor)),
-                raw_scale < floor,
-            )
-        pooled_mean, pooled_std = stored(pooled_exact[0]), stored(pooled_exact[1])
-        per_proposal: dict[Hashable, list[NormalisedReview]] = defaultdict(list)
-        for p, e, x in rows:
-            centre, scale = exact_ms[e]
-            per_proposal[p].append(NormalisedReview(e, x, stored((x - centre) / scale)))
-
-        values: dict[Hashable, dict] = {}
-        for p, items in per_proposal.items():
-            totals = sorted(i.total for i in items)
-            n = len(totals)
-            mean = stored(sum(totals, ZERO) / n)
-            cut = _trim_count(trim, n)
-            kept = totals[cut : n - cut]
-            mean_z = stored(sum((i.z for i in items), ZERO) / n)
-            values[p] = {
-                "n": n,
-                "mean": mean,
-                "median": stored((totals[(n - 1) // 2] + totals[n // 2]) / 2),
-                "trimmed_mean": stored(sum(kept, ZERO) / len(kept)),
-                "mean_z": mean_z,
-                "zscore_mean": position(mean_z),
-                "std": _mean_std(totals)[1],
-                "spread": totals[-1] - totals[0],
-            }
-
-    ids = sorted(values)
-    rankings: dict[Method, tuple[Hashable, ...]] = {}
-    ranks: dict[Hashable, dict[Method, int]] = {p: {} for p in ids}
-    for method in Method:
-        key = "mean_z" if method == Method.ZSCORE_MEAN else method.value
-        order = sorted(ids, key=lambda p, key=key: (-values[p][key], -values[p]["mean"], values[p]["spread"]))
-        rankings[method] = tuple(order)
-        for rank, p in enumerate(order, start=1):
-            ranks[p][method] = rank
+    by_evaluator: dict[Hashable, list[Decimal]] = defaultdict(list)
+    for _p, e, x in rows:
+        by_evaluator[e].append(x)
+    evaluators, exact_ms, pooled_exact = standardise(by_evaluator, min_reviews=min_reviews, min_spread=floor)
+    per_proposal: dict[Hashable, list[NormalisedReview]] = defaultdict(list)
+    for p, e, x in rows:
+        per_proposal[p].append(normalised(e, x, exact_ms[e]))
+    values = {p: proposal_values(items, trim) for p, items in per_proposal.items()}
+    ranks_by_method, rankings = rank(values)
     proposals = {
         p: ProposalAggregate(
             proposal=p,
@@ -298,7 +250,7 @@ def aggregate(
             std=v["std"],
             spread=v["spread"],
             disagreement=v["spread"] > threshold,
-            ranks=ranks[p],
+            ranks=ranks_by_method[p],
         )
         for p, v in values.items()
     }
@@ -307,13 +259,92 @@ def aggregate(
         rankings=rankings,
         evaluators=evaluators,
         reviews={p: tuple(items) for p, items in per_proposal.items()},
-        pooled_mean=pooled_mean,
-        pooled_std=pooled_std,
+        pooled_mean=stored(pooled_exact[0]),
+        pooled_std=stored(pooled_exact[1]),
         trim_proportion=trim,
         min_reviews=min_reviews,
         min_spread=floor,
         disagreement_threshold=threshold,
+        standardisation=exact_ms,
     )
+
+
+def standardise(
+    by_evaluator: Mapping[Hashable, list[Decimal]], *, min_reviews: int, min_spread: Decimal
+) -> tuple[dict[Hashable, EvaluatorStats], dict[Hashable, tuple[Decimal, Decimal]], tuple[Decimal, Decimal]]:
+    """Each evaluator's standardisation from their stored totals (module docstring, ``zscore_mean``).
+
+    Returns (stats per evaluator, the exact (centre, scale) per evaluator that z uses, the pool's exact
+    (mean, std)). An incremental update that keeps the exact pairs of the evaluators it did not touch
+    and calls this for the ones it did (with the whole pool when the pool changed) gets the same z.
+    """
+    with localcontext(CONTEXT):
+        pooled = [x for xs in by_evaluator.values() if len(xs) < min_reviews for x in xs]
+        pooled_exact = _mean_std(pooled, exact=True)
+        evaluators = {}
+        exact_ms = {}
+        for e, xs in by_evaluator.items():
+            own = _mean_std(xs, exact=True)
+            rule = NormalisationRule.OWN if len(xs) >= min_reviews else NormalisationRule.POOLED
+            centre, raw_scale = own if rule == NormalisationRule.OWN else pooled_exact
+            # z is computed from the exact centre and scale (so a shifted or scaled evaluator gets
+            # exactly the same z); the stored, rounded ones are what the explanation shows.
+            exact_ms[e] = (centre, max(raw_scale, min_spread))
+            evaluators[e] = EvaluatorStats(
+                e,
+                len(xs),
+                stored(own[0]),
+                stored(own[1]),
+                rule,
+                stored(centre),
+                stored(max(raw_scale, min_spread)),
+                raw_scale < min_spread,
+            )
+    return evaluators, exact_ms, pooled_exact
+
+
+def normalised(evaluator: Hashable, total: Decimal, centre_scale: tuple[Decimal, Decimal]) -> NormalisedReview:
+    """One stored total as a standard score with the evaluator's exact (centre, scale)."""
+    centre, scale = centre_scale
+    return NormalisedReview(evaluator, total, stored(CONTEXT.divide(CONTEXT.subtract(total, centre), scale)))
+
+
+def proposal_values(items: Iterable[NormalisedReview], trim: Decimal) -> dict:
+    """The values of one proposal from its normalised reviews: n, mean, median, trimmed_mean, mean_z,
+    zscore_mean, std and spread (each stored). Depends on nothing but these reviews and ``trim``."""
+    items = list(items)
+    with localcontext(CONTEXT):
+        totals = sorted(i.total for i in items)
+        n = len(totals)
+        cut = _trim_count(trim, n)
+        kept = totals[cut : n - cut]
+        mean_z = stored(sum((i.z for i in items), ZERO) / n)
+        return {
+            "n": n,
+            "mean": stored(sum(totals, ZERO) / n),
+            "median": stored((totals[(n - 1) // 2] + totals[n // 2]) / 2),
+            "trimmed_mean": stored(sum(kept, ZERO) / len(kept)),
+            "mean_z": mean_z,
+            "zscore_mean": position(mean_z),
+            "std": _mean_std(totals)[1],
+            "spread": totals[-1] - totals[0],
+        }
+
+
+def rank(values: Mapping[Hashable, Mapping[str, Decimal]]) -> tuple[dict, dict[Method, tuple[Hashable, ...]]]:
+    """Rank proposals by every method from their stored values (``proposal_values`` keys; for ranking
+    only the methods' values, "mean_z", "mean" and "spread" are read). Returns (ranks per proposal per
+    method, the order per method, best first); ties as in the module docstring."""
+    ids = sorted(values)
+    rankings: dict[Method, tuple[Hashable, ...]] = {}
+    ranks: dict[Hashable, dict[Method, int]] = {p: {} for p in ids}
+    for method in Method:
+        key = "mean_z" if method == Method.ZSCORE_MEAN else method.value
+        order = sorted(ids, key=lambda p, key=key: (-values[p][key], -values[p]["mean"], values[p]["spread"]))
+        rankings[method] = tuple(order)
+        for position_, p in enumerate(order, start=1):
+            ranks[p][method] = position_
+    return ranks, rankings
 
 
 def explain_proposal(aggregation: Aggregation, proposal: Hashable) -> ProposalExplanation:
@@ -372,6 +403,10 @@ def _mean_std(values: list[Decimal], *, exact: bool = False) -> tuple[Decimal, D
     """Mean and population standard deviation, stored (or exact); 0 and 0 for no values."""
     if not values:
         return ZERO, ZERO
+    # In ascending order: the sum of squares is rounded at CONTEXT's 40 digits as it goes, so the
+    # order of the values must not depend on the order they were read in (a full computation and an
+    # incremental update read the same totals in different orders and must agree to the last digit).
+    values = sorted(values)
     with localcontext(CONTEXT):
         n = len(values)
         mean = sum(values, ZERO) / n

@@ -23,8 +23,11 @@ HUNDRED = Decimal(100)
 
 def stored(value: Decimal | int | str) -> Decimal:
     """``value`` rounded to the stored precision (``STORED``, ``ROUNDING``)."""
-    with localcontext(CONTEXT):
-        return Decimal(value).quantize(STORED, rounding=ROUNDING)
+    # The same operation as quantizing inside ``localcontext(CONTEXT)``, without entering a context
+    # each time: this runs once per review and value (about 130,000 times for 30,000 reviews).
+    if type(value) is not Decimal:
+        value = Decimal(value)  # exact: a constructor does not round
+    return value.quantize(STORED, rounding=ROUNDING, context=CONTEXT)
 
 
 def shown(value: Decimal | int | str) -> Decimal:

@@ -39,6 +39,17 @@ class EvaluationConfig(AppConfig):
             items.append(NavItem("evaluation:panel", _("My presentations"), 32, group="kipp"))
         return items
 
+    def edition_results_urls(self, years) -> dict[int, str]:
+        """The registry's hook for its award-history pages: {year: this edition's public results page}."""
+        from django.urls import reverse
+
+        from jipp.competition.evaluation.models import EvaluationSettings
+
+        published = EvaluationSettings.objects.filter(
+            edition__year__in=list(years), results_published_at__isnull=False
+        ).values_list("edition__year", flat=True)
+        return {year: reverse("evaluation:public_results", args=[year]) for year in published}
+
     def home_items(self, user):
         """Lines on the person's home page (/home/): what to do now, with counts and deadlines."""
         from jipp.competition.evaluation.home import home_items

@@ -2,23 +2,24 @@
 settings, the rubric, the conflicts of interest, the freeze and the parsing of a typed score.
 
 Nothing here writes except `settings_for`, which creates an edition's settings row with the defaults
-on first use. Selectors import this module, never the services.
+on first use, and `bump_ranking_version`, which the writes call (through signals and the services) to
+tell the reads that the stored ranking is behind. Selectors import this module, never the services.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Q
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from jipp.competition.domain.scoring import Scale
-from jipp.competition.evaluation.models import EvaluationSettings, Member, Review
+from jipp.competition.evaluation.models import DeskRankingState, EvaluationSettings, Member
 from jipp.competition.models import Edition, Group, Proposal, RubricCriterion
 from jipp.regions.models import Agency
 
@@ -199,26 +200,29 @@ def CONFLICT_LABELS() -> dict[str, str]:  # noqa: N802 (a constant, translated a
     }
 
 
+def bump_ranking_version(edition_id: int) -> None:
+    """Tell the reads that the stored desk ranking is behind: one conditional update of the edition's
+    version (`DeskRankingState`), whatever else changed; no count over the reviews."""
+    if DeskRankingState.objects.filter(edition_id=edition_id).update(version=F("version") + 1):
+        return
+    try:
+        with transaction.atomic():
+            DeskRankingState.objects.create(edition_id=edition_id, version=2)
+    except IntegrityError:  # created by another process at the same moment
+        DeskRankingState.objects.filter(edition_id=edition_id).update(version=F("version") + 1)
+
+
+def ranking_versions(edition: Edition) -> tuple[int, int | None]:
+    """(version of the inputs, version the stored ranking was computed for): one indexed row read."""
+    row = DeskRankingState.objects.filter(edition_id=edition.pk).values_list("version", "ranked_version").first()
+    return row if row is not None else (1, None)
+
+
 def inputs_version(edition: Edition) -> str:
-    """A fingerprint of everything the desk ranking depends on: the submitted reviews, the voided ones,
-    the aggregation settings and the conflict declarations. Stored beside every stored number."""
-    reviews = Review.objects.filter(edition=edition, status=Review.Status.SUBMITTED).aggregate(
-        n=Count("pk"), last=Max("updated_at"), voided=Count("pk", filter=Q(voided_at__isnull=False))
-    )
-    rules = EvaluationSettings.objects.filter(edition=edition).values_list(
-        "deciding_method",
-        "trim_proportion",
-        "min_reviews_for_zscore",
-        "min_spread_for_zscore",
-        "disagreement_threshold",
-        "reviews_per_proposal",
-        "conflict_own_agency",
-        "conflict_home_province",
-        "conflict_declared",
-    )
-    members = Member.objects.filter(edition=edition).aggregate(n=Count("pk"), last=Max("updated_at"))
-    text = f"{reviews}:{list(rules)}:{members}"
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    """The version of everything the desk ranking depends on (the submitted, reopened and voided reviews,
+    the assignments, the aggregation settings and the conflict declarations), bumped by each of those
+    writes (`bump_ranking_version`). Stored beside every stored number."""
+    return str(ranking_versions(edition)[0])
 
 
 def spreadsheet_safe(value):

@@ -18,6 +18,7 @@ from django.db.models import Count
 
 from jipp.accounts.models import Role, User
 from jipp.competition.evaluation import services
+from jipp.competition.evaluation.common import bump_ranking_version
 from jipp.competition.evaluation.models import Assignment, Finalist, Member, Objection, Review, Slot
 from jipp.competition.evaluation.rubric import GUIDANCE
 from jipp.competition.models import Edition, Group, Proposal, RubricCriterion
@@ -146,6 +147,7 @@ def seed(*, scale: str, rng, stdout) -> None:
             )  # fmt: skip
         )
     Review.objects.bulk_create(reviews, batch_size=2000)
+    bump_ranking_version(edition.pk)  # bulk_create sends no signals
     stdout.write(f"  {len(reviews)} reviews")
 
     # 5. Nomination and the panel's confirmation.

@@ -450,15 +450,47 @@ class DeskScore(models.Model):
     points = models.DecimalField(max_digits=12, decimal_places=6, null=True)  # raw mean
     disagreement = models.BooleanField(default=False)
     position = models.PositiveIntegerField(null=True)
+    # The row's place in the ranking page: 1..N, the ranked rows by position, then the incomplete ones.
+    order = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["edition", "position", "proposal_id"]
         verbose_name = _("desk score")
         verbose_name_plural = _("desk scores")
         constraints = [models.UniqueConstraint("edition", "proposal", name="one_desk_score_per_proposal")]
+        indexes = [models.Index(fields=["edition", "order"], name="desk_score_edition_order")]
 
     def __str__(self) -> str:
         return f"{self.proposal_id}: {self.deciding}"
+
+
+class DeskRankingState(models.Model):
+    """How current the stored desk ranking (DeskScore) is: `version` is bumped (a conditional update,
+    `common.bump_ranking_version`) by every write the ranking depends on (a review submitted, reopened
+    or voided, a conflict declared, a membership, the settings, the assignments); `ranked_version` is
+    the version the stored rows were computed for. Equal: a page reads its stored rows and nothing else.
+
+    `standardisation` keeps each evaluator's exact centre and scale (what z uses, see
+    `domain.normalisation.standardise`) so that the ranking after one review is updated for the
+    proposals it touches only (`services.ranking.rerank_after_review`)."""
+
+    edition = models.OneToOneField(Edition, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.PositiveBigIntegerField(default=1)
+    ranked_version = models.PositiveBigIntegerField(null=True)
+    standardisation = models.JSONField(default=dict)  # {"evaluators": {id: [n, centre, scale]}}
+
+    class Meta:
+        verbose_name = _("state of the stored desk ranking")
+        verbose_name_plural = _("states of the stored desk ranking")
+
+    def __str__(self) -> str:
+        return f"{self.edition_id}: {self.ranked_version}/{self.version}"
+
+    @property
+    def ranked_version_if_current(self) -> int:
+        """The version the stored rows are current for, or -1 when they are behind (read under the lock
+        before a change: an incremental update is only valid from a current ranking)."""
+        return self.ranked_version if self.ranked_version == self.version else -1
 
 
 class ResultsRevision(models.Model):

@@ -7,6 +7,7 @@ published finalists and results. Views and the API check these rules through
 import rules
 
 from jipp.accounts.models import Role
+from jipp.competition.rules import runs_edition
 from jipp.core.rules import is_ministry
 
 
@@ -41,12 +42,16 @@ def sits_on_panel(user, slot) -> bool:
     return slot is not None and user.is_authenticated and slot.panelists.filter(pk=user.pk).exists()
 
 
-rules.add_perm("evaluation.manage_team", is_ministry)
-rules.add_perm("evaluation.manage_assignments", is_ministry)
-rules.add_perm("evaluation.view_ranking", is_ministry | is_panelist)
-rules.add_perm("evaluation.nominate", is_ministry)
-rules.add_perm("evaluation.confirm_nomination", is_ministry | is_panelist)
-rules.add_perm("evaluation.manage_results", is_ministry)
+# The secretariat: the Ministry on every edition; on a provincial edition also its organisers
+# (`competition.rules.runs_edition`, filled by the hubs app), never on KIPP or another hub's edition.
+secretariat = is_ministry | runs_edition
+
+rules.add_perm("evaluation.manage_team", secretariat)
+rules.add_perm("evaluation.manage_assignments", secretariat)
+rules.add_perm("evaluation.view_ranking", secretariat | is_panelist)
+rules.add_perm("evaluation.nominate", secretariat)
+rules.add_perm("evaluation.confirm_nomination", secretariat | is_panelist)
+rules.add_perm("evaluation.manage_results", secretariat)
 rules.add_perm("evaluation.review", is_evaluator & is_assigned & has_no_conflict)
 rules.add_perm("evaluation.my_reviews", is_evaluator)
 rules.add_perm("evaluation.score_panel", is_panelist)

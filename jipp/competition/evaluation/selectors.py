@@ -8,13 +8,15 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from jipp.competition.domain import normalisation, scoring
 from jipp.competition.evaluation.common import (
     edition_conflicts,
     inputs_version,
+    ranking_versions,
     rubric_of,
     rubric_weights_and_scales,
     settings_for,
@@ -121,6 +123,13 @@ def compute_ranking(edition: Edition) -> tuple[str, list[dict]]:
 
     One row per proposal with an assignment or a review: rankable rows first, best first by the deciding
     method, with `position` 1..R; then the incomplete rows (`rankable` False, `missing_reviews` > 0)."""
+    version, rows, _exact = compute_ranking_with_standardisation(edition)
+    return version, rows
+
+
+def compute_ranking_with_standardisation(edition: Edition) -> tuple[str, list[dict], dict]:
+    """`compute_ranking`, and each evaluator's (reviews, exact centre, exact scale) that the stored
+    ranking keeps for its incremental update."""
     rules = settings_for(edition)
     version = inputs_version(edition)
     rows_in, voided = valid_reviews(edition)
@@ -160,57 +169,69 @@ def compute_ranking(edition: Edition) -> tuple[str, list[dict]]:
             }
         )
     rows.sort(key=lambda r: (not r["rankable"], r["position"] or 0))
-    return version, rows
+    exact = {e: (agg.evaluators[e].n_reviews, *ms) for e, ms in agg.standardisation.items()}
+    return version, rows, exact
 
 
-def _stored_rows(edition: Edition) -> tuple[str | None, list[dict]]:
-    stored = list(DeskScore.objects.filter(edition=edition).order_by(F("position").asc(nulls_last=True), "proposal_id"))
-    if not stored:
-        return None, []
-    rows = [
-        {
-            "id": d.proposal_id,
-            "n": d.valid_reviews,
-            "voided": d.voided_reviews,
-            "rankable": d.rankable,
-            "missing_reviews": d.missing_reviews,
-            "scores": {m: Decimal(v) for m, v in d.values.get("methods", {}).items()},
-            "ranks": d.ranks,
-            "mean_z": _dec(d.values.get("mean_z")),
-            "points": d.points,
-            "spread": _dec(d.values.get("spread")),
-            "std": _dec(d.values.get("std")),
-            "disagreement": d.disagreement,
-            "deciding": d.deciding,
-            "position": d.position,
-        }
-        for d in stored
-    ]
-    return stored[0].inputs_version, rows
+def _desk_row(d: DeskScore) -> dict:
+    """A stored DeskScore as the row the pages read (the same keys as `compute_ranking`'s rows)."""
+    return {
+        "id": d.proposal_id,
+        "n": d.valid_reviews,
+        "voided": d.voided_reviews,
+        "rankable": d.rankable,
+        "missing_reviews": d.missing_reviews,
+        "scores": {m: Decimal(v) for m, v in d.values.get("methods", {}).items()},
+        "ranks": d.ranks,
+        "mean_z": _dec(d.values.get("mean_z")),
+        "points": d.points,
+        "spread": _dec(d.values.get("spread")),
+        "std": _dec(d.values.get("std")),
+        "disagreement": d.disagreement,
+        "deciding": d.deciding,
+        "position": d.position,
+    }
 
 
 def _dec(value):
     return None if value in (None, "") else Decimal(value)
 
 
+def stored_ranking_is_current(edition: Edition, rules: EvaluationSettings | None = None) -> bool:
+    """Whether the stored ranking is the one to read: computed for the current version of its inputs
+    (two numbers on one row, `common.ranking_versions`), or frozen with the published results."""
+    version, ranked = ranking_versions(edition)
+    rules = rules or settings_for(edition)
+    if rules.results_published_at is not None:
+        return ranked is not None or DeskScore.objects.filter(edition=edition).exists()
+    return ranked == version
+
+
 def ranking(edition: Edition) -> list[dict]:
     """The desk ranking every page, export and API reads (see `compute_ranking` for the rows).
 
     Once the results are published it is the stored ranking (`DeskScore`, frozen with the results); before,
-    the stored ranking when its inputs' version is current, else the same computation done now (cached by
-    the inputs' version). Each row also carries what the ranking shows and the nomination's mix needs.
+    the stored ranking when it is current (`stored_ranking_is_current`), else the same computation done
+    now (cached by the inputs' version) while the stored one is brought up to date in the background. Each
+    row also carries what the ranking shows and the nomination's mix needs.
     """
-    rules = settings_for(edition)
-    version = inputs_version(edition)
-    stored_version, rows = _stored_rows(edition)
-    if not (rows and (rules.results_published_at is not None or stored_version == version)):
-        key = f"evaluation:ranking:{edition.pk}:{version}"
-        cached = cache.get(key)
-        if cached is None:
-            _v, rows = compute_ranking(edition)
-            cache.set(key, rows, 600)
-        else:
-            rows = cached
+    if stored_ranking_is_current(edition):
+        rows = [_desk_row(d) for d in DeskScore.objects.filter(edition=edition).order_by("order", "proposal_id")]
+    else:
+        rows = _computed_rows(edition)
+    return _with_info(edition, rows)
+
+
+def _computed_rows(edition: Edition) -> list[dict]:
+    key = f"evaluation:ranking:{edition.pk}:{inputs_version(edition)}"
+    rows = cache.get(key)
+    if rows is None:
+        _v, rows = compute_ranking(edition)
+        cache.set(key, rows, 600)
+    return rows
+
+
+def _with_info(edition: Edition, rows: list[dict]) -> list[dict]:
     info, first_category = _proposal_info(edition, [r["id"] for r in rows])
     result = []
     for r in rows:
@@ -227,6 +248,84 @@ def ranking(edition: Edition) -> list[dict]:
             }
         )
     return result
+
+
+def ranking_page(edition: Edition, *, page, per_page: int = 50, group: str = "", disagreement: bool = False) -> dict:
+    """One page of the desk ranking and the counts the page shows (proposals, flagged, incomplete), for
+    the filters given. With the stored ranking current, it reads the page's rows only (by the index on
+    (edition, order)) and counts with one aggregate, whatever the size of the edition; else it pages the
+    computed ranking (`ranking`). Returns {"page", "total", "flagged", "incomplete"}."""
+    if not stored_ranking_is_current(edition):
+        rows = ranking(edition)
+        if disagreement:
+            rows = [r for r in rows if r["disagreement"]]
+        if group:
+            rows = [r for r in rows if r["group"] == group]
+        return {
+            "page": Paginator(rows, per_page).get_page(page),
+            "total": len(rows),
+            "flagged": sum(1 for r in rows if r["disagreement"]),
+            "incomplete": sum(1 for r in rows if not r["rankable"]),
+        }
+    desk = DeskScore.objects.filter(edition=edition)
+    if disagreement:
+        desk = desk.filter(disagreement=True)
+    if group:
+        desk = desk.filter(proposal__group__kind=group)
+    counts = desk.aggregate(
+        total=Count("pk"),
+        flagged=Count("pk", filter=Q(disagreement=True)),
+        incomplete=Count("pk", filter=Q(rankable=False)),
+    )
+    paginator = _CountedPaginator(desk.order_by("order"), per_page, count=counts["total"])
+    shown = paginator.get_page(page)
+    stored_rows = list(
+        shown.object_list.select_related("proposal__group", "proposal__province", "proposal__agency__region").only(
+            *DESK_ROW_FIELDS
+        )
+    )
+    ids = [d.proposal_id for d in stored_rows]
+    first_category: dict[int, str] = {}
+    for pid, code in (
+        Proposal.categories.through.objects.filter(proposal_id__in=ids)
+        .order_by("proposal_id", "category__bit")
+        .values_list("proposal_id", "category__code")
+    ):
+        first_category.setdefault(pid, code)
+    rows = []
+    for d in stored_rows:
+        p = d.proposal
+        region = p.agency.region
+        rows.append(
+            _desk_row(d)
+            | {
+                "title": p.title,
+                "group": p.group.kind,
+                "category": first_category.get(p.pk, ""),
+                "province": p.province.code if p.province_id else "",
+                "agency_kind": _agency_kind(p.agency.type),
+                "is_3t": bool((region is not None and region.is_3t) or (p.province_id and p.province.is_3t)),
+            }
+        )
+    shown.object_list = rows
+    return {"page": shown, **counts}
+
+
+DESK_ROW_FIELDS = (
+    "proposal_id", "valid_reviews", "voided_reviews", "rankable", "missing_reviews", "values", "ranks", "deciding",
+    "points", "disagreement", "position", "order",
+    "proposal__id", "proposal__title", "proposal__group_id", "proposal__group__kind", "proposal__province_id",
+    "proposal__province__code", "proposal__province__is_3t", "proposal__agency_id", "proposal__agency__type",
+    "proposal__agency__region_id", "proposal__agency__region__is_3t",
+)  # fmt: skip
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count (already counted with the page's other figures): no second COUNT."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count
 
 
 def _proposal_info(edition: Edition, ids: list) -> tuple[dict, dict]:

@@ -38,6 +38,7 @@ from jipp.competition.evaluation.permissions import requires
 from jipp.competition.evaluation.templatetags.evaluation_tags import shown
 from jipp.competition.models import Edition, Group, Proposal, ProposalAttachment, RubricCriterion
 from jipp.core.ratelimit import client_address
+from jipp.registry import selectors as registry_selectors
 
 
 def _edition(year: int) -> Edition:
@@ -423,27 +424,24 @@ def review_attachment(request, pk: int, index: int):
 def ranking(request, year: int):
     edition = request.edition
     rules = services.settings_for(edition)
-    rows = selectors.ranking(edition)
     show = request.GET.get("show", "")
-    if show == "disagreement":
-        rows = [r for r in rows if r["disagreement"]]
     group = request.GET.get("group", "")
-    if group:
-        rows = [r for r in rows if r["group"] == group]
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    offset = (page.number - 1) * 50
+    found = selectors.ranking_page(
+        edition, page=request.GET.get("page"), per_page=50, group=group, disagreement=show == "disagreement"
+    )
+    page = found["page"]
     context = {
         "edition": edition,
         "rules": rules,
         "page": page,
-        "offset": offset,
+        "offset": (page.number - 1) * 50,
         "methods": selectors.METHODS,
-        "method_labels": dict(services.settings_for(edition)._meta.get_field("deciding_method").choices),
+        "method_labels": dict(rules._meta.get_field("deciding_method").choices),
         "show": show,
         "group": group,
-        "total": len(rows),
-        "flagged": sum(1 for r in rows if r["disagreement"]),
-        "incomplete": sum(1 for r in rows if not r["rankable"]),
+        "total": found["total"],
+        "flagged": found["flagged"],
+        "incomplete": found["incomplete"],
         "group_labels": dict(Group.Kind.choices),
     }
     return render(request, "evaluation/ranking.html", context)
@@ -818,7 +816,10 @@ def public_index(request):
         .select_related("evaluation_settings")
         .order_by("-year")
     )
-    return render(request, "evaluation/public_index.html", {"editions": editions})
+    # Past editions known only from their imported award lists (the registry's history pages).
+    on_platform = {e.year for e in editions if e.evaluation_settings.results_published_at}
+    past = [(year, imported) for year, _n, imported in registry_selectors.award_years() if year not in on_platform]
+    return render(request, "evaluation/public_index.html", {"editions": editions, "past": past})
 
 
 def public_results(request, year: int):
@@ -828,10 +829,11 @@ def public_results(request, year: int):
         raise Http404
     winners = selectors.public_winners(edition)
     revisions = ResultsRevision.objects.filter(edition=edition).order_by("-number")
+    in_registry = registry_selectors.has_awards(year=year)
     return render(
         request,
         "evaluation/public_results.html",
-        {"edition": edition, "rules": rules, "winners": winners, "revisions": revisions},
+        {"edition": edition, "rules": rules, "winners": winners, "revisions": revisions, "in_registry": in_registry},
     )
 
 

@@ -13,14 +13,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from jipp.competition.models import Proposal
 from jipp.dashboards.domain.figures import FIGURES, YEARLY_FIGURES, empty
-from jipp.dashboards.hubs import hub_members
-from jipp.dashboards.models import AgencyFigures, AreaFigures, Refresh
+from jipp.dashboards.hubs import hub_members, members
+from jipp.dashboards.models import AgencyFigures, AreaFigures, ProvinceArc, Refresh
 from jipp.institutionalisation.models import ProtectionStatus
 from jipp.regions.models import Agency, Region
 from jipp.registry.models import Award, ContinuityUpdate, Innovation
@@ -224,16 +224,59 @@ def _write_areas(touched: dict[str, set[str]] | None, members: dict[str, set[int
     AreaFigures.objects.bulk_create(objs, batch_size=1000)
 
 
+def arc_rows(*, province_codes: set[str] | None) -> dict[tuple[str, str], dict[str, int]]:
+    """{(source province, adopting province): {"replications", "successful"}} between two different
+    provinces, for the pairs touching `province_codes` (all when None); pairs without any are left out."""
+    qs = Replication.objects.exclude(source_province=None).exclude(adopter_province=None)
+    qs = qs.exclude(source_province=F("adopter_province"))
+    if province_codes is not None:
+        qs = qs.filter(Q(source_province__code__in=province_codes) | Q(adopter_province__code__in=province_codes))
+    rows = (
+        qs.order_by()
+        .values("source_province__code", "adopter_province__code")
+        .annotate(
+            replications=Count("pk", filter=LIVE_REPLICATION), successful=Count("pk", filter=Q(is_successful=True))
+        )
+    )
+    return {
+        (r["source_province__code"], r["adopter_province__code"]): {
+            "replications": r["replications"],
+            "successful": r["successful"],
+        }
+        for r in rows
+        if r["replications"] or r["successful"]
+    }
+
+
+def _write_arcs(province_codes: set[str] | None) -> None:
+    """Replace the arcs touching `province_codes` (all when None)."""
+    if province_codes is not None and not province_codes:
+        return
+    rows = arc_rows(province_codes=province_codes)
+    stale = ProvinceArc.objects.all()
+    if province_codes is not None:
+        stale = stale.filter(Q(source_code__in=province_codes) | Q(adopter_code__in=province_codes))
+    stale.delete()
+    ProvinceArc.objects.bulk_create(
+        [ProvinceArc(source_code=source, adopter_code=adopter, **n) for (source, adopter), n in rows.items()]
+    )
+
+
 def _lock() -> None:
     """Serialise refreshes (PostgreSQL): every refresh rewrites the national rows."""
     list(AreaFigures.objects.select_for_update().filter(scope=AreaFigures.Scope.NATIONAL, key=NATIONAL_KEY, year=0))
 
 
-def refresh_agencies(*, agency_ids: Iterable[int], today: dt.date | None = None) -> Refresh | None:
+def refresh_agencies(
+    *, agency_ids: Iterable[int], hub_ids: Iterable[int] = (), today: dt.date | None = None
+) -> Refresh | None:
     """Recompute the given agencies and every area that holds one of them (their province, regency or
-    city, kind, hubs and the nation). Returns the Refresh record, or None for no agencies."""
+    city, kind, hubs and the nation), and the given hubs whatever their members now (a hub deleted, or
+    whose spoke left or moved, between nightly runs: its rows are replaced or removed). Returns the
+    Refresh record, or None when there is nothing to refresh."""
     ids = {int(a) for a in agency_ids if a}
-    if not ids:
+    hubs = {int(h) for h in hub_ids if h}
+    if not ids and not hubs:
         return None
     started = timezone.now()
     today = today or timezone.localdate()
@@ -255,9 +298,13 @@ def refresh_agencies(*, agency_ids: Iterable[int], today: dt.date | None = None)
             S.PROVINCE: {p for _, p, _ in places if p},
             S.REGION: {r for _, _, r in places if r},
         }
-        members = hub_members(ids)
-        touched[S.HUB] = set(members)
-        _write_areas(touched, members)
+        hub_rows = hub_members(ids)
+        hub_rows.update(members(hubs) if hubs else {})
+        # A hub that no longer exists has no members: its rows are removed, none written.
+        touched[S.HUB] = set(hub_rows) | {str(h) for h in hubs}
+        _write_areas(touched, hub_rows)
+        # A replication's arcs run between its two agencies' provinces (both refreshed after its write).
+        _write_arcs(touched[S.PROVINCE])
         return Refresh.objects.create(
             kind=Refresh.Kind.INCREMENTAL, agencies=len(ids), started_at=started, finished_at=timezone.now()
         )
@@ -272,6 +319,7 @@ def refresh_all(*, today: dt.date | None = None) -> Refresh:
         rows = agency_rows(agency_ids=None, today=today)
         _write_agencies(rows, None)
         _write_areas(None, hub_members(None))
+        _write_arcs(None)
         return Refresh.objects.create(
             kind=Refresh.Kind.FULL,
             agencies=len({a for a, _ in rows}),

@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from jipp.hubs.models import Cohort, Hub, HubKind, Spoke
-from jipp.hubs.selectors import default_spoke_agencies
-from jipp.regions.models import Agency
+from jipp.hubs.selectors import default_spoke_agencies, default_spoke_units
+from jipp.regions.models import Agency, ServiceUnit
 
 
 def _kind_for(agency: Agency) -> str:
@@ -44,48 +44,77 @@ def create_hub(
     hub.full_clean()
     hub.save()
     if with_default_spokes:
-        taken = set(Spoke.objects.filter(kind=kind, left_on__isnull=True).values_list("agency_id", flat=True))
         joined = designated_on or date(cohort.year, 1, 1)
-        Spoke.objects.bulk_create(
-            Spoke(hub=hub, agency=spoke, kind=kind, joined_on=joined)
-            for spoke in default_spoke_agencies(hub)
-            if spoke.pk not in taken
-        )
+        if kind == HubKind.PROVINCE:
+            taken = set(
+                Spoke.objects.filter(kind=kind, left_on__isnull=True, unit__isnull=True).values_list(
+                    "agency_id", flat=True
+                )
+            )
+            Spoke.objects.bulk_create(
+                Spoke(hub=hub, agency=spoke, kind=kind, joined_on=joined)
+                for spoke in default_spoke_agencies(hub)
+                if spoke.pk not in taken
+            )
+        else:
+            taken = set(
+                Spoke.objects.filter(kind=kind, left_on__isnull=True, unit__isnull=False).values_list(
+                    "unit_id", flat=True
+                )
+            )
+            Spoke.objects.bulk_create(
+                Spoke(hub=hub, agency_id=unit.agency_id, unit=unit, kind=kind, joined_on=joined)
+                for unit in default_spoke_units(hub)
+                if unit.pk not in taken
+            )
     return hub
 
 
-def active_hub_of(*, agency: Agency, kind: str) -> Hub | None:
-    spoke = Spoke.objects.filter(agency=agency, kind=kind, left_on__isnull=True).select_related("hub__agency").first()
+def active_hub_of(*, agency: Agency, kind: str, unit: ServiceUnit | None = None) -> Hub | None:
+    """The active hub of `kind` that carries `unit` (a unit spoke) or else `agency` (an agency spoke)."""
+    memberships = Spoke.objects.filter(kind=kind, left_on__isnull=True)
+    if unit is not None:
+        memberships = memberships.filter(unit=unit)
+    else:
+        memberships = memberships.filter(agency=agency, unit__isnull=True)
+    spoke = memberships.select_related("hub__agency").first()
     return spoke.hub if spoke else None
 
 
 @transaction.atomic
-def add_spoke(*, hub: Hub, agency: Agency, joined_on: date) -> Spoke:
-    """Add `agency` as an active spoke of `hub`.
+def add_spoke(*, hub: Hub, joined_on: date, agency: Agency | None = None, unit: ServiceUnit | None = None) -> Spoke:
+    """Add an active spoke to `hub`: an agency, or (for a K/L hub) one of its own units or field offices.
 
-    Refused (ValidationError naming the other hub) while the agency is an active spoke of another hub
-    of the same kind; the agency row is locked so two admins cannot add it to two hubs at once, and the
-    partial unique constraint backs this up.
+    Refused (ValidationError naming the other hub) while the agency or unit is an active spoke of another
+    hub of the same kind; the agency row is locked so two admins cannot add it to two hubs at once, and the
+    partial unique constraints back this up. A unit spoke must be a unit of the hub's own agency.
     """
+    if (agency is None) == (unit is None):
+        raise ValidationError(_("Choose an agency or a unit, not both."))
+    if unit is not None:
+        if hub.kind != HubKind.KL or unit.agency_id != hub.agency_id:
+            raise ValidationError(_("A unit spoke is a unit or field office of the K/L hub's own agency."))
+        agency = unit.agency
     Agency.objects.select_for_update().filter(pk=agency.pk).first()
-    other = active_hub_of(agency=agency, kind=hub.kind)
+    what = unit.display_name if unit is not None else agency
+    other = active_hub_of(agency=agency, kind=hub.kind, unit=unit)
     if other is not None:
         if other.pk == hub.pk:
-            raise ValidationError(_("%(agency)s is already a spoke of this hub.") % {"agency": agency})
+            raise ValidationError(_("%(agency)s is already a spoke of this hub.") % {"agency": what})
         raise ValidationError(
-            _("%(agency)s is already a spoke of another active hub: %(hub)s.") % {"agency": agency, "hub": other}
+            _("%(agency)s is already a spoke of another active hub: %(hub)s.") % {"agency": what, "hub": other}
         )
-    if agency.pk == hub.agency_id:
+    if unit is None and agency.pk == hub.agency_id:
         raise ValidationError(_("A hub cannot be its own spoke."))
-    spoke = Spoke(hub=hub, agency=agency, kind=hub.kind, joined_on=joined_on)
+    spoke = Spoke(hub=hub, agency=agency, unit=unit, kind=hub.kind, joined_on=joined_on)
     spoke.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             spoke.save()
     except IntegrityError:
-        other = active_hub_of(agency=agency, kind=hub.kind)
+        other = active_hub_of(agency=agency, kind=hub.kind, unit=unit)
         raise ValidationError(
-            _("%(agency)s is already a spoke of another active hub: %(hub)s.") % {"agency": agency, "hub": other}
+            _("%(agency)s is already a spoke of another active hub: %(hub)s.") % {"agency": what, "hub": other}
         )
     return spoke
 

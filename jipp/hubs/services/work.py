@@ -5,9 +5,13 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from jipp.accounts.models import Role, User
 from jipp.hubs.models import Activity, Hub, Measure, Spoke, WorkPlan, WorkPlanTarget
+from jipp.notifications.services import notify
 from jipp.registry.bounds import validate_year
 
 
@@ -117,4 +121,24 @@ def record_activity(
     target.save()
     target.spokes.set(spokes)
     target.mentors.set(mentors)
+    if activity is None:
+        _announce(target, actor=recorded_by, mentors=mentors)
     return target
+
+
+def _announce(activity: Activity, *, actor, mentors: list) -> None:
+    """Tell the hub's admins and the activity's mentors of a new activity (in-app, e-mail as each prefers)."""
+    hub = activity.hub
+    admins = User.objects.filter(is_active=True, role=Role.HUB_ADMIN).filter(
+        Q(agency_id=hub.agency_id) | Q(pk__in=hub.admins.values("pk"))
+    )
+    notify(
+        [*admins, *mentors],
+        "hubs.activity",
+        activity,
+        actor=actor if getattr(actor, "pk", None) else None,
+        url=reverse("hubs:activities", args=[hub.pk]),
+        hub=str(hub),
+        activity=activity.title,
+        date=activity.starts_on,
+    )

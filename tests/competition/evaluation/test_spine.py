@@ -246,7 +246,8 @@ def test_whole_path_to_published_results_and_frozen(small_world, ministry):
 
 
 def test_finalist_unit_is_notified_and_timeline_has_the_step(small_world, ministry):
-    from jipp.competition.models import Notification, ProposalEvent
+    from jipp.competition.models import ProposalEvent
+    from jipp.notifications.models import Notification
     from tests.factories import UppFactory
 
     edition = small_world["edition"]
@@ -256,7 +257,7 @@ def test_finalist_unit_is_notified_and_timeline_has_the_step(small_world, minist
     chosen = Proposal.objects.get(pk=nomination.chosen[0])
     upp = UppFactory(unit=chosen.unit, agency=chosen.agency)
     services.confirm_nomination(user=ministry, nomination=nomination, plenary_record="Pleno")
-    assert Notification.objects.filter(user=upp, proposal=chosen).exists()
+    assert Notification.objects.filter(recipient=upp, kind="kipp.proposal", target_id=str(chosen.pk)).exists()
     assert ProposalEvent.objects.filter(proposal=chosen, status=Proposal.Status.FINALIST).exists()
 
 

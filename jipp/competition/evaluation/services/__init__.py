@@ -30,7 +30,6 @@ from jipp.competition.evaluation.services.assignment import (  # noqa: F401
 from jipp.competition.evaluation.services.nomination import (  # noqa: F401
     confirm_nomination,
     run_nomination,
-    store_ranking,
 )
 from jipp.competition.evaluation.services.presentations import (  # noqa: F401
     build_schedule,
@@ -38,8 +37,14 @@ from jipp.competition.evaluation.services.presentations import (  # noqa: F401
     score_presentation,
     verify,
 )
+from jipp.competition.evaluation.services.ranking import (  # noqa: F401
+    refresh_ranking_task,
+    rerank_after_review,
+    schedule_refresh,
+    store_ranking,
+)
 from jipp.competition.evaluation.services.results import (  # noqa: F401
-    REGISTRY_TIER,
+    REGISTRY_KIND,
     award_title,
     decide_winners,
     missing_final_scores,

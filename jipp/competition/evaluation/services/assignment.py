@@ -22,6 +22,7 @@ from jipp.competition.evaluation.common import (
     CONFLICT_LABELS,
     EVALUABLE,
     PROPOSAL_FIELDS,
+    bump_ranking_version,
     conflict_index,
     conflict_reason,
     guard_frozen,
@@ -31,6 +32,7 @@ from jipp.competition.evaluation.common import (
 )
 from jipp.competition.evaluation.models import Assignment, AssignmentRun, Member, Review
 from jipp.competition.evaluation.services._base import guard, require
+from jipp.competition.evaluation.services.ranking import schedule_refresh
 from jipp.competition.evaluation.services.team import void_conflicted_reviews
 from jipp.competition.models import Edition, Proposal
 
@@ -147,6 +149,8 @@ def run_assignment(*, edition: Edition, run: AssignmentRun | None = None) -> Ass
         Proposal.objects.filter(pk__in=proposal_ids, status=Proposal.Status.PASSED_ADMINISTRATION).update(
             status=Proposal.Status.IN_EVALUATION
         )
+        bump_ranking_version(edition.pk)  # the bulk writes above send no signals
+        schedule_refresh(edition)
         AssignmentRun.objects.filter(pk=run.pk).update(
             status=AssignmentRun.Status.DONE,
             proposals=len(proposals),
@@ -204,6 +208,8 @@ def reassign(*, user, assignment: Assignment, evaluator: User, expected_version:
         raise StaleAssignmentError(_("Someone else changed this assignment meanwhile. Reload and try again."))
     if review:
         review.delete()
+    bump_ranking_version(assignment.edition_id)
+    schedule_refresh(assignment.edition)
     assignment.refresh_from_db()
     return assignment
 
@@ -241,6 +247,8 @@ def add_extra_review(*, user, proposal: Proposal) -> Assignment:
         ),
     )
     guard(edition, user=user, what=f"extra review of proposal {proposal.pk}")
+    bump_ranking_version(edition.pk)
+    schedule_refresh(edition)
     return Assignment.objects.create(
         edition=edition,
         proposal=proposal,
@@ -345,4 +353,6 @@ def import_assignments_csv(*, user, edition: Edition, text: str) -> int:
                 edition=edition, proposal_id=pid, evaluator_id=uid, source=Assignment.Source.IMPORT
             )
             changed += 1
+    bump_ranking_version(edition.pk)
+    schedule_refresh(edition)
     return changed

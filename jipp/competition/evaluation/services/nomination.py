@@ -6,51 +6,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jipp.competition.domain import nomination as nomination_domain
 from jipp.competition.evaluation import selectors
 from jipp.competition.evaluation.common import guard_frozen, settings_for
-from jipp.competition.evaluation.models import DeskScore, Finalist, Nomination
+from jipp.competition.evaluation.models import Finalist, Nomination
 from jipp.competition.evaluation.services._base import event, guard, require
+from jipp.competition.evaluation.services.ranking import store_ranking
 from jipp.competition.models import Edition, Group, Proposal
 from jipp.regions.models import Region
 from jipp.registry.models import Category
-
-
-@transaction.atomic
-def store_ranking(*, edition: Edition) -> tuple[str, list[dict]]:
-    """Compute the desk ranking now and store it (DeskScore) with the version of its inputs; returns
-    (version, rows). Every later read (pages, nomination, finalists, API) reads these stored values."""
-    guard_frozen(edition)
-    version, rows = selectors.compute_ranking(edition)
-    DeskScore.objects.filter(edition=edition).delete()
-    DeskScore.objects.bulk_create(
-        [
-            DeskScore(
-                edition=edition,
-                proposal_id=r["id"],
-                inputs_version=version,
-                valid_reviews=r["n"],
-                voided_reviews=r["voided"],
-                rankable=r["rankable"],
-                missing_reviews=r["missing_reviews"],
-                values={
-                    "methods": {m: str(v) for m, v in r["scores"].items()},
-                    "mean_z": None if r["mean_z"] is None else str(r["mean_z"]),
-                    "std": None if r["std"] is None else str(r["std"]),
-                    "spread": None if r["spread"] is None else str(r["spread"]),
-                },
-                ranks=r["ranks"],
-                deciding=r["deciding"],
-                points=r["points"],
-                disagreement=r["disagreement"],
-                position=r["position"],
-            )
-            for r in rows
-        ],
-        batch_size=2000,
-    )
-    return version, rows
 
 
 @transaction.atomic
@@ -241,5 +207,5 @@ def confirm_nomination(
     )
     Proposal.objects.filter(pk__in=chosen).update(status=Proposal.Status.FINALIST)
     for proposal in Proposal.objects.filter(pk__in=chosen):
-        event(proposal, actor=user, note=_("Chosen as a finalist by the independent panel."))
+        event(proposal, actor=user, note=gettext_lazy("Chosen as a finalist by the independent panel."))
     return finalists

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jipp.competition.domain import final as final_domain
 from jipp.competition.evaluation.common import guard_frozen, settings_for
@@ -26,16 +27,18 @@ from jipp.competition.evaluation.models import (
     Winner,
 )
 from jipp.competition.evaluation.services._base import event, guard, lock_settings, require
-from jipp.competition.evaluation.services.nomination import store_ranking
 from jipp.competition.evaluation.services.presentations import recompute_final
+from jipp.competition.evaluation.services.ranking import schedule_refresh, store_ranking
 from jipp.competition.models import Edition, Group, Proposal
-from jipp.registry import services as registry_services
-from jipp.registry.models import Award, Innovation
+from jipp.registry import awards as registry_awards
+from jipp.registry.models import Award, AwardTier
 
-REGISTRY_TIER = {
-    Winner.Tier.TOP: Innovation.AwardTier.TOP45,
-    Winner.Tier.OUTSTANDING: Innovation.AwardTier.OUTSTANDING,
-    Winner.Tier.REPLIKASI: Innovation.AwardTier.TOP45,
+# The kind of the registry's award tier each winner gets; the tier itself (code, name, category) is the
+# year's configuration (`registry.awards.tier_for`): a Replikasi winner gets the year's Replikasi tier.
+REGISTRY_KIND = {
+    Winner.Tier.TOP: AwardTier.Kind.WINNER,
+    Winner.Tier.OUTSTANDING: AwardTier.Kind.OUTSTANDING,
+    Winner.Tier.REPLIKASI: AwardTier.Kind.REPLICATION_WINNER,
 }
 
 
@@ -267,9 +270,16 @@ def _differences(previous: list[dict], current: list[dict]) -> list[str]:
 
 
 def _write_awards(*, edition: Edition, rules: EvaluationSettings, winners: list[Winner], republish: bool) -> None:
-    """The one place that writes this edition's awards to the registry (`registry.services.set_award_tier`)."""
+    """The one place that writes this edition's awards to the registry (`registry.awards.write_competition_award`).
+
+    Winners get the year's tier of their kind (Top Innovation, Outstanding Achievement, Replikasi);
+    the other active finalists the year's finalist tier (Replikasi finalists the Replikasi finalist
+    tier). Each innovation's summary is then recomputed from all its awards, once.
+    """
     winner_proposals = {w.finalist.proposal_id for w in winners}
-    finalists = list(Finalist.objects.filter(edition=edition, status=Finalist.Status.ACTIVE).select_related("proposal"))
+    finalists = list(
+        Finalist.objects.filter(edition=edition, status=Finalist.Status.ACTIVE).select_related("proposal__group")
+    )
     innovation_ids = [f.proposal.innovation_id for f in finalists]
     if republish:
         earlier = Proposal.objects.filter(edition=edition, status=Proposal.Status.WINNER).exclude(
@@ -277,31 +287,34 @@ def _write_awards(*, edition: Edition, rules: EvaluationSettings, winners: list[
         )
         earlier.update(status=Proposal.Status.FINALIST)
         innovation_ids += list(
-            Award.objects.filter(year=edition.year, title__contains="KIPP").values_list("innovation_id", flat=True)
+            Award.objects.filter(year=edition.year, title__contains="KIPP", is_imported=False).values_list(
+                "innovation_id", flat=True
+            )
         )
-        for innovation_id in set(innovation_ids) - {f.proposal.innovation_id for f in finalists}:
-            registry_services.set_award_tier(innovation_id=innovation_id, tier=Innovation.AwardTier.NONE)
     Award.objects.filter(year=edition.year, innovation_id__in=innovation_ids).delete()
+    book = registry_awards.TierBook()
+    decree = {"decree_number": rules.results_decree_number, "decree_date": rules.results_decree_date}
     for f in finalists:
         if f.proposal_id in winner_proposals:
             continue
-        registry_services.set_award_tier(innovation_id=f.proposal.innovation_id, tier=Innovation.AwardTier.TOP99)
-        Award.objects.create(
-            innovation_id=f.proposal.innovation_id, year=edition.year, tier=Innovation.AwardTier.TOP99,
-            title=f"Top 99 KIPP {edition.year}", decree_number=rules.results_decree_number,
-        )  # fmt: skip
+        if f.proposal.group.kind == Group.Kind.REPLIKASI:
+            kind, title = AwardTier.Kind.REPLICATION_FINALIST, f"Finalis Replikasi KIPP {edition.year}"
+        else:
+            kind, title = AwardTier.Kind.FINALIST, f"Top 99 KIPP {edition.year}"
+        registry_awards.write_competition_award(
+            innovation_id=f.proposal.innovation_id, year=edition.year, kind=kind, title=title, book=book, **decree
+        )
     for w in winners:
-        tier = REGISTRY_TIER[w.tier]
-        registry_services.set_award_tier(innovation_id=w.finalist.proposal.innovation_id, tier=tier)
-        Award.objects.create(
-            innovation_id=w.finalist.proposal.innovation_id, year=edition.year, tier=tier,
-            title=award_title(w, tier_size(rules, w.tier)), decree_number=rules.results_decree_number,
+        registry_awards.write_competition_award(
+            innovation_id=w.finalist.proposal.innovation_id, year=edition.year, kind=REGISTRY_KIND[w.tier],
+            title=award_title(w, tier_size(rules, w.tier)), book=book, **decree,
         )  # fmt: skip
+    registry_awards.refresh_award_summary(innovation_ids=innovation_ids, book=book)
     Proposal.objects.filter(pk__in=winner_proposals).update(status=Proposal.Status.WINNER)
     not_selected = [Proposal.Status.IN_EVALUATION, Proposal.Status.NOMINATED]
     Proposal.objects.filter(edition=edition, status__in=not_selected).update(status=Proposal.Status.NOT_SELECTED)
     for proposal in Proposal.objects.filter(pk__in=winner_proposals):
-        event(proposal, actor=None, note=_("Winner by decree %(n)s.") % {"n": rules.results_decree_number})
+        event(proposal, actor=None, note=gettext_lazy("Winner by decree %(n)s."), n=rules.results_decree_number)
 
 
 @transaction.atomic
@@ -316,7 +329,8 @@ def update_settings(*, user, edition: Edition, data: dict) -> EvaluationSettings
     if rules.desk_weight + rules.presentation_weight == 0:
         raise ValidationError({"desk_weight": _("The weights cannot both be zero.")})
     rules.full_clean()
-    rules.save()
+    rules.save()  # bumps the ranking's version (signals)
+    schedule_refresh(edition)
     if rules.revision_open_at is not None:
         for finalist in Finalist.objects.filter(edition=edition):
             recompute_final(finalist)

@@ -22,6 +22,7 @@ from jipp.competition.evaluation.common import (
     settings_for,
 )
 from jipp.competition.evaluation.models import Assignment, Review
+from jipp.competition.evaluation.services import ranking
 from jipp.competition.evaluation.services._base import guard, require
 from jipp.competition.models import Edition, RubricCriterion
 
@@ -103,6 +104,8 @@ def save_review(
             raise ValidationError(
                 _("This proposal was already reassigned to another evaluator; nothing was saved."), code="already"
             )
+        # A submission changes the ranking: lock its state first (every write to its inputs waits).
+        state = ranking.lock_state(edition) if submit and not errors else None
         review, _created = Review.objects.select_for_update().get_or_create(
             assignment=assignment,
             defaults={"edition": edition, "proposal": assignment.proposal, "evaluator": assignment.evaluator},
@@ -121,6 +124,11 @@ def save_review(
             review.status = Review.Status.SUBMITTED
             review.submitted_at = timezone.now()
         review.save()
+        if state is not None and review.status == Review.Status.SUBMITTED:
+            ranking.after_review_change(
+                edition=edition, proposal_id=review.proposal_id, evaluator_id=review.evaluator_id,
+                version_before=state.ranked_version_if_current,
+            )  # fmt: skip
     if errors:
         raise ReviewError(errors)
     return review
@@ -133,10 +141,17 @@ def reopen_review(*, user, review: Review, reason: str) -> Review:
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for reopening.")})
     guard(review.edition, user=user, what=f"reopen review {review.pk}")
+    state = ranking.lock_state(review.edition)
+    was_counted = review.status == Review.Status.SUBMITTED
     review.status = Review.Status.REOPENED
     review.reopen_reason = reason.strip()
     review.total = None
     review.save()
+    if was_counted:
+        ranking.after_review_change(
+            edition=review.edition, proposal_id=review.proposal_id, evaluator_id=review.evaluator_id,
+            version_before=state.ranked_version_if_current,
+        )  # fmt: skip
     return review
 
 

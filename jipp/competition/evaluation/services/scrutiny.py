@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jipp.competition.evaluation.common import guard_frozen, settings_for
 from jipp.competition.evaluation.models import EvaluationSettings, Finalist, Objection
@@ -101,7 +102,7 @@ def resolve_objection(
         finalist = objection.finalist
         finalist.status = Finalist.Status.DISQUALIFIED
         finalist.save(update_fields=["status", "updated_at"])
-        event(finalist.proposal, actor=user, note=_("Disqualified after an objection: %(r)s") % {"r": resolution})
+        event(finalist.proposal, actor=user, note=gettext_lazy("Disqualified after an objection: %(r)s"), r=resolution)
     return objection
 
 

@@ -13,6 +13,7 @@ from jipp.accounts.services import create_account
 from jipp.competition.evaluation.common import PROPOSAL_FIELDS, conflict_index, guard_frozen
 from jipp.competition.evaluation.models import Member, Review
 from jipp.competition.evaluation.services._base import guard, require
+from jipp.competition.evaluation.services.ranking import schedule_refresh
 from jipp.competition.models import Edition, Proposal
 
 
@@ -110,6 +111,7 @@ def update_declarations(
     if expertise is not None:
         member.expertise.set(expertise)
     void_conflicted_reviews(edition=member.edition, members=[member])
+    schedule_refresh(member.edition)  # the declarations bumped the ranking's version (signals)
     return member
 
 

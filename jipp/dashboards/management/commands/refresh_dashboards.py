@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from jipp.dashboards.services.refresh import refresh_agencies, refresh_all
+from jipp.dashboards.warm import warm
 
 
 class Command(BaseCommand):
@@ -16,5 +17,6 @@ class Command(BaseCommand):
     def handle(self, *args, agency=None, **options):
         started = time.monotonic()
         refresh = refresh_agencies(agency_ids=agency) if agency else refresh_all()
+        warm()  # the portal and the public dashboard of the new data version, rendered ahead
         seconds = time.monotonic() - started
         self.stdout.write(f"Refreshed {refresh.agencies} agencies ({refresh.get_kind_display()}) in {seconds:.1f} s")
