@@ -331,6 +331,8 @@ PERMISSIONS_POLICY = {
 # browser closes; cookies not readable by scripts. Both tunable by the environment.
 SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 8) * 3600
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 30) * 60
+# Sensitive actions (accounts, results, API tokens) need the password typed within this (jipp/core/reauth.py).
+REAUTH_MAX_AGE = env_int("REAUTH_MINUTES", 10) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
