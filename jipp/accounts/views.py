@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from jipp.accounts.forms import AccountCreateForm, LoginForm, PasswordChangeForm
 from jipp.accounts.models import Role, User
 from jipp.accounts.services import create_account, set_account_active, visible_users
+from jipp.core.reauth import recent_password_required
 from jipp.core.widgets import MAX_RESULTS, search_text, typeahead_response
 from jipp.regions.models import ServiceUnit
 
@@ -61,6 +62,7 @@ def user_list(request):
 
 
 @login_required
+@recent_password_required()
 def user_create(request):
     if not request.user.has_perm("accounts.list_users"):
         raise PermissionDenied
@@ -108,6 +110,7 @@ def user_detail(request, pk: int):
 
 @login_required
 @require_POST
+@recent_password_required()
 def user_toggle_active(request, pk: int):
     user = get_object_or_404(visible_users(request.user), pk=pk)
     try:
@@ -151,6 +154,7 @@ def search_people(request):
 
 
 @login_required
+@recent_password_required(when=lambda request: request.POST.get("action") != "revoke")  # revoking is always allowed
 def api_tokens(request):
     """The user's own API tokens: make one (its key shown once), see when each was last used, revoke."""
     from jipp.accounts import tokens

@@ -995,7 +995,7 @@ def insert_returning_ids(model, objs: list, *, using: str = "default") -> None:
                     params.append(value if convert is None else convert(value))
             values = ", ".join([row_sql] * len(chunk))
             # Only the model's own quoted names are in the text; every value is a parameter.
-            sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values} RETURNING {quote(meta.pk.column)}"  # noqa: S608
+            sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values} RETURNING {quote(meta.pk.column)}"  # noqa: S608  # nosec B608 # quoted model names only; values are params
             cursor.execute(sql, params)
             for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
                 obj.pk = pk

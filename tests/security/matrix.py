@@ -31,6 +31,7 @@ ROUTES: dict[str, str] = {
     "guide/": PUBLIC,
     "guide/<slug:slug>/": PUBLIC,
     "audit/": REFUSED,
+    "reauth/": REFUSED,
     "regions/": PUBLIC,
     "regions/<str:code>/": PUBLIC,
     "agencies/": PUBLIC,

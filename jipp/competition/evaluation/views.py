@@ -38,6 +38,7 @@ from jipp.competition.evaluation.permissions import requires
 from jipp.competition.evaluation.templatetags.evaluation_tags import shown
 from jipp.competition.models import Edition, Group, Proposal, ProposalAttachment, RubricCriterion
 from jipp.core.ratelimit import client_address
+from jipp.core.reauth import recent_password_required
 from jipp.registry import selectors as registry_selectors
 
 
@@ -762,6 +763,7 @@ def verification(request, year: int):
 
 
 @requires("evaluation.manage_results")
+@recent_password_required(when=lambda request: request.POST.get("action") in ("publish", "revise"))
 def results(request, year: int):
     edition = request.edition
     rules = services.settings_for(edition)
