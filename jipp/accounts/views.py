@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -106,6 +107,34 @@ def user_detail(request, pk: int):
     # Fetch through the scoped queryset: another agency's account is a 404, not a leak.
     user = get_object_or_404(visible_users(request.user), pk=pk)
     return render(request, "accounts/user_detail.html", {"account": user})
+
+
+@login_required
+@recent_password_required()
+def personal_data(request, pk: int):
+    """The Ministry only: GET downloads the person's data as JSON; POST anonymises the account (where allowed)."""
+    import json
+
+    from jipp.accounts.personal_data import anonymise_person, export_person
+
+    if not request.user.is_ministry:
+        raise PermissionDenied
+    person = get_object_or_404(User, pk=pk)
+    if request.method == "POST":
+        try:
+            anonymise_person(user=person, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The account was anonymised."))
+        return redirect("accounts:user_detail", pk=person.pk)
+    response = HttpResponse(
+        json.dumps(export_person(person), indent=2, ensure_ascii=False, default=str),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="personal-data-{person.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -45,7 +45,7 @@ from jipp.competition.models import (
     UnsavedDraft,
 )
 from jipp.core import taskruns
-from jipp.core.files import DOCUMENT_KINDS, IMAGE_KINDS, generated_name, validate_upload
+from jipp.core.files import DOCUMENT_KINDS, IMAGE_KINDS, generated_name, store_file, validate_upload
 from jipp.core.text import word_count
 from jipp.notifications.services import notify as notify_people
 from jipp.regions.models import Agency
@@ -357,7 +357,7 @@ def add_attachment(*, user, proposal: Proposal, requirement: RequiredAttachment,
         content_type=kind.content_type, size=uploaded.size, uploaded_by=user,
     )  # fmt: skip
     uploaded.seek(0)
-    attachment.file.save(generated_name(kind), ContentFile(uploaded.read()), save=False)
+    store_file(attachment.file, generated_name(kind), ContentFile(uploaded.read()))
     attachment.full_clean()
     attachment.save()
     return attachment

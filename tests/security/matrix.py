@@ -54,6 +54,7 @@ ROUTES: dict[str, str] = {
     "accounts/users/new/": REFUSED,
     "accounts/users/<int:pk>/": REFUSED,
     "accounts/users/<int:pk>/toggle-active/": REFUSED,
+    "accounts/users/<int:pk>/personal-data/": REFUSED,
     "i18n/setlang/": FORM,
     "jsi18n/": PUBLIC,
     # --- registry ----------------------------------------------------------------------------------
