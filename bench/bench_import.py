@@ -123,7 +123,7 @@ def child() -> dict:
     if not user.is_ministry:
         user.role = Role.ADMIN_KEMENTERIAN
         user.save()
-    figures = {}
+    figures = {"load_average_start": os.getloadavg()[0]}
     with open(IMPORT_CSV, "rb") as handle:
         started, cpu = time.perf_counter(), time.process_time()
         preview = import_innovations(user=user, uploaded=handle, filename="bench.csv", preview=True)
@@ -179,7 +179,8 @@ def run() -> list[dict]:
         {"benchmark": "import", "figure": f"import of the same rows ({figures['created']:,} created, "
          f"{counts['merge']} merged, {counts['awards']:,} awards)", "value": f"{figures['import_s']:.1f} s",
          "target": "", "ok": figures["created"] > 0},
-        {"benchmark": "import", "figure": f"preview + import (load average {figures['load_average']:.1f} on "
+        {"benchmark": "import", "figure": f"preview + import (load average {figures['load_average_start']:.1f} at the "
+         f"start, {figures['load_average']:.1f} at the end, on "
          f"{os.cpu_count()} cores)", "value": f"{total:.1f} s", "target": "< 60 s", "ok": total < 60},
         {"benchmark": "import", "figure": "preview + import, CPU time of the process",
          "value": f"{figures['preview_cpu_s'] + figures['import_cpu_s']:.1f} s", "target": "", "ok": True},

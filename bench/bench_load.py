@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.production.servers import PYTHON, gunicorn, manage, postgres_database, production_env  # noqa: E402
 
-SQLITE = "/tmp/jipp-load.sqlite3"  # noqa: S108 (fixed on purpose: reused between runs)
+SQLITE = os.environ.get("BENCH_LOAD_SQLITE", "/tmp/jipp-load.sqlite3")  # noqa: S108 (reused between runs)
 LEVELS = [int(n) for n in os.environ.get("BENCH_LOAD_LEVELS", "50,100,200").split(",")]
 SECONDS = min(60, int(os.environ.get("LOAD_SECONDS", "30")))
 TARGET_P95 = 500
@@ -98,7 +98,9 @@ def run() -> list[dict]:
         ok = r["errors"] == 0 and not r["missing_writes"] and (r["engine"] != "PostgreSQL" or r["p95"] < TARGET_P95)
         value = (f"{r['rps']} req/s, p50/p95/p99 {r['p50']:.0f}/{r['p95']:.0f}/{r['p99']:.0f} ms, errors "
                  f"{r['errors']}/{r['requests']}, acknowledged writes {r['acked_writes']} "
-                 f"(missing {len(r['missing_writes'])})")  # fmt: skip
+                 f"(missing {len(r['missing_writes'])}); {r.get('logins', 0)} logins before the level "
+                 f"(p50/p95 {r.get('login_p50', 0):.0f}/{r.get('login_p95', 0):.0f} ms, "
+                 f"failed {r.get('login_failures', 0)})")  # fmt: skip
         target = "0 errors, p95 < 500 ms" if r["engine"] == "PostgreSQL" else "0 errors"
         rows.append({"benchmark": bench, "figure": f"{r['users']} users", "value": value, "target": target, "ok": ok})
     return rows

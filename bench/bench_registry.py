@@ -46,7 +46,7 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() els
 SQLITE = os.environ.get("BENCH_REGISTRY_SQLITE", "/tmp/jipp-national.sqlite3")  # noqa: S108
 IMPORT_CSV = "/tmp/jipp-bench-import-30k.csv"  # noqa: S108
 IMPORT_ROWS = 30_000
-RUNS = 5
+RUNS = int(os.environ.get("BENCH_REGISTRY_RUNS", "5"))
 QUERIES: list[dict] = [
     {"q": "pelayanan kesehatan"},
     {"q": "layanan sehat"},
@@ -94,7 +94,8 @@ def ensure_seeded(env: dict, *, marker: str | None = None) -> None:
     """Migrate; seed the national demo data when the database has no innovations yet."""
     _manage("migrate", "--verbosity", "0", env=env)
     _manage("createcachetable", env=env)
-    _manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
+    if os.environ.get("BENCH_COLLECTSTATIC") != "0":  # 0: the manifest is already built (minutes on a busy machine)
+        _manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
     check = subprocess.run(
         [PYTHON, "-c", "import django; django.setup(); from jipp.registry.models import Innovation; "
          "print(Innovation.objects.count())"],
@@ -118,8 +119,11 @@ def run() -> list[dict]:
     rows: list[dict] = []
     if os.environ.get("BENCH_REGISTRY_ONLY") != "postgres":
         ensure_seeded(_env(SQLITE_PATH=SQLITE))
-        ensure_import_file()
-        rows += _child(_env(SQLITE_PATH=SQLITE), label="SQLite", with_import=True)
+        # BENCH_REGISTRY_LATENCY_ONLY=1: the search latencies alone (no import, no similarity run).
+        with_import = os.environ.get("BENCH_REGISTRY_LATENCY_ONLY") != "1"
+        if with_import:
+            ensure_import_file()
+        rows += _child(_env(SQLITE_PATH=SQLITE), label="SQLite", with_import=with_import)
     if os.environ.get("BENCH_POSTGRES") == "1" or os.environ.get("BENCH_REGISTRY_ONLY") == "postgres":
         rows += _postgres()
     return rows
@@ -228,6 +232,10 @@ def child(label: str, with_import: bool) -> list[dict]:
         "API facets": "/api/v1/innovations/facets/",
         "HTML catalogue page": page_url,
     }
+    from jipp.registry.models import Innovation
+
+    size = Innovation.objects.count()
+    load_before = os.getloadavg()
     times: dict[str, list[float]] = {name: [] for name in [*targets, "raw FTS"]}
     ratios: dict[str, list[float]] = {name: [] for name in targets}
     for query in QUERIES:
@@ -257,8 +265,10 @@ def child(label: str, with_import: bool) -> list[dict]:
             times[name].extend(values)
             if name in ratios and values:
                 ratios[name].append(statistics.median(values) / max(raw_median, 0.01))
-    bench = f"registry search ({label}, {len(QUERIES)} queries x {RUNS})"
-    rows = []
+    load_after = os.getloadavg()
+    bench = f"registry search ({label}, {size:,} innovations, {len(QUERIES)} queries x {RUNS})"
+    rows = [{"benchmark": bench, "figure": "machine load average (1 min) before / after the run",
+             "value": f"{load_before[0]:.1f} / {load_after[0]:.1f}", "target": "", "ok": True}]  # fmt: skip
     for name, values in times.items():
         if not values:
             rows.append({"benchmark": bench, "figure": f"{name} p95", "value": "pending (URL not wired)",

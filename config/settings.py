@@ -288,6 +288,12 @@ LOGGING = {
 # ---------------------------------------------------------------------------------------
 # Text kept after a session expired is the user's draft, not an event: the audit log keeps no copy.
 AUDITLOG_EXCLUDE_TRACKING_MODELS = (*AUDITLOG_EXCLUDE_TRACKING_MODELS, "competition.unsaveddraft")
+# The stored desk ranking and its version: derived from the audited reviews, rewritten after each one.
+AUDITLOG_EXCLUDE_TRACKING_MODELS = (
+    *AUDITLOG_EXCLUDE_TRACKING_MODELS,
+    "evaluation.deskscore",
+    "evaluation.deskrankingstate",
+)
 
 _security_middleware = [
     "jipp.core.requestlog.RequestLogMiddleware",  # outermost of ours: logs the final status

@@ -246,7 +246,7 @@ class MaturityViewSet(viewsets.ReadOnlyModelViewSet):
 class CriterionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Criterion
-        fields = ["id", "name", "weight", "guide", "position"]
+        fields = ["id", "name", "weight", "weight_basis", "guide", "position"]
 
 
 class RoundSerializer(serializers.ModelSerializer):

@@ -3,7 +3,7 @@
 The figures change only when the summaries are refreshed (after a write, and nightly), so the key
 holds the data version (the latest Refresh): a refresh shows at once, and nothing is invalidated by
 time (the timeout only lets old versions' entries go). After each refresh the background task
-renders the public portal and the anonymous national dashboard ahead (`warm.warm`), so the first visitor
+renders the public portal and the national dashboard (public and Ministry) ahead (`warm.warm`), so the first visitor
 after a change does not pay for the rendering. Only anonymous-safe HTML goes here (no CSRF token,
 no user), and nothing that depends on the clock (the portal's KIPP timeline is rendered per request).
 """

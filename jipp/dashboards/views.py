@@ -454,9 +454,9 @@ PORTAL_BLOCKS = (
 )
 
 
-def national_public_body_context() -> dict:
-    """The anonymous national dashboard without parameters (what the warm-up renders ahead)."""
-    return national_context(None, dashboard_filters.parse({}, full=False), full=False)
+def national_body_context(*, full: bool) -> dict:
+    """The national dashboard without parameters, public or full (what the warm-up renders ahead)."""
+    return national_context(None, dashboard_filters.parse({}, full=full), full=full)
 
 
 def open_data(request):

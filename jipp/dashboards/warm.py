@@ -1,5 +1,6 @@
-"""Render ahead, after each refresh, what the first anonymous visitor would otherwise render: the public
-portal's blocks and the national dashboard without parameters, in every language (see `rendered`)."""
+"""Render ahead, after each refresh, what the first visitor would otherwise render: the public portal's
+blocks and the national dashboard without parameters (public and Ministry), in every language (see
+`rendered`)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,19 @@ from jipp.dashboards import rendered, views
 
 
 def warm() -> list[str]:
-    """Write the current data version's portal blocks and public national dashboard to the shared cache
+    """Write the current data version's portal blocks and national dashboard bodies to the shared cache
     (overwriting); returns the keys written. Called by the refresh tasks once the refresh committed."""
     version = rendered.data_version()
     pages = [(kind, template, build, "") for kind, template, build in views.PORTAL_BLOCKS]
-    pages.append(
-        (
-            "national",
-            "dashboards/_national_body.html",
-            views.national_public_body_context,
-            views.body_variant(full=False, query=""),
+    for full in (False, True):  # the public subset, and the Ministry's full dashboard (no user in either)
+        pages.append(
+            (
+                "national",
+                "dashboards/_national_body.html",
+                lambda full=full: views.national_body_context(full=full),
+                views.body_variant(full=full, query=""),
+            )
         )
-    )
     written = []
     for language, _name in settings.LANGUAGES:
         with translation.override(language):

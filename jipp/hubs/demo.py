@@ -297,7 +297,14 @@ def _rounds(rng) -> None:
         )
         round_.members.set(team)
         criteria = [
-            Criterion.objects.create(round=round_, name=name, weight=Decimal(w), guide=GUIDE, position=i)
+            Criterion.objects.create(
+                round=round_,
+                name=name,
+                weight=Decimal(w),
+                weight_basis=Criterion.WeightBasis.ASSUMED,
+                guide=GUIDE,
+                position=i,
+            )
             for i, (name, w) in enumerate(LATER_CRITERIA)
         ]
         hub_agencies = set(Hub.objects.values_list("agency_id", flat=True))

@@ -10,18 +10,25 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from jipp.hubs.models import Cohort, Hub, HubKind, SelectionRound, Spoke
+from jipp.hubs.models import Cohort, Criterion, Hub, HubKind, SelectionRound, Spoke
 from jipp.hubs.selectors import default_spoke_agencies
 from jipp.regions.models import Agency
 
 # Criteria are data in the Ministry's language (Indonesian), as in its decrees.
+# What is real and what is assumed here:
+# - real: the three criteria of the 2020 selection (KepmenPANRB 94/2020: regional leadership's commitment,
+#   innovation potential that fits the region's development, bureaucratic support) and the two later ones
+#   (track record, support of non-government stakeholders), as the domain notes record them;
+# - assumed: every weight (the sources name the criteria, never their weights) and the five-level guide.
+# Assumed weights are equal and stored with weight_basis "assumed"; the Ministry declares its own while a
+# round is in draft (Criterion.WeightBasis.DECLARED), and they are fixed once scoring starts.
 PILOT_CRITERIA = [
-    # (name, weight %) of the 2020 selection: the three criteria of KepmenPANRB 94/2020. The weights are
-    # not in the decree; equal-ish weights here are an assumption, editable per round.
-    ("Komitmen kuat pimpinan daerah", "40"),
-    ("Potensi inovasi yang sesuai dengan pembangunan daerah", "35"),
-    ("Dukungan birokrasi dalam melaksanakan kebijakan pimpinan", "25"),
+    # (name, weight %) of the 2020 selection; equal weights, an assumption (33.34 + 33.33 + 33.33 = 100).
+    ("Komitmen kuat pimpinan daerah", "33.34"),
+    ("Potensi inovasi yang sesuai dengan pembangunan daerah", "33.33"),
+    ("Dukungan birokrasi dalam melaksanakan kebijakan pimpinan", "33.33"),
 ]
+# Demo weights for the later rounds (assumed too).
 LATER_CRITERIA = [
     ("Komitmen kuat pimpinan daerah", "25"),
     ("Potensi inovasi yang sesuai dengan pembangunan daerah", "20"),
@@ -117,5 +124,11 @@ def load_history() -> HistoryResult:
     )
     if created:
         for position, (name, weight) in enumerate(PILOT_CRITERIA):
-            round_.criteria.create(name=name, weight=Decimal(weight), guide=GUIDE, position=position)
+            round_.criteria.create(
+                name=name,
+                weight=Decimal(weight),
+                weight_basis=Criterion.WeightBasis.ASSUMED,
+                guide=GUIDE,
+                position=position,
+            )
     return result

@@ -387,6 +387,21 @@ class Criterion(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
+
+    class WeightBasis(models.TextChoices):
+        DECLARED = "declared", _("Declared by the Ministry")
+        ASSUMED = "assumed", _("Assumed by the platform (not stated in the source)")
+
+    weight_basis = models.CharField(
+        _("where the weight comes from"),
+        max_length=10,
+        choices=WeightBasis.choices,
+        default=WeightBasis.DECLARED,
+        help_text=_(
+            "Assumed: a placeholder the platform seeded because the decree names the criteria but not their "
+            "weights; the Ministry replaces it (it becomes declared) while the round is in draft."
+        ),
+    )
     guide = models.JSONField(
         _("scoring guide"),
         default=dict,

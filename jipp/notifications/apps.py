@@ -17,8 +17,7 @@ class NotificationsConfig(AppConfig):
     guides = [("notifications", _("Notifications and e-mail"))]
     notification_kinds = {
         "generic": _("%(message)s"),
-        # For the hubs app: hub activities (coaching clinics, forums, competitions) call
-        # notify(people, "hubs.activity", activity, hub=..., activity=..., date=...).
+        # Sent by jipp.hubs.services.work.record_activity to the hub's admins and the activity's mentors.
         "hubs.activity": _("%(hub)s: %(activity)s on %(date)s."),
     }
 

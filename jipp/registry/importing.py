@@ -52,19 +52,20 @@ from django.utils.translation import gettext_lazy
 
 from jipp.accounts.models import Role
 from jipp.core.files import XLSX, detect_kind, store_file, validate_upload
-from jipp.regions.domain.resolver import Resolution, fold
+from jipp.regions.domain.resolver import FUZZY_SHOW, Resolution, fold
 from jipp.regions.models import UNSPECIFIED_UNIT_NAME, Agency, ServiceUnit
 from jipp.regions.services import agency_matcher, region_by_place
 from jipp.registry.awards import SUMMARY_ORDER, TierBook, award_title, refresh_award_summary
 from jipp.registry.bounds import EARLIEST_YEAR, bounds_message, latest_year, validate_date
 from jipp.registry.models import Award, AwardTier, Category, ImportBatch, Innovation, Sdg
-from jipp.registry.services import fill_derived, published_changed
+from jipp.registry.services import fill_derived, fill_search_columns, published_changed
 from jipp.registry.tasks import schedule_full_similar_refresh
 
 MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 50_000)
 MAX_MB = getattr(settings, "IMPORT_MAX_MB", 100)
 MAX_REPORTED_ERRORS = 1000  # a report longer than this helps nobody; the count is still exact
 BACKGROUND_ROWS = 500  # files with more data rows than this are imported by a background task
+PROGRESS_EVERY = 250  # rows checked between two progress updates of a batch
 FIELD_NAMES = [f.name for f in Innovation._meta.concrete_fields]
 DUPLICATE_SIMILARITY = 0.9  # titles this similar (after folding) within one agency are the same innovation
 
@@ -432,15 +433,21 @@ class TitleIndex:
         return _near(key, [other for other, n in shared.items() if n >= wanted])
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _near(key: str, others: Iterable[str], *, cutoff: float = DUPLICATE_SIMILARITY) -> str | None:
     """The most similar of `others` to `key` at or above `cutoff` (near-identical titles), or None."""
     others = list(others)
     if not others:
         return None
+    numbers = _DIGITS.findall(key)
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(key)
     best, best_score = None, cutoff
     for other in others:
+        if _DIGITS.findall(other) != numbers:
+            continue  # 'Layanan 1' and 'Layanan 10', 'SIM Keliling 2019' and '... 2020' are different innovations
         matcher.set_seq1(other)
         if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
             continue
@@ -466,6 +473,8 @@ class RowValidator:
         self.now = timezone.now()
         self.matcher = agency_matcher() if "agency" in header else None
         self.tiers = TierBook() if "award_year" in header else None
+        self.award_bases: dict[int, dict] = {}
+        self.latest_year = latest_year()
         self.agencies: dict[int, Agency] = {}
         self.agency_units: dict[int, dict[str, ServiceUnit]] = {}
         self.existing: dict[int, TitleIndex] = {}  # agency id -> title key -> (id, title)
@@ -510,8 +519,13 @@ class RowValidator:
             plan.update(agency_id=agency.pk, agency=agency.name, confidence=1.0, how="chosen")
             return agency, resolution
         if resolution.accepted is None:
+            names = "; ".join(f"{c.name} ({c.score:.0%})" for c in resolution.candidates[:3])
+            if resolution.candidates and resolution.confidence < FUZZY_SHOW:
+                raise ValidationError(
+                    _("No agency matches “%(value)s”; the nearest are: %(names)s. Choose one, or correct the spelling.")
+                    % {"value": text[:100], "names": names}
+                )
             if resolution.candidates:
-                names = "; ".join(f"{c.name} ({c.score:.0%})" for c in resolution.candidates[:3])
                 raise ValidationError(
                     _("“%(value)s” is not certain; choose the agency. Nearest: %(names)s.")
                     % {"value": text[:100], "names": names}
@@ -585,7 +599,7 @@ class RowValidator:
         except ValueError:
             error("award_year", _("“%(value)s” is not a year.") % {"value": str(year_cell)[:20]})
             return None
-        if not EARLIEST_YEAR <= year <= latest_year():
+        if not EARLIEST_YEAR <= year <= self.latest_year:
             error("award_year", bounds_message())
             return None
         tier = self.tiers.find(year=year, text=str(tier_cell or ""))
@@ -594,10 +608,13 @@ class RowValidator:
             error("award_tier", _("“%(tier)s” is not a tier of KIPP %(year)s (tiers: %(names)s).")
                   % {"tier": str(tier_cell)[:60], "year": year, "names": names})  # fmt: skip
             return None
-        award = {"year": year, "tier": tier.code, "label": f"{year} {tier.name}", "category": tier.category,
-                 "title": award_title(tier),
-                 "decree_number": "", "decree_date": None, "source_url": "",
-                 "summary": AwardTier.SUMMARY[tier.kind]}  # fmt: skip
+        if tier.pk not in self.award_bases:  # the same few tiers on thousands of rows: label them once
+            self.award_bases[tier.pk] = {
+                "year": year, "tier": tier.code, "label": f"{year} {tier.name}", "category": tier.category,
+                "title": award_title(tier), "decree_number": "", "decree_date": None, "source_url": "",
+                "summary": AwardTier.SUMMARY[tier.kind],
+            }  # fmt: skip
+        award = dict(self.award_bases[tier.pk])
         for name in ("award_category", "decree_number", "source_url"):
             value = str(raw.get(name) or "").strip()
             if value:
@@ -607,11 +624,12 @@ class RowValidator:
                 URLValidator()(award["source_url"])
             except ValidationError:
                 error("source_url", _("Give a full address (https://...)."))
-        try:
-            award["decree_date"] = _parse_date(raw.get("decree_date"))
-            validate_date(award["decree_date"])
-        except ValidationError as exc:
-            error("decree_date", exc.messages[0])
+        if raw.get("decree_date") not in (None, ""):
+            try:
+                award["decree_date"] = _parse_date(raw.get("decree_date"))
+                validate_date(award["decree_date"])
+            except ValidationError as exc:
+                error("decree_date", exc.messages[0])
         return award
 
     # One row ------------------------------------------------------------------------------------
@@ -740,7 +758,7 @@ class RowValidator:
         innovation.created_by = self.user if self.user.is_authenticated else None
         innovation.status = Innovation.Status.DRAFT
         innovation.created_at = innovation.updated_at = self.now
-        fill_derived(innovation, unit)
+        fill_derived(innovation, unit, search=False)  # the search text only for the rows saved (save_rows)
         innovation.category_mask = category_mask
         innovation.sdg_mask = sdg_mask
         innovation.award_tier = award["summary"] if award else ""
@@ -865,7 +883,7 @@ def validate_rows(
                 target.award_tier = best
             elif target is not None:
                 result.registry_awards.extend((target, a) for a in awards)
-        if progress and report.rows % 1000 == 0:
+        if progress and report.rows % PROGRESS_EVERY == 0:
             progress(report.rows, total, "validating")
     if report.rows == 0:
         raise ImportFileError(_("The file has no rows below the header."))
@@ -896,6 +914,8 @@ def save_rows(*, user, validated: ValidatedRows, source: str = "", progress=None
     total = len(innovations)
     batch = 2000
     _save_units(innovations)
+    for innovation in innovations:
+        fill_search_columns(innovation)
     category_link = Innovation.categories.through
     sdg_link = Innovation.sdgs.through
     for start in range(0, total, batch):
@@ -1119,9 +1139,22 @@ def create_batch(*, user, uploaded, filename: str, default_unit: ServiceUnit | N
     return batch
 
 
-def _batch_progress(batch: ImportBatch):
+def _batch_progress(batch: ImportBatch, *, preview: bool = True):
+    """Progress on the batch (`processed` of `total` rows, what the status page shows).
+
+    An import checks every row again, then saves: the check counts for the first half and the saving
+    for the second, so the bar never goes back.
+    """
+    rows = batch.total or 0
+
     def progress(done: int, total: int | None, state: str) -> None:
-        ImportBatch.objects.filter(pk=batch.pk).update(processed=done, updated_at=timezone.now())
+        if preview or not rows:
+            value = done
+        elif state == "validating":
+            value = min(done, rows) // 2
+        else:
+            value = rows // 2 + (rows - rows // 2) * done // max(total or 1, 1)
+        ImportBatch.objects.filter(pk=batch.pk).update(processed=value, updated_at=timezone.now())
 
     return progress
 
@@ -1131,7 +1164,7 @@ def _run_batch(batch: ImportBatch, *, preview: bool) -> ImportReport:
         try:
             return import_innovations(
                 user=batch.created_by, uploaded=handle, filename=batch.filename, default_unit=batch.default_unit,
-                progress=_batch_progress(batch), decisions=batch.decisions, preview=preview,
+                progress=_batch_progress(batch, preview=preview), decisions=batch.decisions, preview=preview,
             )  # fmt: skip
         except PermissionDenied as exc:
             return ImportReport(file_error=str(exc))

@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 
 from jipp.regions.models import Agency, Region
 from jipp.registry.facet_index import CODED, current_index
-from jipp.registry.models import Award, AwardTier, Category, Innovation, Sdg
+from jipp.registry.models import Award, AwardTier, Category, Innovation
 from jipp.registry.search import apply_search, matching_ids
 
 SORTS = ("relevance", "newest", "replicated")
@@ -151,10 +151,12 @@ class InnovationPageList:
 
 
 @functools.lru_cache(maxsize=64)
-def _cached_matches(fingerprint: tuple, text: str, ranked: bool) -> tuple[int, ...] | None:
+def _cached_matches(fingerprint: tuple, text: str, ranked: bool) -> np.ndarray | None:
     # Paging through a result repeats its search: remember the last few, per state of the table.
     ids = matching_ids(text, ranked=ranked)
-    return None if ids is None else tuple(ids)
+    if ids is not None:
+        ids.setflags(write=False)  # shared between requests
+    return ids
 
 
 def _positions(index, query: CatalogueQuery):
@@ -233,12 +235,17 @@ def _award_hits(index, query: CatalogueQuery) -> np.ndarray:
     return hits
 
 
-def _award_facet(index, mask: np.ndarray, query: CatalogueQuery, column: str, labels: dict) -> list[FacetValue]:
-    """Distinct innovations (in `mask`) per award year or tier, among awards matching the other award filter."""
+def _award_facet(index, mask: np.ndarray, query: CatalogueQuery, column: str, labels: dict | None) -> list[FacetValue]:
+    """Distinct innovations (in `mask`) per award year or tier, among awards matching the other award filter.
+
+    `labels` None: the tiers' names, read only when some award is counted.
+    """
     awards = index.awards
     rows = _award_rows(index, query) & mask[awards["pos"]]
     if not rows.any():
         return []
+    if labels is None:
+        labels = _tier_labels()
     pairs = np.unique(np.stack([awards["pos"][rows], awards[column][rows]]), axis=1)
     values, counts = np.unique(pairs[1], return_counts=True)
     out = []
@@ -275,8 +282,13 @@ def _labels(choices) -> dict[str, str]:
     return {str(value): str(label) for value, label in choices}
 
 
-def _bit_counts(masks: np.ndarray, bits: range) -> dict[int, int]:
-    return {b: int(np.count_nonzero(masks & (1 << b))) for b in bits}
+def _bit_counts(index, column: str, mask: np.ndarray, bits: range) -> dict[int, int]:
+    """Rows in `mask` per bit of `column`: count the rows per distinct mask, then those masks' bits."""
+    distinct, codes = index.mask_codes[column]
+    per_mask = np.bincount(codes[mask], minlength=len(distinct))
+    present = per_mask > 0
+    distinct, per_mask = distinct[present], per_mask[present]
+    return {b: int(per_mask[(distinct & (1 << b)) != 0].sum()) for b in bits}
 
 
 def _phase_min_facet(phase_counts, index) -> list[FacetValue]:
@@ -293,7 +305,8 @@ def _phase_min_facet(phase_counts, index) -> list[FacetValue]:
 
 def count_facets(index, mask: np.ndarray, query: CatalogueQuery) -> dict[str, list[FacetValue]]:
     """Every facet's value counts among the rows in `mask`. Each count equals that filter's result count."""
-    counts = {name: np.bincount(index.codes[name][mask], minlength=len(index.values[name])) for name in CODED}
+    rows = np.flatnonzero(mask)  # gathering by position is cheaper than by a boolean mask, column after column
+    counts = {name: np.bincount(index.codes[name][rows], minlength=len(index.values[name])) for name in CODED}
 
     def coded(name, labels=None, *, skip=("", -1)):
         out = []
@@ -303,19 +316,7 @@ def count_facets(index, mask: np.ndarray, query: CatalogueQuery) -> dict[str, li
                 out.append(FacetValue(str(value), (labels or {}).get(str(value), str(value)), int(n)))
         return sorted(out, key=lambda v: (-v.count, v.label))
 
-    regions = {
-        r.pk: (r.code, r.name)
-        for r in Region.objects.filter(
-            pk__in=[
-                int(v) for v, n in zip(index.values["province_id"], counts["province_id"], strict=True) if n and v >= 0
-            ]
-            + (
-                [int(v) for v, n in zip(index.values["region_id"], counts["region_id"], strict=True) if n and v >= 0]
-                if query.province
-                else []
-            )
-        )
-    }
+    regions = index.regions  # id -> (code, name), read with the index
 
     def region_facet(name):
         out = [
@@ -329,6 +330,7 @@ def count_facets(index, mask: np.ndarray, query: CatalogueQuery) -> dict[str, li
         yes = int(np.count_nonzero(flags))
         return [FacetValue(k, "", n) for k, n in (("yes", yes), ("no", len(flags) - yes)) if n]
 
+    award_tiers = _award_facet(index, mask, query, "tier", None)
     facets = {
         "province": region_facet("province_id"),
         "agency_type": coded("agency_type", _labels(Agency.Type.choices)),
@@ -337,35 +339,31 @@ def count_facets(index, mask: np.ndarray, query: CatalogueQuery) -> dict[str, li
         "phase": coded("phase", _labels(Innovation.Phase.choices)),
         "phase_min": _phase_min_facet(counts["phase"], index),
         "stage": coded("stage", _labels(Innovation.Stage.choices)),
-        "digital": yes_no(index.arrays["is_digital"][mask]),
+        "digital": yes_no(index.arrays["is_digital"][rows]),
         "continuity": coded("continuity", _labels(Innovation.Continuity.choices)),
         "award": coded("award_tier", _labels(Innovation.AwardTier.choices)),
         "award_year": sorted(_award_facet(index, mask, query, "year", {}), key=lambda v: v.value, reverse=True),
-        "award_tier": sorted(
-            _award_facet(index, mask, query, "tier", _tier_labels()), key=lambda v: (-v.count, v.label)
-        ),
+        "award_tier": sorted(award_tiers, key=lambda v: (-v.count, v.label)),
         "year": sorted(coded("year_started"), key=lambda v: v.value, reverse=True),
-        "replicated": yes_no(index.arrays["replication_count"][mask] > 0),
-        "legal_basis": yes_no(index.arrays["has_legal_basis"][mask]),
+        "replicated": yes_no(index.arrays["replication_count"][rows] > 0),
+        "legal_basis": yes_no(index.arrays["has_legal_basis"][rows]),
     }
     if query.province:
         facets["regency"] = region_facet("region_id")
-    category_counts = _bit_counts(index.arrays["category_mask"][mask], range(63))
+    category_counts = _bit_counts(index, "category_mask", mask, range(63))
     if any(category_counts.values()):
         facets["category"] = sorted(
             (
                 FacetValue(c.code, c.name, category_counts[c.bit])
-                for c in Category.objects.all()
+                for c in index.categories
                 if category_counts.get(c.bit)
             ),
             key=lambda v: (-v.count, v.label),
         )
-    sdg_counts = _bit_counts(index.arrays["sdg_mask"][mask], range(1, 18))
+    sdg_counts = _bit_counts(index, "sdg_mask", mask, range(1, 18))
     if any(sdg_counts.values()):
         facets["sdg"] = [
-            FacetValue(str(s.number), str(s), sdg_counts[s.number])
-            for s in Sdg.objects.all()
-            if sdg_counts.get(s.number)
+            FacetValue(str(s.number), str(s), sdg_counts[s.number]) for s in index.sdgs if sdg_counts.get(s.number)
         ]
     return facets
 

@@ -54,8 +54,11 @@ def published_changed(innovation_ids: list[int]) -> None:
             hook(innovation_ids)
 
 
-def fill_derived(innovation: Innovation, unit: ServiceUnit) -> None:
-    """Fill the columns derived from the unit and the texts (agency, region, year, search text)."""
+def fill_derived(innovation: Innovation, unit: ServiceUnit, *, search: bool = True) -> None:
+    """Fill the columns derived from the unit and the texts (agency, region, year, search text).
+
+    `search=False` leaves the search columns to the caller (an import fills them only for the rows it saves).
+    """
     agency = unit.agency
     innovation.unit = unit
     innovation.agency = agency
@@ -63,6 +66,11 @@ def fill_derived(innovation: Innovation, unit: ServiceUnit) -> None:
     innovation.region = agency.region
     innovation.province = agency.province
     innovation.year_started = innovation.start_date.year if innovation.start_date else None
+    if search:
+        fill_search_columns(innovation)
+
+
+def fill_search_columns(innovation: Innovation) -> None:
     innovation.__dict__.update(
         search_columns(title=innovation.title, texts=[getattr(innovation, f) for f in TEXT_FIELDS])
     )

@@ -343,7 +343,11 @@ def attachments(request, pk: int):
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                messages.success(request, _("“%(name)s” was added.") % {"name": attachment.original_name})
+                if attachment.awaiting_review:
+                    added = _("“%(name)s” was added. It is shown once your Admin Lokal approves it.")
+                else:
+                    added = _("“%(name)s” was added.")
+                messages.success(request, added % {"name": attachment.original_name})
                 return _back(request, innovation)
     context = attachments_context(innovation, request.user, form)
     status = 400 if form is not None and form.errors else 200

@@ -22,7 +22,9 @@ ENGLISH_WORDS = re.compile(
     r"\b(Home|Save|Log out|Search|Deadline|Previous|Next|Download|Unread|Notifications|Proposals|"
     r"update/create|low_diversity|too_short|repeated_characters|placeholder|Outstanding Achievement|"
     r"Waiting for|Approved|Rejected|Forwarded|Returned|Requested|Declined|In progress|No findings|"
-    r"Not screened|Please|There are no|No results|None yet)\b"
+    r"Not screened|Please|There are no|No results|None yet|"
+    # English function words: a whole untranslated sentence (the data here is all Indonesian).
+    r"the|and|with|your|this|that|for|of|to|is|are|was|were|not|has|have|from|by)\b"
 )
 INDONESIAN_WORDS = re.compile(
     r"\b(Beranda|Simpan|Keluar|Cari|Tenggat|Sebelumnya|Berikutnya|Unduh|Notifikasi|Usulan|Kembali|Semua|"

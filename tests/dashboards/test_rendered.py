@@ -69,3 +69,13 @@ def test_latest_winners_skips_unpublished_innovations_across_batches(world):
     winners = selectors.latest_winners(limit=2)
     assert [w.innovation_id for w in winners] == [published[0].pk, published[1].pk]
     assert [w.innovation_id for w in selectors.latest_winners(limit=6)] == [p.pk for p in published]
+
+
+def test_ministry_dashboard_is_rendered_ahead_too(client, world):
+    from tests.factories import MinistryUserFactory
+
+    warm()
+    client.force_login(MinistryUserFactory())
+    response = client.get(reverse("dashboards:national"))
+    assert "dashboards/_national_body.html" not in [t.name for t in response.templates]
+    assert reverse("institutionalisation:worklist") in response.content.decode()

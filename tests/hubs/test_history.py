@@ -48,3 +48,17 @@ def test_history_spokes_are_the_province_regencies_and_cities(reference_data):
     )
     assert len(expected) == 6
     assert set(Spoke.objects.filter(hub=hub).values_list("agency_id", flat=True)) == expected
+
+
+def test_2020_criteria_are_real_but_their_weights_are_marked_assumed_and_equal(reference_data):
+    from decimal import Decimal
+
+    from jipp.hubs.models import SelectionRound
+
+    load_history()
+    round_ = SelectionRound.objects.get(year=2020, is_real=True)
+    assert list(round_.criteria.order_by("position").values_list("name", "weight", "weight_basis")) == [
+        ("Komitmen kuat pimpinan daerah", Decimal("33.34"), "assumed"),
+        ("Potensi inovasi yang sesuai dengan pembangunan daerah", Decimal("33.33"), "assumed"),
+        ("Dukungan birokrasi dalam melaksanakan kebijakan pimpinan", Decimal("33.33"), "assumed"),
+    ]

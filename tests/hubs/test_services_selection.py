@@ -51,15 +51,34 @@ def test_create_round_refuses_weights_not_summing_to_100_with_the_sum(db):
     assert SelectionRound.objects.count() == 0
 
 
-def test_set_weights_refused_and_nothing_saved(scoring_round):
-    round_ = scoring_round[0]
+def test_set_weights_in_draft_declares_them_and_refuses_a_wrong_sum_saving_nothing(db):
+    round_ = create_round(year=2027, purpose="Seeded", kind="province", criteria=CRITERIA, weight_basis="assumed")
     ids = list(round_.criteria.values_list("pk", flat=True))
     with pytest.raises(ValidationError) as exc:
         set_weights(round_=round_, weights=dict(zip(ids, ["50", "30", "30.5"], strict=True)))
     assert exc.value.messages == ["The weights must sum to 100%; they sum to 110.5%."]
-    assert list(round_.criteria.values_list("weight", flat=True)) == [Decimal("40"), Decimal("35"), Decimal("25")]
+    assert list(round_.criteria.values_list("weight", "weight_basis")) == [
+        (Decimal("40"), "assumed"),
+        (Decimal("35"), "assumed"),
+        (Decimal("25"), "assumed"),
+    ]
     set_weights(round_=round_, weights=dict(zip(ids, ["50", "30", "20"], strict=True)))
-    assert list(round_.criteria.values_list("weight", flat=True)) == [Decimal("50"), Decimal("30"), Decimal("20")]
+    assert list(round_.criteria.values_list("weight", "weight_basis")) == [
+        (Decimal("50"), "declared"),
+        (Decimal("30"), "declared"),
+        (Decimal("20"), "declared"),
+    ]
+
+
+def test_set_weights_refused_once_scoring_started(scoring_round):
+    round_ = scoring_round[0]
+    ids = list(round_.criteria.values_list("pk", flat=True))
+    with pytest.raises(ValidationError) as exc:
+        set_weights(round_=round_, weights=dict(zip(ids, ["50", "30", "20"], strict=True)))
+    assert exc.value.messages == [
+        "Scoring has started on this round: its weights are fixed. Try other weights with the what-if."
+    ]
+    assert list(round_.criteria.values_list("weight", flat=True)) == [Decimal("40"), Decimal("35"), Decimal("25")]
 
 
 def test_score_outside_guide_refused_and_nothing_saved(scoring_round):

@@ -374,3 +374,39 @@ def test_list_marks_only_a_hub_admins_own_hub(client, hub, admin):
     assert client.get(reverse("hubs:list")).context["mine"] == {hub.pk}
     client.force_login(MinistryUserFactory())
     assert client.get(reverse("hubs:list")).context["mine"] == set()
+
+
+def test_round_page_labels_assumed_weights_editable_in_draft_and_fixed_after(client):
+    from decimal import Decimal
+
+    from jipp.hubs.history import GUIDE
+    from jipp.hubs.services.selection import add_candidate, create_round, open_scoring
+    from tests.factories.hubs import ProvinceAgencyFactory
+
+    ministry = MinistryUserFactory()
+    round_ = create_round(
+        year=2027,
+        purpose="Seeded",
+        kind="province",
+        criteria=[("a", Decimal(50), GUIDE), ("b", Decimal(50), GUIDE)],
+        members=[ministry],
+        weight_basis="assumed",
+    )
+    add_candidate(round_=round_, agency=ProvinceAgencyFactory())
+    ids = list(round_.criteria.values_list("pk", flat=True))
+    client.force_login(ministry)
+    body = client.get(reverse("hubs:round", args=[round_.pk])).content.decode()
+    assert body.count("bobot sama: sumber menyebut kriterianya, bukan bobotnya") == 2
+    assert "Bobot dapat diubah sampai penilaian dibuka" in body
+    url = reverse("hubs:round_weights", args=[round_.pk])
+    assert client.post(url, {f"w{ids[0]}": "60", f"w{ids[1]}": "40"}).status_code == 302
+    assert list(round_.criteria.values_list("weight", "weight_basis")) == [
+        (Decimal(60), "declared"),
+        (Decimal(40), "declared"),
+    ]
+    open_scoring(round_=round_)
+    body = client.get(reverse("hubs:round", args=[round_.pk])).content.decode()
+    assert ("Penilaian sudah dimulai: bobot tidak dapat diubah" in body, "ditetapkan" in body) == (True, True)
+    response = client.post(url, {f"w{ids[0]}": "50", f"w{ids[1]}": "50"}, follow=True)
+    assert "Penilaian putaran ini sudah dimulai: bobotnya tidak dapat diubah." in response.content.decode()
+    assert list(round_.criteria.values_list("weight", flat=True)) == [Decimal(60), Decimal(40)]

@@ -123,6 +123,21 @@ def kipp_proposal(capture):
     yield "kipp.proposal"
 
 
+def kipp_review_reminder(capture):
+    from jipp.competition.evaluation import services as evaluation
+    from jipp.competition.evaluation.models import Assignment
+    from tests.factories.evaluation import EvaluatorUserFactory
+
+    edition = juklak_edition(2026)
+    evaluator = EvaluatorUserFactory(email=ADDRESS)
+    for _ in range(2):
+        Assignment.objects.create(edition=edition, proposal=ProposalFactory(edition=edition), evaluator=evaluator)
+    yield evaluator
+    with capture(execute=True):
+        assert evaluation.send_reminders(user=MinistryUserFactory(), edition=edition) == 1
+    yield "kipp.review_reminder"
+
+
 WORKFLOWS = [
     registry_publication,
     registry_edit_review,
@@ -131,6 +146,7 @@ WORKFLOWS = [
     continuity_reminder,
     hub_activity,
     kipp_proposal,
+    kipp_review_reminder,
 ]
 
 
@@ -177,6 +193,18 @@ def test_daily_digest_holds_the_email_until_the_digest_runs(workflow, django_cap
     assert message.subject == "[Hub JIPP] 1 notifikasi baru"
     with translation.override("id"):
         assert Notification.objects.get(recipient=recipient, kind=kind).text in message.body
+
+
+def test_review_reminder_reads_in_the_evaluators_language(django_capture_on_commit_callbacks):
+    steps = kipp_review_reminder(django_capture_on_commit_callbacks)
+    evaluator = next(steps)
+    next(steps)
+    note = Notification.objects.get(recipient=evaluator)
+    assert note.url == "/kipp/evaluation/reviews/"
+    with translation.override("id"):
+        assert note.text == "KIPP 2026: masih ada 2 dari 2 penilaian yang perlu Anda kirim."
+    with translation.override("en"):
+        assert note.text == "KIPP 2026: you still have 2 of 2 reviews to submit."
 
 
 def test_replication_mails_only_through_notifications_and_never_the_actor(django_capture_on_commit_callbacks):

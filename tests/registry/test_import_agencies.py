@@ -207,3 +207,17 @@ def test_near_identical_title_against_the_registry_is_a_duplicate(ministry):
     assert importing.import_innovations(user=ministry, uploaded=upload(other), preview=True).plans[0]["action"] == (
         "create"
     )
+
+
+def test_import_and_publish_refresh_the_derived_data_once_not_per_row(ministry, monkeypatch):
+    """No per-row signal storm: one similarity refresh after the import, one notice to the apps above on publish."""
+    calls = []
+    monkeypatch.setattr(importing, "schedule_full_similar_refresh", lambda: calls.append("similar"))
+    monkeypatch.setattr(importing, "published_changed", lambda ids: calls.append(("published", sorted(ids))))
+    batch = importing.create_batch(user=ministry, uploaded=upload(PRESS), filename="kipp.csv")
+    importing.check_batch(batch=batch)
+    assert calls == []  # the preview changes nothing
+    importing.import_batch(user=ministry, batch=batch)
+    assert calls == ["similar"]
+    importing.publish_batch(user=ministry, batch=batch)
+    assert calls == ["similar", ("published", sorted(batch.created_ids)), "similar"]

@@ -209,6 +209,7 @@ def test_upp_photo_of_a_published_innovation_waits_for_approval_then_shows(clien
     assert review.context["photos"] == [photo]
     thumb = reverse("registry:attachment_thumbnail", args=[photo.pk])
     assert f'src="{thumb}" alt="Mobil klinik di desa"' in review.content.decode()
+    assert 'id="diff-heading"' not in review.content.decode()  # no field changed, only a photo added
     preview = client.get(thumb)
     assert (preview.status_code, preview["Cache-Control"]) == (200, "private, max-age=0")
     client.post(reverse("registry:revision_approve", args=[revision.pk]))

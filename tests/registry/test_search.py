@@ -210,3 +210,26 @@ def test_relevance_contract_same_on_both_engines(make_innovation, q, expected):
         make_innovation(title, summary=summary)
     assert _relevance(q) == expected
     assert _titles(CatalogueQuery(q=q, sort="relevance")) == expected  # exports: the same order
+
+
+# The facet index's freshness check (on PostgreSQL the maxima of updated_at and id plus a deletions
+# counter, registry migration 0015): a deletion that leaves both maxima as they were is seen at once.
+
+
+def test_catalogue_sees_a_deleted_innovation_at_once(make_innovation):
+    older = make_innovation("Kesehatan Lama")
+    make_innovation("Kesehatan Baru")
+    assert search_catalogue(CatalogueQuery(q="kesehatan")).total == 2
+    Innovation.objects.filter(pk=older.pk).delete()
+    assert [i.title for i in search_catalogue(CatalogueQuery(q="kesehatan")).queryset] == ["Kesehatan Baru"]
+
+
+def test_catalogue_sees_a_deleted_award_at_once(make_innovation):
+    from jipp.registry.models import Award
+
+    first = make_innovation("Kesehatan Juara")
+    award = Award.objects.create(innovation=first, year=2024, tier="top99", title="Top 99")
+    make_innovation("Kesehatan Lain")
+    assert [(v.value, v.count) for v in search_catalogue(CatalogueQuery()).facets["award_year"]] == [("2024", 1)]
+    award.delete()
+    assert search_catalogue(CatalogueQuery()).facets["award_year"] == []

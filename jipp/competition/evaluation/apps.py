@@ -19,6 +19,10 @@ class EvaluationConfig(AppConfig):
         ("kipp-public", _("KIPP: finalists, objections and certificates (the public)")),
     ]
 
+    notification_kinds = {
+        "kipp.review_reminder": _("KIPP %(year)s: you still have %(open)s of %(total)s reviews to submit."),
+    }
+
     def ready(self):
         from jipp.competition.evaluation import signals  # noqa: F401 (connects the freeze guard)
 

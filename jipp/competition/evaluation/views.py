@@ -184,6 +184,7 @@ def assignments(request, year: int):
     context = {
         "edition": edition,
         "run": AssignmentRun.objects.filter(edition=edition).first(),
+        "task": services.assignment_task_run(edition),
         "progress": selectors.overall_progress(edition),
         "evaluators": selectors.progress_by_evaluator(edition),
         "members": selectors.evaluators(edition).order_by("user__username"),
@@ -198,7 +199,8 @@ def assignments(request, year: int):
 def assignment_run_status(request, year: int):
     edition = request.edition
     run = AssignmentRun.objects.filter(edition=edition).first()
-    return render(request, "evaluation/_run.html", {"run": run, "edition": edition})
+    task = services.assignment_task_run(edition)
+    return render(request, "evaluation/_run.html", {"run": run, "task": task, "edition": edition})
 
 
 @requires("evaluation.manage_assignments")
@@ -431,6 +433,11 @@ def ranking(request, year: int):
         edition, page=request.GET.get("page"), per_page=50, group=group, disagreement=show == "disagreement"
     )
     page = found["page"]
+    for r in page.object_list:  # one cell per method, ready to show (fewer lookups in the template)
+        r["cells"] = [
+            {"deciding": m == rules.deciding_method, "value": r["scores"].get(m, ""), "rank": r["ranks"].get(m, "")}
+            for m in selectors.METHODS
+        ]
     context = {
         "edition": edition,
         "rules": rules,

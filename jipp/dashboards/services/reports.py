@@ -32,9 +32,9 @@ def request_report(*, scope: str, key: str = "", year: int, language: str, user=
         return Report.objects.get(
             scope=scope, key=key, year=year, language=language, status__in=[Report.Status.QUEUED, Report.Status.RUNNING]
         ), True
-    from jipp.dashboards.tasks import make_report
+    from jipp.dashboards.tasks import schedule_report
 
-    transaction.on_commit(lambda: make_report.enqueue(report_id=report.pk))
+    schedule_report(report.pk)  # after the commit, one run per report (jipp.core.taskruns)
     return report, False
 
 

@@ -52,10 +52,12 @@ def create_round(
     criteria: list[tuple[str, Decimal, dict]],
     members: Iterable = (),
     with_all_provinces: bool = False,
+    weight_basis: str = Criterion.WeightBasis.DECLARED,
 ) -> SelectionRound:
     """A new round in draft with its criteria (name, weight %, guide {level: meaning}); weights must sum to 100.
 
-    `with_all_provinces` adds every province government as a candidate (a province round).
+    `with_all_provinces` adds every province government as a candidate (a province round). `weight_basis`
+    says whether the weights are the Ministry's (declared, the default) or a seeded assumption.
     """
     _check_weights(weight for _name, weight, _guide in criteria)
     round_ = SelectionRound(year=year, purpose=purpose.strip(), kind=kind)
@@ -64,7 +66,9 @@ def create_round(
     for position, (name, weight, guide) in enumerate(criteria):
         if not guide:
             raise ValidationError(_("Criterion '%(name)s' needs a scoring guide with its levels.") % {"name": name})
-        criterion = Criterion(round=round_, name=name.strip(), weight=weight, guide=guide, position=position)
+        criterion = Criterion(
+            round=round_, name=name.strip(), weight=weight, weight_basis=weight_basis, guide=guide, position=position
+        )
         criterion.full_clean()
         criterion.save()
     round_.members.set(list(members))
@@ -78,10 +82,13 @@ def create_round(
 
 @transaction.atomic
 def set_weights(*, round_: SelectionRound, weights: Mapping[int, Decimal]) -> None:
-    """Replace the criteria's weights; refused with the sum shown unless it is exactly 100, and once decided."""
+    """Replace the criteria's weights, which become the Ministry's (declared); refused with the sum shown
+    unless it is exactly 100, and once scoring has started (scores were given on the weights shown)."""
     locked = SelectionRound.objects.select_for_update().get(pk=round_.pk)
-    if locked.status == SelectionRound.Status.DECIDED:
-        raise ValidationError(_("This round is decided; its weights are final."))
+    if locked.status != SelectionRound.Status.DRAFT:
+        raise ValidationError(
+            _("Scoring has started on this round: its weights are fixed. Try other weights with the what-if.")
+        )
     criteria = list(locked.criteria.all())
     if {c.pk for c in criteria} != set(weights):
         raise ValidationError(_("Give a weight for every criterion of the round."))
@@ -94,7 +101,8 @@ def set_weights(*, round_: SelectionRound, weights: Mapping[int, Decimal]) -> No
     _check_weights(values.values())
     for criterion in criteria:
         criterion.weight = values[criterion.pk]
-    Criterion.objects.bulk_update(criteria, ["weight"])
+        criterion.weight_basis = Criterion.WeightBasis.DECLARED
+    Criterion.objects.bulk_update(criteria, ["weight", "weight_basis"])
 
 
 @transaction.atomic

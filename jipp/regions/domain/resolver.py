@@ -378,7 +378,9 @@ class AgencyMatcher:
                     best[k.agency_id] = (Candidate(k.agency_id, self.by_id[k.agency_id].name, weighted, "fuzzy"), other)
         ranked = sorted(best.values(), key=lambda pair: (-pair[0].score, pair[0].name))[:MAX_CANDIDATES]
         if not ranked:
-            return Resolution(key)
+            # Nothing close: still name the nearest few (never accepted), so the person can choose or respell.
+            nearest = self._nearest(key)
+            return Resolution(key, nearest, None)
         top, matched_key = ranked[0]
         second = ranked[1][0].score if len(ranked) > 1 else 0.0
         sure = (
@@ -388,6 +390,20 @@ class AgencyMatcher:
             and _directions(key) == _directions(matched_key)
         )
         return Resolution(key, tuple(c for c, _k in ranked), top if sure else None)
+
+    def _nearest(self, key: str, count: int = 3) -> tuple[Candidate, ...]:
+        """The `count` most similar agencies whatever their similarity (for a spelling nothing resembles)."""
+        matcher = difflib.SequenceMatcher(autojunk=False)
+        matcher.set_seq2(key)
+        best: dict[int, Candidate] = {}
+        for other in self._key_list:
+            matcher.set_seq1(other)
+            score = round(matcher.ratio(), 3)
+            for k in self.keys[other]:
+                if k.agency_id not in best or best[k.agency_id].score < score:
+                    best[k.agency_id] = Candidate(k.agency_id, self.by_id[k.agency_id].name, score, "fuzzy")
+        ranked = sorted(best.values(), key=lambda c: (-c.score, c.name))
+        return tuple(c for c in ranked[:count] if c.score > 0)
 
     def region_key_of(self, agency_id: int) -> str:
         agency = self.by_id.get(agency_id)

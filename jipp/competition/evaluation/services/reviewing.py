@@ -6,11 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jipp.accounts.models import User
 from jipp.competition.domain import scoring
 from jipp.competition.evaluation import selectors
 from jipp.competition.evaluation.common import (
@@ -25,6 +26,7 @@ from jipp.competition.evaluation.models import Assignment, Review
 from jipp.competition.evaluation.services import ranking
 from jipp.competition.evaluation.services._base import guard, require
 from jipp.competition.models import Edition, RubricCriterion
+from jipp.notifications.services import notify as notify_people
 
 
 class ReviewError(ValidationError):
@@ -104,7 +106,7 @@ def save_review(
             raise ValidationError(
                 _("This proposal was already reassigned to another evaluator; nothing was saved."), code="already"
             )
-        # A submission changes the ranking: lock its state first (every write to its inputs waits).
+        # A submission changes the ranking: lock its state next (every write to its inputs waits).
         state = ranking.lock_state(edition) if submit and not errors else None
         review, _created = Review.objects.select_for_update().get_or_create(
             assignment=assignment,
@@ -156,18 +158,21 @@ def reopen_review(*, user, review: Review, reason: str) -> Review:
 
 
 def send_reminders(*, user, edition: Edition) -> int:
-    """Email every evaluator who still has unsubmitted reviews; returns how many were reminded."""
+    """Remind every evaluator who still has unsubmitted reviews; returns how many were reminded.
+
+    Through the platform's notifications (in-app, and by e-mail as each evaluator chose: at once,
+    in the daily digest or never), read in the evaluator's language.
+    """
     require(user, "evaluation.manage_assignments", edition)
+    open_rows = [row for row in selectors.progress_by_evaluator(edition) if row["open"]]
+    evaluators = {u.pk: u for u in User.objects.filter(pk__in=[row["id"] for row in open_rows], is_active=True)}
+    url = reverse("evaluation:my_reviews")
     count = 0
-    for row in selectors.progress_by_evaluator(edition):
-        if row["open"] and row["email"]:
-            send_mail(
-                _("KIPP %(year)d: %(n)d reviews still open") % {"year": edition.year, "n": row["open"]},
-                _("You still have %(n)d of %(total)d reviews to submit for %(edition)s.")
-                % {"n": row["open"], "total": row["assigned"], "edition": edition},
-                None,
-                [row["email"]],
-                fail_silently=True,
-            )
+    for row in open_rows:
+        if row["id"] in evaluators:
+            notify_people(
+                [evaluators[row["id"]]], "kipp.review_reminder", edition, actor=user, url=url,
+                year=edition.year, open=row["open"], total=row["assigned"],
+            )  # fmt: skip
             count += 1
     return count
