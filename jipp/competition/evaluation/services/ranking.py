@@ -141,7 +141,7 @@ def _update_rows(rows, names) -> None:
     quote = connection.ops.quote_name
     table, pk = quote(DeskScore._meta.db_table), quote(DeskScore._meta.pk.column)
     sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608 (quoted model identifiers; values are parameters)
+    sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608 (quoted model identifiers; values are parameters)  # nosec B608 # quoted identifiers; values bound
     if isinstance(rows[0], DeskScore):
         rows = [(d.pk, [getattr(d, f.attname) for f in fields]) for d in rows]
     params = [
