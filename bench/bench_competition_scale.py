@@ -191,6 +191,7 @@ def _child() -> list[dict]:  # noqa: PLR0915 (one linear measurement script)
         rows.append({"benchmark": "competition-scale", "figure": figure, "value": value, "target": target,
                      "ok": bool(ok)})  # fmt: skip
 
+    load_start = os.getloadavg()
     edition, ministry, open_assignment, seed_s, n_eval, n_reviews = _seed(PROPOSALS)
     volume = f"{PROPOSALS:,}, {n_eval}, {n_reviews:,} ({seed_s:.0f} s)"
     row("volume: proposals, evaluators, submitted reviews (seeded in s)", volume, "10,000, 300, 30,000",
@@ -307,6 +308,10 @@ def _child() -> list[dict]:  # noqa: PLR0915 (one linear measurement script)
     after_ms = (time.perf_counter() - started) * 1000
     row("HTTP ranking page right after a review was submitted (ms)", f"{after_ms:.0f}", "< 100", after_ms < 100)
     assert selectors.stored_ranking_is_current(edition)
+    load_end = os.getloadavg()
+    row("machine load average (1 / 5 / 15 min) at the start; at the end",
+        f"{' / '.join(f'{x:.1f}' for x in load_start)}; {' / '.join(f'{x:.1f}' for x in load_end)}",
+        "2 cores shared", True)  # fmt: skip
     return rows
 
 

@@ -272,17 +272,25 @@ def _child() -> list[dict]:  # noqa: PLR0915 (one linear measurement script)
         p95 < 200,
     )
     after_review = []
-    touched = Review.objects.filter(edition=edition, status=Review.Status.SUBMITTED).order_by("pk").first()
-    from django.utils import timezone
-
-    for _ in range(9):
-        Review.objects.filter(pk=touched.pk).update(updated_at=timezone.now())  # as if one was just submitted
+    touched = list(
+        Review.objects.filter(edition=edition, status=Review.Status.SUBMITTED)
+        .select_related("assignment__proposal__group", "assignment__evaluator", "edition")
+        .order_by("pk")[:9]
+    )
+    EvaluationSettings.objects.filter(edition=edition).update(results_published_at=None, revision_open_at=None)
+    services.store_ranking(edition=edition)  # current, as it is while reviews come in
+    for review in touched:
+        # A review reopened and submitted again through the services (the stored ranking updated in that
+        # transaction), then the page read.
+        services.reopen_review(user=ministry, review=review, reason="Dicek ulang")
+        services.save_review(user=review.evaluator, assignment=review.assignment, scores=review.scores,
+                             comments={}, submit=True, blind_declared=True)  # fmt: skip
         started = time.perf_counter()
         client.get(url)
         after_review.append((time.perf_counter() - started) * 1000)
     each = ", ".join(str(round(t)) for t in after_review)
     row(
-        "HTTP ranking page right after a new review (ranking rebuilt, ms, median / max of 9)",
+        "HTTP ranking page right after a review reopened and submitted again (ms, median / max of 9)",
         f"{statistics.median(after_review):.0f} / {max(after_review):.0f} ({each})",
         "median < 200",
         statistics.median(after_review) < 200,

@@ -337,6 +337,21 @@ PERMISSIONS_POLICY = {
 # browser closes; cookies not readable by scripts. Both tunable by the environment.
 SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 8) * 3600
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 30) * 60
+# Sensitive actions (accounts, results, API tokens) need the password typed within this (jipp/core/reauth.py).
+REAUTH_MAX_AGE = env_int("REAUTH_MINUTES", 10) * 60
+# Data retention, enforced nightly by `manage.py enforce_retention` (jipp/core/retention.py): days kept.
+DATA_RETENTION = {
+    "unsaved_drafts": {"model": "competition.UnsavedDraft", "field": "updated_at",
+                       "days": env_int("RETAIN_UNSAVED_DRAFTS_DAYS", 30)},
+    "read_notifications": {"model": "notifications.Notification", "field": "created_at",
+                           "days": env_int("RETAIN_READ_NOTIFICATIONS_DAYS", 180),
+                           "filter": {"read_at__isnull": False}},
+    "notifications": {"model": "notifications.Notification", "field": "created_at",
+                      "days": env_int("RETAIN_NOTIFICATIONS_DAYS", 730)},
+    "import_files": {"model": "registry.ImportBatch", "field": "created_at", "file_field": "file",
+                     "days": env_int("RETAIN_IMPORT_FILES_DAYS", 90),
+                     "filter": {"state__in": ["refused", "imported", "published", "failed"]}},
+}  # fmt: skip
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

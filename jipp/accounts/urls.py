@@ -41,4 +41,5 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/toggle-active/", views.user_toggle_active, name="user_toggle_active"),
+    path("users/<int:pk>/personal-data/", views.personal_data, name="personal_data"),
 ]

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from jipp.accounts.forms import AccountCreateForm, LoginForm, PasswordChangeForm
 from jipp.accounts.models import Role, User
 from jipp.accounts.services import create_account, set_account_active, visible_users
+from jipp.core.reauth import recent_password_required
 from jipp.core.widgets import MAX_RESULTS, search_text, typeahead_response
 from jipp.regions.models import ServiceUnit
 
@@ -61,6 +63,7 @@ def user_list(request):
 
 
 @login_required
+@recent_password_required()
 def user_create(request):
     if not request.user.has_perm("accounts.list_users"):
         raise PermissionDenied
@@ -107,7 +110,36 @@ def user_detail(request, pk: int):
 
 
 @login_required
+@recent_password_required()
+def personal_data(request, pk: int):
+    """The Ministry only: GET downloads the person's data as JSON; POST anonymises the account (where allowed)."""
+    import json
+
+    from jipp.accounts.personal_data import anonymise_person, export_person
+
+    if not request.user.is_ministry:
+        raise PermissionDenied
+    person = get_object_or_404(User, pk=pk)
+    if request.method == "POST":
+        try:
+            anonymise_person(user=person, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The account was anonymised."))
+        return redirect("accounts:user_detail", pk=person.pk)
+    response = HttpResponse(
+        json.dumps(export_person(person), indent=2, ensure_ascii=False, default=str),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="personal-data-{person.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
 @require_POST
+@recent_password_required()
 def user_toggle_active(request, pk: int):
     user = get_object_or_404(visible_users(request.user), pk=pk)
     try:
@@ -151,6 +183,7 @@ def search_people(request):
 
 
 @login_required
+@recent_password_required(when=lambda request: request.POST.get("action") != "revoke")  # revoking is always allowed
 def api_tokens(request):
     """The user's own API tokens: make one (its key shown once), see when each was last used, revoke."""
     from jipp.accounts import tokens

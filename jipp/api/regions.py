@@ -8,6 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 
 from jipp.accounts.models import User
 from jipp.accounts.services import create_account, visible_users
+from jipp.core.reauth import RecentPassword
 from jipp.regions.models import Agency, Region, ServiceUnit
 from jipp.regions.services import create_service_unit
 
@@ -123,7 +124,7 @@ class UserViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """
 
     serializer_class = UserSerializer
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, RecentPassword]  # creating accounts: a recent password on a session
     filterset_fields = ["role"]
 
     def get_queryset(self):

@@ -44,7 +44,8 @@ from jipp.competition.models import (
     Stage,
     UnsavedDraft,
 )
-from jipp.core.files import DOCUMENT_KINDS, IMAGE_KINDS, generated_name, validate_upload
+from jipp.core import taskruns
+from jipp.core.files import DOCUMENT_KINDS, IMAGE_KINDS, generated_name, store_file, validate_upload
 from jipp.core.text import word_count
 from jipp.notifications.services import notify as notify_people
 from jipp.regions.models import Agency
@@ -356,7 +357,7 @@ def add_attachment(*, user, proposal: Proposal, requirement: RequiredAttachment,
         content_type=kind.content_type, size=uploaded.size, uploaded_by=user,
     )  # fmt: skip
     uploaded.seek(0)
-    attachment.file.save(generated_name(kind), ContentFile(uploaded.read()), save=False)
+    store_file(attachment.file, generated_name(kind), ContentFile(uploaded.read()))
     attachment.full_clean()
     attachment.save()
     return attachment
@@ -683,16 +684,19 @@ def bulk_pass(*, user, proposals: Iterable[Proposal], reason: str) -> tuple[int,
 
 
 def start_screening(*, user, edition: Edition) -> ScreeningRun:
-    """Queue a screening run of `edition` as a background task; return the run to follow its progress."""
-    from jipp.competition.tasks import screen_edition_task
+    """Queue a screening run of `edition` as a background task; return the run to follow its progress.
+
+    One screening per edition at a time (`jipp.core.taskruns`): while one is queued or running, a
+    second request joins it and gets its run."""
+    from jipp.competition.tasks import SCREEN, active_screening, scope_of, screen_edition_task
 
     if not user.has_perm("competition.screen_edition", edition):
         raise PermissionDenied(_("Only the Ministry's secretariat runs the screening."))
-    active = edition.screening_runs.filter(status__in=[ScreeningRun.Status.QUEUED, ScreeningRun.Status.RUNNING])
-    if active.filter(created_at__gte=timezone.now() - dt.timedelta(hours=2)).exists():
-        raise ValidationError(_("A screening of this edition is already running."))
-    run = ScreeningRun.objects.create(edition=edition, started_by=user, phase=_("Queued"))
-    transaction.on_commit(lambda: screen_edition_task.enqueue(run_id=run.pk))
+    with transaction.atomic():
+        taskruns.enqueue_once(screen_edition_task, name=SCREEN, scope=scope_of(edition.pk), edition_id=edition.pk)
+        run = active_screening(edition)
+        if run is None:
+            run = ScreeningRun.objects.create(edition=edition, started_by=user, phase=_("Queued"))
     return run
 
 

@@ -22,3 +22,6 @@ class CoreConfig(AppConfig):
         from jipp.core.security import start_idle_clock
 
         user_logged_in.connect(start_idle_clock, dispatch_uid="jipp.core.security.start_idle_clock")
+        from jipp.core.reauth import stamp_at_login
+
+        user_logged_in.connect(stamp_at_login, dispatch_uid="jipp.core.reauth.stamp_at_login")

@@ -91,3 +91,32 @@ def validate_upload(uploaded, *, allowed: tuple[FileKind, ...] = ALL_KINDS, max_
 def generated_name(kind: FileKind) -> str:
     """A random stored name with the extension of the detected kind."""
     return f"{uuid.uuid4().hex}.{kind.extension}"
+
+
+def storage_full_message() -> str:
+    return _(
+        "The server's storage is full: the file was not saved, and nothing else was either. What you typed "
+        "is kept below; try again later, or tell the helpdesk."
+    )
+
+
+def store_file(field_file, name: str, content) -> None:
+    """Save an upload into a model's FieldFile (without saving the row). A full disk (ENOSPC, EDQUOT) is a
+    ValidationError with a clear message (code "storage_full"), the partial file removed, so the calling
+    service's transaction rolls back and the view shows the form again with what was typed."""
+    import errno
+
+    target = field_file.field.generate_filename(field_file.instance, name)
+    existed = field_file.storage.exists(target)
+    try:
+        field_file.save(name, content, save=False)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        try:  # the storage leaves what it wrote before the disk filled up; never touch a file it did not write
+            if not existed and field_file.storage.exists(target):
+                field_file.storage.delete(target)
+        except OSError:
+            pass
+        field_file.name = None
+        raise ValidationError({"file": storage_full_message()}, code="storage_full") from None

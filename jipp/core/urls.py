@@ -11,4 +11,5 @@ urlpatterns = [
     path("guide/", views.guide_index, name="guide_index"),
     path("guide/<slug:slug>/", views.guide_page, name="guide_page"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("reauth/", views.reauth, name="reauth"),
 ]

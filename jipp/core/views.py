@@ -1,17 +1,18 @@
 import csv
 
 from auditlog.models import LogEntry
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.utils.dateparse import parse_date
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from jipp.core.audit import describe
@@ -193,3 +194,40 @@ def _audit_csv(entries) -> StreamingHttpResponse:
 class _Echo:
     def write(self, value):
         return value
+
+
+class ReauthForm(forms.Form):
+    password = forms.CharField(label=gettext_lazy("Your password"), strip=False, widget=forms.PasswordInput)
+
+
+@login_required
+def reauth(request):
+    """Type the password again for a sensitive action, then go back to it (the kept form is replayed).
+
+    Five wrong passwords in ten minutes log the person out (the login page's own lockout then applies)."""
+    from django.contrib.auth import logout
+
+    from jipp.core import ratelimit
+    from jipp.core import reauth as recent
+
+    next_url = recent.safe_next(request, request.GET.get("next") or request.POST.get("next"))
+    kept = request.GET.get("kept") or request.POST.get("kept") or ""
+    form = ReauthForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if request.user.check_password(form.cleaned_data["password"]):
+            recent.mark(request)
+            if kept:
+                separator = "&" if "?" in next_url else "?"
+                next_url = f"{next_url}{separator}resume={kept}"
+            return redirect(next_url)
+        allowed, _wait = ratelimit.hit("reauth", str(request.user.pk), limit=4, window=600)  # the 5th logs out
+        if not allowed:
+            logout(request)
+            return redirect("accounts:login")
+        form.add_error("password", _("That is not your password."))
+    return render(
+        request,
+        "core/reauth.html",
+        {"form": form, "next": next_url, "kept": kept, "minutes": recent.max_age() // 60},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -188,6 +188,7 @@ class HubWork:
     total_targets: dict[str, int]
     total_actuals: dict[str, int]
     total_gaps: list[Gap]
+    figures_as_of: datetime | None = None
 
 
 def _spoke_key(spoke: Spoke) -> tuple[str, int]:
@@ -213,9 +214,20 @@ def _figures_and_actuals(spokes: list[Spoke], *, year: int, continuity_year: int
 
 
 def hub_work(*, hub: Hub, year: int) -> HubWork:
-    """The hub's spokes with their figures, the year's actuals and the plan's targets, in constant queries."""
+    """The hub's spokes with their figures, the year's actuals and the plan's targets, in constant queries.
+
+    The figures and actuals (grouped over the registry, KIPP, replication, legal bases, continuity) are
+    kept FIGURES_SECONDS per hub, year and set of spokes; `figures_as_of` says when they were computed."""
     spokes = list(Spoke.objects.filter(hub=hub, left_on__isnull=True).select_related("agency", "unit"))
-    figures, actuals = _figures_and_actuals(spokes, year=year)
+    keys = ",".join(f"{by}{key}" for by, key in sorted(map(_spoke_key, spokes)))
+    digest = hashlib.sha1(keys.encode(), usedforsecurity=False).hexdigest()[:16]
+    stamp = hub.created_at.timestamp() if hub.created_at else 0
+    cache_key = f"hubs:work-figures:{hub.pk}:{stamp}:{year}:{digest}"
+    cached = cache.get(cache_key)
+    if cached is None:
+        cached = (*_figures_and_actuals(spokes, year=year), timezone.now())
+        cache.set(cache_key, cached, FIGURES_SECONDS)
+    figures, actuals, as_of = cached
     plan = WorkPlan.objects.filter(hub=hub, year=year).first()
     targets: dict[int | None, dict[str, int]] = {}
     if plan is not None:
@@ -232,7 +244,9 @@ def hub_work(*, hub: Hub, year: int) -> HubWork:
         )
     total_actuals = {m: sum(a[m] for a in actuals.values()) for m in order}
     total_targets = targets.get(None, {})
-    return HubWork(hub, year, plan, rows, total_targets, total_actuals, gaps(total_targets, total_actuals, order))
+    return HubWork(
+        hub, year, plan, rows, total_targets, total_actuals, gaps(total_targets, total_actuals, order), as_of
+    )
 
 
 @dataclass

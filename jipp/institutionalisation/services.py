@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jipp.core.files import DOCUMENT_KINDS, generated_name, validate_upload
+from jipp.core.files import DOCUMENT_KINDS, generated_name, store_file, validate_upload
 from jipp.institutionalisation.domain.protection import (
     LegalBasisType,
     ProtectionFacts,
@@ -88,7 +88,7 @@ def add_legal_basis(
         basis.original_name = (getattr(document, "name", "") or "document")[:200]
         basis.content_type = kind.content_type
         basis.size = document.size
-        basis.file.save(generated_name(kind), document, save=False)
+        store_file(basis.file, generated_name(kind), document)
     basis.full_clean()
     basis.save()
     _after_legal_change(innovation)

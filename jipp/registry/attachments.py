@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from jipp.core.files import ALL_KINDS, DOCUMENT_KINDS, IMAGE_KINDS, generated_name, validate_upload
+from jipp.core.files import ALL_KINDS, DOCUMENT_KINDS, IMAGE_KINDS, generated_name, store_file, validate_upload
 from jipp.registry import revisions
 from jipp.registry.models import Attachment, Innovation
 
@@ -89,7 +89,7 @@ def add_attachment(*, user, innovation: Innovation, uploaded, kind: str, alt_tex
             raise ValidationError({"file": unreadable}) from None
     uploaded.seek(0)
     # The storage may still rename on a clash; the name is random either way.
-    attachment.file.save(generated_name(detected), File(uploaded), save=False)
+    store_file(attachment.file, generated_name(detected), File(uploaded))
     if thumbnail is not None:
         attachment.thumbnail.save(f"{uuid.uuid4().hex}.jpg", ContentFile(thumbnail), save=False)
     try:

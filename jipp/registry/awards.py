@@ -104,26 +104,47 @@ def refresh_award_summary(*, innovation_ids: Iterable[int], book: TierBook | Non
             Innovation.objects.filter(pk__in=pks).update(award_tier=value, updated_at=now)
 
 
+# The tier of each kind when none is configured in any year (as seeded for KIPP since 2021).
+DEFAULT_TIERS = {
+    AwardTier.Kind.WINNER: {"code": "top45", "name_id": "Top 45", "name_en": "Top 45", "rank": 2, "size": 45,
+                            "kind": AwardTier.Kind.WINNER, "category": "Umum"},
+    AwardTier.Kind.OUTSTANDING: {"code": "outstanding", "name_id": "Top 5 Outstanding Achievement",
+                                 "name_en": "Top 5 Outstanding Achievement", "rank": 1, "size": 5,
+                                 "kind": AwardTier.Kind.OUTSTANDING, "category": "Khusus"},
+    AwardTier.Kind.FINALIST: {"code": "top99", "name_id": "Top 99 (finalis)", "name_en": "Top 99 (finalists)",
+                              "rank": 5, "size": 99, "kind": AwardTier.Kind.FINALIST, "category": "Umum"},
+    AwardTier.Kind.REPLICATION_WINNER: {"code": "replikasi", "name_id": "Top 5 Replikasi",
+                                        "name_en": "Top 5 Replication", "rank": 3, "size": 5,
+                                        "kind": AwardTier.Kind.REPLICATION_WINNER, "category": "Replikasi"},
+    AwardTier.Kind.REPLICATION_FINALIST: {"code": "replikasi-finalis", "name_id": "Finalis Replikasi",
+                                          "name_en": "Replication finalists", "rank": 6, "size": None,
+                                          "kind": AwardTier.Kind.REPLICATION_FINALIST, "category": "Replikasi"},
+}  # fmt: skip
+
+
 def tier_for(*, year: int, kind: str, competition: str = "KIPP", book: TierBook | None = None) -> AwardTier:
     """The year's configured tier of `kind` (the highest ranked if several).
 
     A year that has no tier of that kind yet (an edition beyond the seeded configuration) gets a copy of
-    the nearest year's tier of that kind, latest earlier year first, which the Ministry can then edit in
-    the admin; ValidationError when no year has such a tier.
+    the nearest year's tier of that kind, latest earlier year first (or, when no year has one, the
+    default of DEFAULT_TIERS), which the Ministry can then edit in the admin. Publishing results never
+    fails for want of configuration.
     """
     book = book or TierBook()
     of_kind = [t for t in book.tiers if t.competition == competition and t.kind == kind]
     this_year = sorted((t for t in of_kind if t.year == year), key=lambda t: t.rank)
     if this_year:
         return this_year[0]
-    if not of_kind:
+    if of_kind:
+        model = min(of_kind, key=lambda t: (t.year > year, abs(t.year - year), t.rank))
+        code = model.code
+        defaults = {"name_id": model.name_id, "name_en": model.name_en, "rank": model.rank, "size": model.size,
+                    "kind": model.kind, "category": model.category}  # fmt: skip
+    elif kind in DEFAULT_TIERS:
+        code, defaults = DEFAULT_TIERS[kind]["code"], {k: v for k, v in DEFAULT_TIERS[kind].items() if k != "code"}
+    else:
         raise ValidationError(_("No award tier of this kind is configured: add one in the administration."))
-    model = min(of_kind, key=lambda t: (t.year > year, abs(t.year - year), t.rank))
-    tier, _created = AwardTier.objects.get_or_create(
-        competition=competition, year=year, code=model.code,
-        defaults={"name_id": model.name_id, "name_en": model.name_en, "rank": model.rank, "size": model.size,
-                  "kind": model.kind, "category": model.category},
-    )  # fmt: skip
+    tier, _created = AwardTier.objects.get_or_create(competition=competition, year=year, code=code, defaults=defaults)
     book.add(tier)
     return tier
 

@@ -51,7 +51,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jipp.accounts.models import Role
-from jipp.core.files import XLSX, detect_kind, validate_upload
+from jipp.core.files import XLSX, detect_kind, store_file, validate_upload
 from jipp.regions.domain.resolver import FUZZY_SHOW, Resolution, fold
 from jipp.regions.models import UNSPECIFIED_UNIT_NAME, Agency, ServiceUnit
 from jipp.regions.services import agency_matcher, region_by_place
@@ -995,7 +995,7 @@ def insert_returning_ids(model, objs: list, *, using: str = "default") -> None:
                     params.append(value if convert is None else convert(value))
             values = ", ".join([row_sql] * len(chunk))
             # Only the model's own quoted names are in the text; every value is a parameter.
-            sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values} RETURNING {quote(meta.pk.column)}"  # noqa: S608
+            sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values} RETURNING {quote(meta.pk.column)}"  # noqa: S608  # nosec B608 # quoted model names only; values are params
             cursor.execute(sql, params)
             for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
                 obj.pk = pk
@@ -1132,7 +1132,7 @@ def create_batch(*, user, uploaded, filename: str, default_unit: ServiceUnit | N
         token=uuid.uuid4().hex, created_by=user, filename=filename[:200], default_unit=default_unit,
         language=language[:8],
     )  # fmt: skip
-    batch.file.save(f"{batch.token}.upload", uploaded, save=False)
+    store_file(batch.file, f"{batch.token}.upload", uploaded)
     batch.total = count_data_rows(batch.file.open("rb"), filename=filename)
     batch.file.close()
     batch.save()

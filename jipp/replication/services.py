@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jipp.core.files import DOCUMENT_KINDS, generated_name, validate_upload
+from jipp.core.files import DOCUMENT_KINDS, generated_name, store_file, validate_upload
 from jipp.institutionalisation.domain.protection import (
     ReplicationRecord,
     ReplicationStage,
@@ -363,7 +363,7 @@ def _store_document(replication, *, user, side: str, kind: str, uploaded) -> Doc
         size=uploaded.size,
         uploaded_by=user,
     )
-    document.file.save(generated_name(file_kind), uploaded, save=False)
+    store_file(document.file, generated_name(file_kind), uploaded)
     document.full_clean()
     document.save()
     _entry(

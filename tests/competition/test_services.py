@@ -502,8 +502,10 @@ def test_start_screening_runs_task_and_records_progress():
     run.refresh_from_db()
     # Tests run tasks immediately (on commit, which pytest-django's transaction does not fire): run it.
     from jipp.competition.tasks import screen_edition_task
+    from jipp.core.models import TaskRun
 
-    screen_edition_task.call(run_id=run.pk)
+    task_run = TaskRun.objects.get(name="competition.screen", scope=f"edition:{proposal.edition_id}")
+    assert screen_edition_task.call(edition_id=proposal.edition_id, run_id=task_run.pk) == run.pk
     run.refresh_from_db()
     assert run.status == "done" and run.progress == 100 and run.proposals == 1
 

@@ -138,3 +138,10 @@ def test_api_lists_unit_spokes(client, kl):
     assert sorted((r["unit"], r["unit_name"], r["name"], r["agency"]) for r in rows) == [
         (o.pk, o.name, o.name, hub.agency.slug) for o in offices
     ]
+
+
+def test_public_kl_hub_page_lists_its_unit_spokes(client, kl):
+    hub, offices = kl
+    response = client.get(reverse("hubs:detail", args=[hub.pk]))
+    assert [s.name for s in response.context["spokes"]] == [o.name for o in offices]
+    assert all(o.name in response.content.decode() for o in offices)

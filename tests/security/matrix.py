@@ -31,6 +31,7 @@ ROUTES: dict[str, str] = {
     "guide/": PUBLIC,
     "guide/<slug:slug>/": PUBLIC,
     "audit/": REFUSED,
+    "reauth/": REFUSED,
     "regions/": PUBLIC,
     "regions/<str:code>/": PUBLIC,
     "agencies/": PUBLIC,
@@ -53,6 +54,7 @@ ROUTES: dict[str, str] = {
     "accounts/users/new/": REFUSED,
     "accounts/users/<int:pk>/": REFUSED,
     "accounts/users/<int:pk>/toggle-active/": REFUSED,
+    "accounts/users/<int:pk>/personal-data/": REFUSED,
     "i18n/setlang/": FORM,
     "jsi18n/": PUBLIC,
     # --- registry ----------------------------------------------------------------------------------

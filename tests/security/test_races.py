@@ -254,6 +254,7 @@ def evaluation():
 
     from jipp.competition.evaluation import services as evaluation
     from jipp.competition.models import Edition
+    from jipp.registry.models import AwardTier
     from tests.factories.competition import _reference_data
     from tests.factories.evaluation import EvalProposalFactory, EvaluatorMemberFactory, edition_2021
 
@@ -263,6 +264,9 @@ def evaluation():
     _reference_data()
     if not Edition.objects.filter(year=2021).exists():
         importlib.import_module("jipp.competition.migrations.0002_edition_2021").forwards(apps, None)
+    if not AwardTier.objects.exists():
+        for name in ("0007_seed_award_tiers", "0013_fix_competition_award_tiers"):
+            importlib.import_module(f"jipp.registry.migrations.{name}").forwards(apps, None)
     edition = edition_2021()
     rules = evaluation.settings_for(edition)
     small = {"finalists_umum": 3, "finalists_khusus": 0, "min_3t": 0, "max_category_share": 1,

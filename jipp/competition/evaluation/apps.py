@@ -26,6 +26,21 @@ class EvaluationConfig(AppConfig):
     def ready(self):
         from jipp.competition.evaluation import signals  # noqa: F401 (connects the freeze guard)
 
+    def anonymise_refusal(self, user):
+        """Personal data (accounts.personal_data): an evaluator or panelist of an edition whose results are not
+        frozen yet stays named (their reviews and scores are still being read and may be questioned)."""
+        from jipp.competition.evaluation.models import EvaluationSettings, Member
+
+        editions = Member.objects.filter(user=user).values_list("edition_id", flat=True)
+        open_editions = [
+            e for e in editions
+            if not EvaluationSettings.objects.filter(edition_id=e, results_published_at__isnull=False,
+                                                     revision_open_at__isnull=True).exists()
+        ]  # fmt: skip
+        if open_editions:
+            return _("This person is an evaluator or panelist of an edition whose results are not final yet.")
+        return None
+
     def nav_items(self, user):
         from jipp.core.nav import NavItem
 

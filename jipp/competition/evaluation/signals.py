@@ -5,6 +5,7 @@ is the net under them."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
+from jipp.accounts.models import User
 from jipp.competition.evaluation.common import FrozenError, bump_ranking_version
 from jipp.competition.evaluation.models import (
     Assignment,
@@ -78,6 +79,15 @@ def _declarations_changed(sender, instance, action, **kwargs):
         bump_ranking_version(instance.edition_id)
 
 
+def _account_changed(sender, instance, update_fields=None, **kwargs):
+    # The own-agency and home-province conflict rules read the evaluator's account.
+    if kwargs.get("raw") or (update_fields is not None and not {"agency", "home_province"} & set(update_fields)):
+        return
+    for edition_id in Member.objects.filter(user_id=instance.pk).values_list("edition_id", flat=True):
+        bump_ranking_version(edition_id)
+
+
+post_save.connect(_account_changed, sender=User, dispatch_uid="ranking-version-account-save")
 post_save.connect(_review_changed, sender=Review, dispatch_uid="ranking-version-review-save")
 post_delete.connect(_review_changed, sender=Review, dispatch_uid="ranking-version-review-delete")
 for model in (Member, EvaluationSettings):

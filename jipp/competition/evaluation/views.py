@@ -38,6 +38,7 @@ from jipp.competition.evaluation.permissions import requires
 from jipp.competition.evaluation.templatetags.evaluation_tags import shown
 from jipp.competition.models import Edition, Group, Proposal, ProposalAttachment, RubricCriterion
 from jipp.core.ratelimit import client_address
+from jipp.core.reauth import recent_password_required
 from jipp.registry import selectors as registry_selectors
 
 
@@ -183,6 +184,7 @@ def assignments(request, year: int):
     context = {
         "edition": edition,
         "run": AssignmentRun.objects.filter(edition=edition).first(),
+        "task": services.assignment_task_run(edition),
         "progress": selectors.overall_progress(edition),
         "evaluators": selectors.progress_by_evaluator(edition),
         "members": selectors.evaluators(edition).order_by("user__username"),
@@ -197,7 +199,8 @@ def assignments(request, year: int):
 def assignment_run_status(request, year: int):
     edition = request.edition
     run = AssignmentRun.objects.filter(edition=edition).first()
-    return render(request, "evaluation/_run.html", {"run": run, "edition": edition})
+    task = services.assignment_task_run(edition)
+    return render(request, "evaluation/_run.html", {"run": run, "task": task, "edition": edition})
 
 
 @requires("evaluation.manage_assignments")
@@ -430,6 +433,11 @@ def ranking(request, year: int):
         edition, page=request.GET.get("page"), per_page=50, group=group, disagreement=show == "disagreement"
     )
     page = found["page"]
+    for r in page.object_list:  # one cell per method, ready to show (fewer lookups in the template)
+        r["cells"] = [
+            {"deciding": m == rules.deciding_method, "value": r["scores"].get(m, ""), "rank": r["ranks"].get(m, "")}
+            for m in selectors.METHODS
+        ]
     context = {
         "edition": edition,
         "rules": rules,
@@ -755,6 +763,7 @@ def verification(request, year: int):
 
 
 @requires("evaluation.manage_results")
+@recent_password_required(when=lambda request: request.POST.get("action") in ("publish", "revise"))
 def results(request, year: int):
     edition = request.edition
     rules = services.settings_for(edition)

@@ -130,6 +130,24 @@ def test_settings_and_declarations_make_the_stored_ranking_stale_and_pages_still
     assert ranking_versions(edition)[0] > before
 
 
+def test_an_evaluator_moved_to_the_proposals_agency_makes_the_ranking_stale(world):
+    edition = world["edition"]
+    rng = random.Random(5)
+    for a in Assignment.objects.filter(edition=edition).select_related("proposal__group", "evaluator"):
+        submit(a, rng)
+    services.store_ranking(edition=edition)
+    review = Review.objects.select_related("proposal", "evaluator").first()
+    row = next(r for r in selectors.ranking(edition) if r["id"] == review.proposal_id)
+    assert row["missing_reviews"] == 0
+    review.evaluator.last_name = "Wijaya"
+    review.evaluator.save(update_fields=["last_name"])
+    assert is_current(edition)  # a change the ranking does not read
+    review.evaluator.agency = review.proposal.agency
+    review.evaluator.save()
+    row = next(r for r in selectors.ranking(edition) if r["id"] == review.proposal_id)
+    assert row["missing_reviews"] == 1  # own-agency conflict: the review no longer counts
+
+
 def test_the_refresh_task_stores_the_ranking_once(world, django_capture_on_commit_callbacks):
     edition = world["edition"]
     rng = random.Random(3)

@@ -115,3 +115,11 @@ def test_award_history_pages_and_edition_results_pages_link_each_other(client, e
     assert history_2021 not in index  # 2021 ran here: its results page is linked instead
     assert results_2021 in index
     assert "diimpor, dengan sumber" in index  # the badge (the UI's default language is Indonesian)
+
+
+def test_without_any_configured_tier_the_default_of_the_kind_is_created(db):
+    from jipp.registry.awards import TierBook, tier_for
+
+    AwardTier.objects.filter(kind=AwardTier.Kind.REPLICATION_WINNER).delete()
+    tier = tier_for(year=2030, kind=AwardTier.Kind.REPLICATION_WINNER, book=TierBook())
+    assert (tier.year, tier.code, tier.category, tier.name_id) == (2030, "replikasi", "Replikasi", "Top 5 Replikasi")

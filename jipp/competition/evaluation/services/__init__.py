@@ -21,6 +21,7 @@ from jipp.competition.evaluation.common import (  # noqa: F401 (the services' pu
 from jipp.competition.evaluation.services.assignment import (  # noqa: F401
     StaleAssignmentError,
     add_extra_review,
+    assignment_task_run,
     export_assignments_csv,
     import_assignments_csv,
     reassign,

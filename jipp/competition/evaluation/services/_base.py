@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from jipp.accounts.models import Role, User
 from jipp.competition.evaluation.common import FrozenError, settings_for
 from jipp.competition.evaluation.models import EvaluationSettings, ResultChange
+from jipp.competition.evaluation.services.ranking import lock_state
 from jipp.competition.models import Edition, Proposal, ProposalEvent
 
 
@@ -23,7 +24,11 @@ def require(user, perm: str, obj=None) -> None:
 def lock_settings(edition: Edition) -> EvaluationSettings:
     """The edition's evaluation settings, re-read under lock: publishing, opening a revision and every
     guarded change queue on this row, so a change racing a publication either lands before it (and is
-    published) or is refused as frozen; it never lands after it unseen."""
+    published) or is refused as frozen; it never lands after it unseen.
+
+    Lock order (no deadlock between a submission and a publication): the ranking state first (as
+    `save_review` takes it before the review), then these settings."""
+    lock_state(edition)
     settings_for(edition)
     return EvaluationSettings.objects.select_for_update().get(edition=edition)
 

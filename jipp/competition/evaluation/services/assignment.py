@@ -9,6 +9,7 @@ import io
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,6 +36,7 @@ from jipp.competition.evaluation.services._base import guard, require
 from jipp.competition.evaluation.services.ranking import schedule_refresh
 from jipp.competition.evaluation.services.team import void_conflicted_reviews
 from jipp.competition.models import Edition, Proposal
+from jipp.core import taskruns
 
 logger = logging.getLogger(__name__)
 
@@ -43,49 +45,92 @@ class StaleAssignmentError(ValidationError):
     """Someone else changed the assignment since the form was opened."""
 
 
+ASSIGN = "evaluation.assign"
+ACTIVE = (AssignmentRun.Status.QUEUED, AssignmentRun.Status.RUNNING)
+
+
+def _scope(edition_id: int) -> str:
+    return f"edition:{edition_id}"
+
+
+def active_assignment_run(edition: Edition) -> AssignmentRun | None:
+    """The edition's assignment record still queued or running (the one a running task works on)."""
+    return AssignmentRun.objects.filter(edition=edition, status__in=ACTIVE).order_by("-created_at", "-pk").first()
+
+
+def assignment_task_run(edition: Edition):
+    """The edition's latest assignment task (its progress and phase, shown while it runs)."""
+    return taskruns.latest(ASSIGN, _scope(edition.pk))
+
+
 def start_assignment(*, user, edition: Edition) -> AssignmentRun:
-    """Queue the automatic assignment (a background task); the run keeps its progress and result."""
+    """Queue the automatic assignment (a background task); the run keeps its progress and result.
+
+    One assignment per edition at a time (`jipp.core.taskruns`): while one is queued or running, a second
+    request joins it and gets its run."""
     require(user, "evaluation.manage_assignments", edition)
     guard_frozen(edition)
-    run = AssignmentRun.objects.create(edition=edition, started_by=user)
-    transaction.on_commit(lambda: assign_task.enqueue(run_id=run.pk))
+    with transaction.atomic():
+        taskruns.enqueue_once(assign_task, name=ASSIGN, scope=_scope(edition.pk), edition_id=edition.pk)
+        run = active_assignment_run(edition)
+        if run is None:
+            run = AssignmentRun.objects.create(edition=edition, started_by=user)
     return run
 
 
 @task()
-def assign_task(*, run_id: int) -> int:
-    """Run the optimal assignment for the run's edition (a background task); the result, or the reasons it
-    failed, stays on the run."""
-    run = AssignmentRun.objects.select_related("edition").get(pk=run_id)
-    try:
-        run_assignment(edition=run.edition, run=run)
-    except (assignment_domain.AssignmentInfeasibleError, ValidationError) as exc:
-        message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        AssignmentRun.objects.filter(pk=run_id).update(
-            status=AssignmentRun.Status.FAILED, error=message[:4000], finished_at=timezone.now()
-        )
-    except Exception as exc:
-        logger.exception("Assignment run %s failed", run_id)
-        AssignmentRun.objects.filter(pk=run_id).update(
-            status=AssignmentRun.Status.FAILED, error=str(exc)[:4000], finished_at=timezone.now()
-        )
-        raise
-    return run_id
+def assign_task(*, edition_id: int, run_id: int | None = None) -> int:
+    """Run the optimal assignment of the edition (a background task, one at a time per edition, see
+    jipp.core.taskruns); the result, or the reasons it failed, stays on its AssignmentRun. A run whose
+    worker died is started again by `manage.py resume_task_runs` and takes over the record left running;
+    the assignments are written in one transaction at the end, so a restart leaves nothing half done.
+    Returns the AssignmentRun's id, or -1 when another worker already assigns this edition."""
+    with taskruns.running(run_id, name=ASSIGN, scope=_scope(edition_id)) as task_run:
+        if task_run is None:
+            return -1
+        edition = Edition.objects.get(pk=edition_id)
+        run = active_assignment_run(edition) or AssignmentRun.objects.create(edition=edition)
+
+        def beat(done: int, phase: str) -> None:
+            taskruns.progress(task_run, done=done, total=100, message=phase)
+
+        try:
+            run_assignment(edition=edition, run=run, progress=beat)
+        except (assignment_domain.AssignmentInfeasibleError, ValidationError) as exc:
+            message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            AssignmentRun.objects.filter(pk=run.pk).update(
+                status=AssignmentRun.Status.FAILED, error=message[:4000], finished_at=timezone.now()
+            )
+        except Exception as exc:
+            logger.exception("Assignment run %s failed", run.pk)
+            AssignmentRun.objects.filter(pk=run.pk).update(
+                status=AssignmentRun.Status.FAILED, error=str(exc)[:4000], finished_at=timezone.now()
+            )
+            raise
+        return run.pk
 
 
-def run_assignment(*, edition: Edition, run: AssignmentRun | None = None) -> AssignmentRun:
+taskruns.register(ASSIGN, assign_task, lambda scope: {"edition_id": int(scope.split(":", 1)[1])})
+
+
+def run_assignment(
+    *, edition: Edition, run: AssignmentRun | None = None, progress: Callable[[int, str], None] | None = None
+) -> AssignmentRun:
     """Assign every evaluable proposal to k evaluators, optimally (see domain.assignment).
 
     Pairs made by hand or imported, and pairs with a review, are kept (fixed) unless they are now a
     conflict of interest: a conflicted pair without a submitted review is removed (and listed on the
     run), one with a submitted review stays for the audit with its review voided for the ranking, and
     neither counts towards the k evaluators. The other automatic pairs are recomputed. Evaluators left
-    without a proposal are named on the run with the reason. Raises AssignmentInfeasibleError.
+    without a proposal are named on the run with the reason. Reports `progress(percent, phase)`; every
+    write happens in one transaction at the end. Raises AssignmentInfeasibleError.
     """
     guard_frozen(edition)
     started = time.perf_counter()
+    report = progress or (lambda percent, phase: None)
     run = run or AssignmentRun.objects.create(edition=edition)
     AssignmentRun.objects.filter(pk=run.pk).update(status=AssignmentRun.Status.RUNNING)
+    report(5, _("Reading the proposals, the evaluators and their conflicts"))
     rules = settings_for(edition)
     proposals = list(Proposal.objects.filter(edition=edition, status__in=EVALUABLE).values(*PROPOSAL_FIELDS))
     cat_rows = Proposal.categories.through.objects.filter(proposal__edition=edition).values_list(
@@ -115,6 +160,7 @@ def run_assignment(*, edition: Edition, run: AssignmentRun | None = None) -> Ass
             and uid in evaluator_ids
         ):
             fixed.append((pid, uid))
+    report(20, _("Solving the optimal assignment"))
     result = assignment_domain.assign_evaluators(
         [assignment_domain.ProposalSpec(p["id"], frozenset(categories.get(p["id"], ()))) for p in proposals],
         [
@@ -127,6 +173,7 @@ def run_assignment(*, edition: Edition, run: AssignmentRun | None = None) -> Ass
     )
     fixed_set = set(fixed)
     usernames = {m.user_id: m.user.username for m in members}
+    report(90, _("Writing the assignments"))
     with transaction.atomic():
         void_conflicted_reviews(edition=edition, members=members)
         Assignment.objects.filter(pk__in=[pk for pk, _p, _u in conflicted_open]).delete()
@@ -170,6 +217,7 @@ def run_assignment(*, edition: Edition, run: AssignmentRun | None = None) -> Ass
             finished_at=timezone.now(),
         )
     run.refresh_from_db()
+    report(100, _("Done"))
     return run
 
 

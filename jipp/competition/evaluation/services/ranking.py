@@ -128,10 +128,12 @@ ROW_FIELDS = ("valid_reviews", "voided_reviews", "rankable", "missing_reviews", 
               "disagreement", "position", "order")  # fmt: skip
 
 
-def _update_rows(rows: list[DeskScore], names) -> None:
+def _update_rows(rows, names) -> None:
     """UPDATE ... WHERE id = ? for each row, as one batch (executemany): a re-ranking moves the rank of
     up to every row, and Django's bulk_update builds a CASE expression per row and field, which costs
-    seconds at 10,000 rows. Values are prepared by the fields themselves, as a save would."""
+    seconds at 10,000 rows. `rows` are DeskScore instances or (pk, values in the order of `names`)
+    tuples (a model instance per moved row costs more than its UPDATE). Values are prepared by the
+    fields themselves, as a save would."""
     if not rows:
         return
     connection = connections[DeskScore.objects.db]
@@ -139,8 +141,12 @@ def _update_rows(rows: list[DeskScore], names) -> None:
     quote = connection.ops.quote_name
     table, pk = quote(DeskScore._meta.db_table), quote(DeskScore._meta.pk.column)
     sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608 (quoted model identifiers; values are parameters)
-    params = [[f.get_db_prep_save(getattr(d, f.attname), connection) for f in fields] + [d.pk] for d in rows]
+    sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608 (quoted model identifiers; values are parameters)  # nosec B608 # quoted identifiers; values bound
+    if isinstance(rows[0], DeskScore):
+        rows = [(d.pk, [getattr(d, f.attname) for f in fields]) for d in rows]
+    params = [
+        [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)] + [pk] for pk, values in rows
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
@@ -255,16 +261,16 @@ def rerank_after_review(*, edition: Edition, proposal_id: int, evaluator_id: int
     rankable = [p for p in in_order if stored_rows[p]["rankable"]]
     rest = [p for p in in_order if not stored_rows[p]["rankable"]]
     place = {p: i for i, p in enumerate(rankable, start=1)}
-    moved: list[DeskScore] = []
+    moved: list[tuple] = []
     for order, pid in enumerate(rankable + rest, start=1):
         d = stored_rows[pid]
-        new_ranks = {m: ranks[pid][normalisation.Method(m)] for m in METHODS} if pid in values else {}
+        new_ranks = {m: ranks[pid][m] for m in METHODS} if pid in values else {}
         new_position = place.get(pid)
         if d["pk"] in by_pk:
             target = by_pk[d["pk"]]
             target.ranks, target.position, target.order = new_ranks, new_position, order
         elif d["ranks"] != new_ranks or d["position"] != new_position or d["order"] != order:
-            moved.append(DeskScore(pk=d["pk"], ranks=new_ranks, position=new_position, order=order))
+            moved.append((d["pk"], (new_ranks, new_position, order)))
     _update_rows(updated, ROW_FIELDS)
     _update_rows(moved, ("ranks", "position", "order"))
     DeskRankingState.objects.filter(pk=state.pk).update(

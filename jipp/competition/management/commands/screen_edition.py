@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from jipp.competition.models import Edition, ScreeningRun
 from jipp.competition.services import screen_edition
+from jipp.competition.tasks import SCREEN, scope_of
+from jipp.core import taskruns
 
 
 class Command(BaseCommand):
@@ -32,15 +34,24 @@ class Command(BaseCommand):
                 self.stdout.write(line)
             self.stdout.flush()
 
-        run = ScreeningRun.objects.create(edition=edition)
-        run = screen_edition(
-            edition=edition,
-            run=run,
-            progress=bar,
-            workers=workers,
-            include_registry=not no_registry,
-            registry_limit=registry_limit,
-        )
+        # Never beside a screening of the same edition run by a worker (jipp.core.taskruns).
+        with taskruns.running(None, name=SCREEN, scope=scope_of(edition.pk)) as task_run:
+            if task_run is None:
+                raise CommandError(f"A screening of {year} is already running.")
+
+            def beat(percent: int, phase: str) -> None:
+                bar(percent, phase)
+                taskruns.progress(task_run, done=percent, total=100, message=phase)
+
+            run = ScreeningRun.objects.create(edition=edition)
+            run = screen_edition(
+                edition=edition,
+                run=run,
+                progress=beat,
+                workers=workers,
+                include_registry=not no_registry,
+                registry_limit=registry_limit,
+            )
         if tty:
             self.stdout.write("")
         self.stdout.write(
