@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from jipp.dashboards import selectors
 from jipp.dashboards.domain import figures as F
 from jipp.dashboards.models import AgencyFigures, AreaFigures
-from jipp.hubs.figures import plan_actuals
+from jipp.hubs.figures import BY_UNIT, plan_actuals
 from jipp.hubs.models import Activity, Hub, MaturityAspect, Spoke, WorkPlan, WorkPlanTarget
 from jipp.hubs.selectors import hubs_for_user
 
@@ -194,16 +194,22 @@ def plan_progress(hub: Hub, year: int) -> tuple[WorkPlan | None, list[dict]]:
         return None, []
     ids = sorted(members([hub.pk]).get(str(hub.pk), set()))
     actuals = plan_actuals(agency_ids=ids, year=year)
+    targets = list(WorkPlanTarget.objects.filter(plan=plan).select_related("spoke__agency", "spoke__unit"))
+    # A K/L hub's spokes are its units or field offices: their targets count the unit's own work.
+    unit_ids = sorted({t.spoke.unit_id for t in targets if t.spoke_id and t.spoke.unit_id})
+    unit_actuals = plan_actuals(agency_ids=unit_ids, year=year, by=BY_UNIT) if unit_ids else {}
     rows = []
-    for target in WorkPlanTarget.objects.filter(plan=plan).select_related("spoke__agency"):
-        if target.spoke_id:
+    for target in targets:
+        if target.spoke_id and target.spoke.unit_id:
+            actual = unit_actuals.get(target.spoke.unit_id, {}).get(target.measure, 0)
+        elif target.spoke_id:
             actual = actuals.get(target.spoke.agency_id, {}).get(target.measure, 0)
         else:
             actual = sum(a.get(target.measure, 0) for a in actuals.values())
         share = F.share(actual, target.target)
         rows.append(
             {
-                "who": target.spoke.agency.name if target.spoke_id else _("Whole hub"),
+                "who": target.spoke.name if target.spoke_id else _("Whole hub"),
                 "measure": target.get_measure_display(),
                 "target": target.target,
                 "actual": actual,

@@ -4,11 +4,15 @@ import pytest
 from django.urls import reverse
 
 from jipp.accounts.models import Role
+from jipp.dashboards.hubs import plan_progress
 from jipp.dashboards.models import AreaFigures, Report
 from jipp.dashboards.services.refresh import refresh_agencies, refresh_all
 from jipp.dashboards.services.reports import build_report, request_report
 from jipp.hubs.models import Activity, Cohort, Hub, Spoke, WorkPlan, WorkPlanTarget
-from tests.factories import MinistryUserFactory, UserFactory
+from jipp.hubs.services.hubs import create_hub
+from jipp.regions.models import Agency
+from tests.factories import AgencyFactory, MinistryUserFactory, ServiceUnitFactory, UserFactory
+from tests.factories.hubs import CohortFactory
 from tests.factories.registry import InnovationFactory
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +167,24 @@ def test_a_spoke_moved_to_another_hub_updates_both(hubs, world, django_capture_o
     incremental = _hub_rows()
     refresh_all()
     assert _hub_rows() == incremental
+
+
+def test_work_plan_progress_of_a_kl_hub_counts_each_unit_spoke_on_its_own():
+    """A K/L hub's spokes are its field offices: a target per office counts that office's work only."""
+    agency = AgencyFactory(name="Kementerian Contoh", slug="kementerian-contoh", type=Agency.Type.MINISTRY, region=None)
+    aceh, bali = (ServiceUnitFactory(agency=agency, name=f"Kantor Wilayah {n}") for n in ("Aceh", "Bali"))
+    hub = create_hub(agency=agency, cohort=CohortFactory(year=2023), designated_on=dt.date(2024, 1, 5))
+    InnovationFactory.create_batch(2, unit=aceh, start_date=dt.date(2025, 3, 1))
+    InnovationFactory(unit=bali, start_date=dt.date(2025, 4, 1))
+    plan = WorkPlan.objects.create(hub=hub, year=2025)
+    for unit, target in ((aceh, 4), (bali, 2)):
+        WorkPlanTarget.objects.create(
+            plan=plan, spoke=hub.spokes.get(unit=unit), measure="innovations_created", target=target
+        )
+    WorkPlanTarget.objects.create(plan=plan, measure="innovations_created", target=6)
+    _plan, rows = plan_progress(hub, 2025)
+    assert sorted((r["who"], r["target"], r["actual"]) for r in rows) == [
+        ("Kantor Wilayah Aceh", 4, 2),
+        ("Kantor Wilayah Bali", 2, 1),
+        ("Whole hub", 6, 3),
+    ]
