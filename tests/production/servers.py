@@ -60,28 +60,50 @@ def postgres_database() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             admin.close()
         return
+    with throwaway_cluster(name) as cluster:
+        yield cluster.url
+
+
+class Cluster:
+    """A throwaway PostgreSQL cluster of this test's own: its URL, and stop/start for fault tests."""
+
+    def __init__(self, pg: Path, tmp: str, port: int, name: str, as_postgres: list[str]):
+        self.pg, self.tmp, self.port, self.as_postgres = pg, tmp, port, as_postgres
+        self.url = f"postgres://postgres@127.0.0.1:{port}/{name}"
+
+    def run(self, *cmd: str) -> None:
+        subprocess.run([*self.as_postgres, *cmd], check=True, capture_output=True)
+
+    def start(self) -> None:
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.tmp} -c fsync=off -c synchronous_commit=off"
+        self.run(
+            str(self.pg / "pg_ctl"), "-D", f"{self.tmp}/data", "-l", f"{self.tmp}/log", "-w", "-o", options, "start"
+        )
+
+    def stop(self, mode: str = "fast") -> None:
+        self.run(str(self.pg / "pg_ctl"), "-D", f"{self.tmp}/data", "-m", mode, "-w", "stop")
+
+
+@contextlib.contextmanager
+def throwaway_cluster(name: str = "jipp") -> Iterator[Cluster]:
+    """A PostgreSQL cluster started here from the binaries (initdb under /tmp, as .ci/run does), with one
+    empty database `name`; stopped and removed afterwards."""
     bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
     if not bins:
         _require_postgres("no DATABASE_URL and no binaries under /usr/lib/postgresql (apt-get install postgresql)")
-    pg = bins[-1]
     tmp = tempfile.mkdtemp(prefix="jipp-prod-pg-")
     as_postgres: list[str] = []
     if os.geteuid() == 0:
         shutil.chown(tmp, "postgres", "postgres")
         as_postgres = ["runuser", "-u", "postgres", "--"]
-    port = free_port()
-
-    def run(*cmd):
-        subprocess.run([*as_postgres, *cmd], check=True, capture_output=True)
-
+    cluster = Cluster(bins[-1], tmp, free_port(), name, as_postgres)
     try:
-        run(str(pg / "initdb"), "-D", f"{tmp}/data", "-U", "postgres", "-A", "trust", "-E", "UTF8")
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {tmp} -c fsync=off -c synchronous_commit=off"
-        run(str(pg / "pg_ctl"), "-D", f"{tmp}/data", "-l", f"{tmp}/log", "-w", "-o", options, "start")
-        run(str(pg / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", name)
-        yield f"postgres://postgres@127.0.0.1:{port}/{name}"
+        cluster.run(str(cluster.pg / "initdb"), "-D", f"{tmp}/data", "-U", "postgres", "-A", "trust", "-E", "UTF8")
+        cluster.start()
+        cluster.run(str(cluster.pg / "createdb"), "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres", name)
+        yield cluster
     finally:
-        subprocess.run([*as_postgres, str(pg / "pg_ctl"), "-D", f"{tmp}/data", "-m", "immediate", "stop"],
+        subprocess.run([*as_postgres, str(cluster.pg / "pg_ctl"), "-D", f"{tmp}/data", "-m", "immediate", "stop"],
                        capture_output=True)  # fmt: skip
         shutil.rmtree(tmp, ignore_errors=True)
 
