@@ -207,7 +207,8 @@ class Innovation(TimeStampedModel):
         verbose_name_plural = _("innovations")
         indexes = [
             models.Index(fields=["status", "-published_at"], name="innov_status_published"),
-            models.Index(fields=["status", "province"], name="innov_status_province"),
+            # Covering for the figures per province, phase and stage (the hubs' selection ranking).
+            models.Index(fields=["status", "province", "phase", "stage"], name="innov_status_prov_phase"),
             models.Index(fields=["status", "-replication_count"], name="innov_status_replicated"),
             models.Index(fields=["agency", "status"], name="innov_agency_status"),
             models.Index(fields=["region", "status"], name="innov_region_status"),
