@@ -20,11 +20,10 @@ def _breadcrumbs(request, groups, user) -> list[dict]:
         return []
     group, item = best
     home = reverse("core:my_home") if user is not None and user.is_authenticated else reverse("core:home")
-    return [
-        {"label": _("Home"), "url": home},
-        {"label": group.label, "url": ""},
-        {"label": item.label, "url": item.url},
-    ]
+    crumbs = [{"label": _("Home"), "url": home}, {"label": group.label, "url": ""}]
+    if str(group.label) == str(item.label):  # "Hub › Hub" in Indonesian: the area and its list share a name
+        crumbs.pop()
+    return [*crumbs, {"label": item.label, "url": item.url}]
 
 
 def site(request):

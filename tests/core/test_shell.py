@@ -1,6 +1,7 @@
 """The site's shell: grouped navigation, breadcrumbs, the person's home, styled error pages."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from jipp.core import views
 from jipp.core.nav import nav_groups
 from tests.factories import PASSWORD, AdminLokalFactory, MinistryUserFactory, ServiceUnitFactory, UppFactory
 from tests.factories.competition import ProposalFactory, juklak_edition
+from tests.factories.hubs import HubFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +187,15 @@ def test_hub_admin_home_shows_its_hub_work_with_the_next_activity(client):
     assert work.count == 1
     assert str(work.hint) == "Kegiatan mendatang; 1 spoke dalam jaringan."
     assert work.deadline.date() == dt.date(2099, 5, 2)
+
+
+def test_breadcrumbs_name_an_area_once_when_its_list_has_the_same_name(client):
+    """In Indonesian the Hubs area and its list are both "Hub": the trail says it once."""
+    hub = HubFactory()
+    client.force_login(MinistryUserFactory())
+    body = client.get(reverse("hubs:work", args=[hub.pk])).content.decode()
+    trail = body.split('aria-label="Jejak halaman"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'<li class="breadcrumb-item">(.*?)</li>', trail, flags=re.S) == [
+        f'<a href="{reverse("core:my_home")}">Beranda</a>',
+        f'<a href="{reverse("hubs:list")}">Hub</a>',
+    ]
