@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from jipp.accounts.models import Role
 from jipp.dashboards.hubs import plan_progress
@@ -182,7 +183,8 @@ def test_work_plan_progress_of_a_kl_hub_counts_each_unit_spoke_on_its_own():
             plan=plan, spoke=hub.spokes.get(unit=unit), measure="innovations_created", target=target
         )
     WorkPlanTarget.objects.create(plan=plan, measure="innovations_created", target=6)
-    _plan, rows = plan_progress(hub, 2025)
+    with translation.override("en"):
+        _plan, rows = plan_progress(hub, 2025)
     assert sorted((r["who"], r["target"], r["actual"]) for r in rows) == [
         ("Kantor Wilayah Aceh", 4, 2),
         ("Kantor Wilayah Bali", 2, 1),
