@@ -38,26 +38,10 @@ LABELLED = ROOT / "tests" / "regions" / "data" / "agency_spellings.csv"
 
 def accuracy() -> dict:
     """Resolution on the labelled list (pure Python, the real reference data and seeded aliases)."""
-    from jipp.regions.domain.resolver import AgencyEntry, AgencyMatcher
+    from tests.regions.reference import reference_matcher
 
-    entries, expected = [], {}
-    with open(REFERENCE / "regions.csv", encoding="utf-8") as fh:
-        for pk, row in enumerate(csv.DictReader(fh), start=1):
-            name, level = row["name"].strip(), row["level"]
-            official = f"Pemerintah Provinsi {name}" if level == "province" else f"Pemerintah {name}"
-            entries.append(AgencyEntry(pk, official, "", level, name))
-            label = {"province": "P:" + name, "regency": "K:" + name.removeprefix("Kabupaten "),
-                     "city": "C:" + name.removeprefix("Kota ")}[level]  # fmt: skip
-            expected[label] = pk
-    with open(REFERENCE / "central_agencies.csv", encoding="utf-8") as fh:
-        for pk, row in enumerate(csv.DictReader(fh), start=10_000):
-            entries.append(AgencyEntry(pk, row["name"], row["short_name"], row["type"], ""))
-            expected["A:" + row["short_name"]] = pk
-    by_name = {e.name.lower(): e.id for e in entries} | {e.short_name.lower(): e.id for e in entries if e.short_name}
-    with open(REFERENCE / "agency_aliases.csv", encoding="utf-8") as fh:
-        aliases = {row["alias"]: by_name[row["agency"].lower()] for row in csv.DictReader(fh)}
     started = time.perf_counter()
-    matcher = AgencyMatcher(entries, aliases)
+    matcher, expected = reference_matcher()
     with open(LABELLED, encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     right = wrong_accepted = asked = 0
