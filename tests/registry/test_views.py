@@ -47,13 +47,25 @@ def test_catalogue_has_constant_queries(client, make_innovation, count):
     assert len(response.context["page"]) == count
     # The first request after a change also loads the facet index (innovations, regions, awards,
     # categories, SDGs). SQLite: one FTS query; PostgreSQL: the bounded search's two statements in a
-    # savepoint (registry/search.py).
-    assert len(queries) == (12 if connection.vendor == "sqlite" else 14)
+    # savepoint. Before all that, the data version of the public cache's key (core.public_cache):
+    # three queries on SQLite, one on PostgreSQL (registry/facet_index.py).
+    assert len(queries) == 15
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("registry:catalogue"), {"q": "inovas"})
     assert len(response.context["page"]) == count
-    # Then: tier choices, the freshness check, the search, the page's rows and their covers.
-    assert len(queries) == (7 if connection.vendor == "sqlite" else 9)
+    # Then: the version, tier choices, the freshness check, the search, the page's rows and their covers.
+    assert len(queries) == 10
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(reverse("registry:catalogue"), {"q": "inovas"})
+    # The same address again: the results come rendered from the cache; only the filter form's tier
+    # choices and the version are read.
+    assert len(queries) == (4 if connection.vendor == "sqlite" else 2)
+    # Equal results (the page around them differs: a fresh CSRF token in the language switch).
+    assert (
+        again.content.decode().partition('class="facet-layout"')[2]
+        == response.content.decode().partition('class="facet-layout"')[2]
+    )
+    assert 'class="facet-layout"' in again.content.decode()
 
 
 def test_draft_detail_is_hidden_from_public_and_other_agencies(client, make_innovation):
