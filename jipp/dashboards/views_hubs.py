@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jipp.core.exports import export_response
 from jipp.dashboards import hubs as hub_data
 from jipp.dashboards import selectors
 from jipp.dashboards.domain import figures as F
@@ -75,6 +76,10 @@ def hub_dashboard(request, pk: int):
         for key, is_rate in hub_data.COMPARED
     ]
     spokes = hub_data.spoke_rows(hub, year)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return export_response(
+            request.GET["format"], hub_data.spoke_export_rows(spokes), hub_data.SPOKE_HEADERS, f"hub-{hub.pk}-{year}"
+        )
     plan, progress = hub_data.plan_progress(hub, year)
     activities = hub_data.activities_by_year(hub)
     maturity = hub_data.maturity_by_year(hub)
@@ -86,7 +91,7 @@ def hub_dashboard(request, pk: int):
             _("Published innovations: the 15 largest"),
             _("innovations"),
             [
-                (s["short"], float(s["row"]["innovations_published"]), catalogue + f"?agency={s['agency'].slug}")
+                (s["short"], float(s["row"]["innovations_published"]), s["url"])
                 for s in sorted(spokes, key=lambda s: -s["row"]["innovations_published"])[:TOP_SPOKES]
             ],
         ),
@@ -129,6 +134,7 @@ def hub_dashboard(request, pk: int):
             "rates": rates,
             "compared": compared,
             "spokes": spokes,
+            "units": any(s["spoke"] for s in spokes),
             "plan": plan,
             "progress": progress,
             "activities": activities,
