@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +30,12 @@ TOP_SPOKES = 15
 
 @login_required
 def hub_list(request):
-    hubs = list(hubs_for_user(request.user).select_related("agency", "region", "cohort").order_by("cohort__year"))
+    hubs = list(
+        hubs_for_user(request.user)
+        .select_related("agency", "region", "cohort")
+        .annotate(spoke_count=Count("spokes", filter=Q(spokes__left_on__isnull=True)))
+        .order_by("cohort__year")
+    )
     if not hubs and not request.user.is_ministry:
         raise PermissionDenied
     figures = selectors.areas(S.HUB, 0)

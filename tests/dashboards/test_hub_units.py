@@ -154,6 +154,8 @@ def test_page_links_each_unit_to_its_progress_page(kl_admin_client):
     assert response.context["spokes"][0]["url"] == reverse("registry:catalogue") + "?agency=kementerian-contoh"
     kpis = response.content.decode().split('class="kpi-value">', 2)[1]
     assert kpis.startswith("2<")  # two spokes
+    listed = client.get(reverse("dashboards:hub_list")).content.decode()
+    assert '<td class="text-end">2</td>' in listed.split("Kementerian Contoh", 1)[1]  # its spokes: the two units
 
 
 def test_download_and_report_carry_the_unit_rows(kl_admin_client):
