@@ -2,8 +2,8 @@
 
 Expensive and needs PyPI: without BENCH_PRETALX=1 it prints one row saying it was skipped.
 
-Ours: the data of bench_competition_scale.py (its own seed function, the same SQLite file
-/tmp/bench_competition_scale.sqlite3: 10,000 proposals, 300 evaluators, 3 reviews each, one left
+Ours: the data of bench_competition_scale.py (its own seed function, in /tmp/bench_pretalx_ours.sqlite3
+so as not to clash with a run of that bench: 10,000 proposals, 300 evaluators, 3 reviews each, one left
 open), the ranking stored, DJANGO_DEBUG=0. Theirs: Pretalx from its own pip package in a throwaway
 virtualenv (/tmp/bench_pretalx_venv, BENCH_PRETALX_PYTHON / BENCH_PRETALX_VERSION), SQLite under
 /tmp/bench_pretalx_data, debug off, seeded through its own models in bulk (bench/pretalx/seed.py):
@@ -23,6 +23,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -33,6 +34,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+# Our data: bench_competition_scale's seed, in a file of its own (a parallel run of that bench keeps its own).
+os.environ.setdefault("BENCH_SCALE_SQLITE", "/tmp/bench_pretalx_ours.sqlite3")  # noqa: S108
 
 import bench_competition_scale as scale  # noqa: E402  (the seed and settings of our side)
 
@@ -46,6 +49,8 @@ ROUNDS = int(os.environ.get("BENCH_PRETALX_ROUNDS", "30"))
 BUDGET_S = float(os.environ.get("BENCH_PRETALX_BUDGET_S", "900"))
 WARMUP = 3
 PAGE_SIZE = 50
+DEFAULT_N = int(os.environ.get("BENCH_PRETALX_DEFAULT_N", "3"))  # their dashboard at its default page size
+THEIR_DEFAULT_PAGE_SIZE = 250  # ReviewDashboard.paginate_by in Pretalx 2025.2.2
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -67,6 +72,13 @@ def summary(ours: list[float], theirs: list[float]) -> dict:
         "ratio": (t_med / o_med, t_p95 / o_p95),
         "n": len(ours),
     }
+
+
+def rows_on_page(body: bytes, side: int) -> int:
+    """Rows of a ranking page: ours, the table's body rows; theirs, the distinct proposals linked."""
+    if side == 0:
+        return body.count(b"<tr>") - 1  # minus the header row
+    return len(set(re.findall(rb"submissions/P\d+/", body)))
 
 
 def _row(figure: str, value: str, target: str = "", ok: bool = True) -> dict:
@@ -253,14 +265,27 @@ def _measure(ours: dict, theirs: dict) -> dict:  # noqa: PLR0914 (one linear mea
             status, ms, body = _get(port, path, cookie)
             _ok(status, body, path)
             sizes[(name, side)] = len(body)
+            if name == "ranking" and i == 0:
+                sizes[("rows", side)] = rows_on_page(body, side)
             if i >= WARMUP:
                 series[name][side].append(ms)
         i += 1
+    elapsed = time.monotonic() - started
+    # For information, not interleaved: their dashboard at its default page size (set back once, a write).
+    default = []
+    status, _, body = _get(THEIRS_PORT, f"{theirs['ranking_url']}?page_size={THEIR_DEFAULT_PAGE_SIZE}", to)
+    _ok(status, body, "their dashboard")
+    for j in range(DEFAULT_N):
+        status, ms, body = _get(THEIRS_PORT, f"{theirs['ranking_url']}?page={1 + j * 13}", to)
+        _ok(status, body, "their dashboard")
+        default.append(ms)
+    sizes[("rows", 2)] = rows_on_page(body, 1)
     return {
         "review": summary(*series["review"]),
         "ranking": summary(*series["ranking"]),
         "sizes": sizes,
-        "elapsed_s": time.monotonic() - started,
+        "elapsed_s": elapsed,
+        "default": default,
     }
 
 
@@ -314,6 +339,15 @@ def run() -> list[dict]:
         ))  # fmt: skip
         rows.append(_row(f"{name}: Pretalx time / ours (median; p95)", f"{s['ratio'][0]:.1f}x; {s['ratio'][1]:.1f}x",
                          ">= 10x", min(s["ratio"]) >= 10))  # fmt: skip
+    sizes = result["sizes"]
+    rows.append(_row("rows on a ranking page: ours / theirs (set to 50) / theirs at its default",
+                     f"{sizes[('rows', 0)]} / {sizes[('rows', 1)]} / {sizes[('rows', 2)]}",
+                     f"{PAGE_SIZE} / {PAGE_SIZE}", sizes[("rows", 0)] == sizes[("rows", 1)] == PAGE_SIZE))  # fmt: skip
+    if result["default"]:
+        d = result["default"]
+        label = f"their dashboard at its default {THEIR_DEFAULT_PAGE_SIZE} rows, after the run"
+        label += f" (ms, median / max of {len(d)})"
+        rows.append(_row(label, f"{statistics.median(d):.0f} / {max(d):.0f}"))
     rows.append(_row("interleaved run took (s); uptime at the end", f"{result['elapsed_s']:.0f}; {_uptime()}"))
     return rows
 
