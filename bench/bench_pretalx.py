@@ -118,13 +118,14 @@ def _installed_version() -> str | None:
     return out.stdout.strip() or None
 
 
-def _prepare_pretalx(proposals: int, reviewers: int, criteria: int, lo: int, hi: int) -> dict:
+def _install_pretalx() -> None:
+    """The throwaway virtualenv, an empty migrated database and the static files (first: fails early offline)."""
     if _installed_version() != PRETALX_VERSION:
         shutil.rmtree(VENV, ignore_errors=True)
-        subprocess.run([PRETALX_PYTHON, "-m", "venv", str(VENV)], check=True, timeout=300)
+        subprocess.run([PRETALX_PYTHON, "-m", "venv", str(VENV)], check=True, timeout=300, capture_output=True)
         subprocess.run(
             [str(VENV / "bin" / "pip"), "install", "--quiet", f"pretalx=={PRETALX_VERSION}", "gunicorn==27.0.1"],
-            check=True, timeout=1200,
+            check=True, timeout=1200, capture_output=True,
         )  # fmt: skip
     DATA.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm", "-journal"):
@@ -135,6 +136,10 @@ def _prepare_pretalx(proposals: int, reviewers: int, criteria: int, lo: int, hi:
     if not (DATA / "static" / "staticfiles.json").exists():  # collectstatic and the frontend build, once
         subprocess.run([python, "-m", "pretalx", "rebuild"], check=True, env=env, cwd=DATA, timeout=1200,
                        capture_output=True)  # fmt: skip
+
+
+def _seed_pretalx(proposals: int, reviewers: int, criteria: int, lo: int, hi: int) -> dict:
+    python, env = str(VENV / "bin" / "python"), _pretalx_env()
     out = subprocess.run(
         [python, str(HERE / "pretalx" / "seed.py"), *(str(x) for x in (proposals, reviewers, criteria, lo, hi))],
         check=True, env=env, cwd=DATA, timeout=1200, capture_output=True, text=True,
@@ -295,8 +300,30 @@ def run() -> list[dict]:
                      "needs PyPI and about 15 minutes: BENCH_PRETALX=1 python bench/run.py bench_pretalx",
                      ">= 10x faster", True)]  # fmt: skip
     rows = [_row("uptime at the start", _uptime())]
+    try:
+        _side_by_side(rows)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, RuntimeError, OSError) as error:
+        rows.append(_row("side by side with Pretalx: failed (the servers were stopped)", failure(error),
+                         "runs to the end", False))  # fmt: skip
+    return rows
+
+
+def failure(error: Exception) -> str:
+    """One line saying which step failed and why (the end of its error output)."""
+    if isinstance(error, subprocess.CalledProcessError | subprocess.TimeoutExpired):
+        output = error.stderr or error.output or ""
+        if isinstance(output, bytes):
+            output = output.decode(errors="replace")
+        tail = " ".join(output.split())[-300:]
+        kind = "timed out" if isinstance(error, subprocess.TimeoutExpired) else f"exit {error.returncode}"
+        return f"{' '.join(str(a) for a in error.cmd[:4])}: {kind}: {tail}".replace("|", "/")
+    return f"{type(error).__name__}: {error}".replace("|", "/")
+
+
+def _side_by_side(rows: list[dict]) -> None:  # noqa: PLR0914 (one linear run)
+    _install_pretalx()
     ours = _prepare_ours()
-    theirs = _prepare_pretalx(ours["proposals"], ours["reviewers"], ours["criteria"], *ours["scale"])
+    theirs = _seed_pretalx(ours["proposals"], ours["reviewers"], ours["criteria"], *ours["scale"])
     rows.append(_row(
         "volume ours / theirs: proposals, reviewers, submitted reviews (seeded in s)",
         f"{ours['proposals']:,}, {ours['reviewers']}, {ours['reviews']:,} ({ours['seed_s']:.0f} s) / "
@@ -349,7 +376,6 @@ def run() -> list[dict]:
         label += f" (ms, median / max of {len(d)})"
         rows.append(_row(label, f"{statistics.median(d):.0f} / {max(d):.0f}"))
     rows.append(_row("interleaved run took (s); uptime at the end", f"{result['elapsed_s']:.0f}; {_uptime()}"))
-    return rows
 
 
 if __name__ == "__main__":
