@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -332,6 +333,10 @@ def _side_by_side(rows: list[dict]) -> None:  # noqa: PLR0914 (one linear run)
     ))  # fmt: skip
     rows.append(_row("versions: Django ours / Pretalx (its Django)",
                      f"{ours['version']} / {theirs['pretalx']} ({theirs['version']})"))  # fmt: skip
+    for port in (OURS_PORT, THEIRS_PORT):  # never measure a server someone else left on the port
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                raise RuntimeError(f"127.0.0.1:{port} is already in use")
     servers: list[subprocess.Popen] = []
     try:
         ours_env = {**scale._env(), "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "1",
