@@ -135,13 +135,15 @@ def member_rows(edition: Edition, kind: str | None = None) -> list[Member]:
     return list(members.prefetch_related("expertise", "conflict_agencies", "conflict_regions"))
 
 
-def conflict_index(edition: Edition, proposals: list[dict], members: list[Member]) -> ConflictIndex:
-    """`proposals` are dicts with PROPOSAL_FIELDS.
+def conflict_index(
+    edition: Edition, proposals: list[dict], members: list[Member], rules: EvaluationSettings | None = None
+) -> ConflictIndex:
+    """`proposals` are dicts with PROPOSAL_FIELDS; `rules` the edition's settings when the caller has them.
 
     Rules (each switchable per edition): the evaluator's own agency; the regional governments of the
     evaluator's home province; the agencies and regions (a region covers its regencies) they declared.
     """
-    rules = settings_for(edition)
+    rules = rules or settings_for(edition)
     by_agency: dict[int, list[int]] = defaultdict(list)
     regional_by_province: dict[int, list[int]] = defaultdict(list)
     by_region: dict[int, list[int]] = defaultdict(list)
@@ -181,14 +183,31 @@ def edition_conflicts(edition: Edition, kind: str = Member.Kind.EVALUATOR) -> Co
     return conflict_index(edition, proposals, member_rows(edition, kind))
 
 
-def conflict_reason(edition: Edition, proposal: Proposal, account) -> str | None:
-    """Why `account` may not evaluate `proposal`, or None (one pair; same rules as `conflict_index`)."""
-    member = Member.objects.filter(edition=edition, user=account).first()
+def conflict_reason(
+    edition: Edition, proposal: Proposal, account, rules: EvaluationSettings | None = None
+) -> str | None:
+    """Why `account` may not evaluate `proposal`, or None (one pair; same rules as `conflict_index`).
+    `rules`: the edition's settings when the caller read them in this request (else one query)."""
+    member = Member.objects.filter(edition=edition, user=account).select_related("user").first()
     if member is None:
         return None
-    row = Proposal.objects.filter(pk=proposal.pk).values(*PROPOSAL_FIELDS).first()
-    index = conflict_index(edition, [row], [member])
+    index = conflict_index(edition, [_conflict_row(proposal)], [member], rules)
     return index.reasons.get((proposal.pk, account.pk))
+
+
+def _conflict_row(proposal: Proposal) -> dict:
+    """PROPOSAL_FIELDS of one proposal: read from it when its agency was loaded with it (the review page
+    loads both), else one query."""
+    if not Proposal.agency.is_cached(proposal):
+        return Proposal.objects.filter(pk=proposal.pk).values(*PROPOSAL_FIELDS).first()
+    agency = proposal.agency
+    return {
+        "id": proposal.pk,
+        "agency_id": proposal.agency_id,
+        "agency__type": agency.type if agency is not None else None,
+        "province_id": proposal.province_id,
+        "agency__region_id": agency.region_id if agency is not None else None,
+    }
 
 
 def CONFLICT_LABELS() -> dict[str, str]:  # noqa: N802 (a constant, translated at call time)

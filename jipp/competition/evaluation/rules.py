@@ -33,7 +33,9 @@ def has_no_conflict(user, assignment) -> bool:
         return False
     from jipp.competition.evaluation.common import conflict_reason
 
-    return conflict_reason(assignment.edition, assignment.proposal, user) is None
+    # The review views load the edition's settings with the assignment (`views._assignment_for`).
+    rules = getattr(assignment, "edition_rules", None)
+    return conflict_reason(assignment.edition, assignment.proposal, user, rules) is None
 
 
 @rules.predicate

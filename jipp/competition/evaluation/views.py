@@ -22,6 +22,7 @@ from jipp.competition.evaluation import forms, selectors, services
 from jipp.competition.evaluation.models import (
     Assignment,
     AssignmentRun,
+    EvaluationSettings,
     Finalist,
     Member,
     Method,
@@ -312,14 +313,23 @@ def my_reviews(request):
 
 def _assignment_for(request, pk: int, **_kwargs) -> Assignment:
     """The assignment named in the URL, with what the review page shows (the rule is checked by `requires`)."""
-    return get_object_or_404(
+    assignment = get_object_or_404(
         Assignment.objects.select_related(
-            "edition", "proposal__group", "proposal__agency__region", "proposal__unit", "proposal__province",
-            "proposal__created_by", "proposal__last_saved_by", "proposal__forwarded_by", "proposal__snapshot",
-            "proposal__innovation",
+            "edition__evaluation_settings", "proposal__group", "proposal__agency__region", "proposal__unit",
+            "proposal__province", "proposal__created_by", "proposal__last_saved_by", "proposal__forwarded_by",
+            "proposal__snapshot", "proposal__innovation",
         ),
         pk=pk,
     )  # fmt: skip
+    edition = assignment.edition
+    if assignment.proposal.edition_id == edition.pk:
+        assignment.proposal.edition = edition  # the blind code reads the year: no second query
+    # The edition's settings, read once for this request by the rule's conflict check and the view.
+    try:
+        assignment.edition_rules = edition.evaluation_settings
+    except EvaluationSettings.DoesNotExist:
+        assignment.edition_rules = services.settings_for(edition)
+    return assignment
 
 
 review_required = requires("evaluation.review", on=_assignment_for)  # the rule includes the conflict check
@@ -329,7 +339,7 @@ review_required = requires("evaluation.review", on=_assignment_for)  # the rule 
 def review(request, pk: int):
     assignment = request.permission_object
     edition, proposal = assignment.edition, assignment.proposal
-    rules = services.settings_for(edition)
+    rules = assignment.edition_rules
     criteria = services.rubric_of(proposal.group)
     existing = Review.objects.filter(assignment=assignment).first()
     locked = existing is not None and existing.status == Review.Status.SUBMITTED
@@ -400,7 +410,7 @@ def review_autosave(request, pk: int):
 def review_attachment(request, pk: int, index: int):
     """An attachment of an assigned proposal, under a neutral name in blind mode."""
     assignment = request.permission_object
-    rules = services.settings_for(assignment.edition)
+    rules = assignment.edition_rules
     view = selectors.proposal_view(assignment.proposal, blind=rules.blind_desk)  # neutral file names when blind
     attachments = list(
         ProposalAttachment.objects.filter(proposal=assignment.proposal)

@@ -423,3 +423,41 @@ def test_exports_do_not_carry_formulas(client, published_results, ministry):
     assert not any(isinstance(v, str) and v.startswith("=") for v in values)
     text = client.get(reverse("evaluation:assignments_csv", args=[2021])).content.decode()
     assert "'=HYPERLINK" in text
+
+
+def test_review_page_queries_do_not_grow_with_the_rubric_or_the_declared_conflicts(client, assigned):
+    """The same number of queries with 2 or 6 criteria and 1 or 20 declared conflicts (agencies and
+    regions, none of them the proposal's): each is read once, not per criterion or per declaration."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jipp.competition.evaluation.models import Member
+    from jipp.competition.models import RubricCriterion
+    from jipp.regions.models import Region
+    from tests.factories import AgencyFactory
+
+    proposal = assigned.proposal
+    member = Member.objects.get(edition=assigned.edition, user=assigned.evaluator)
+    own_regions = {proposal.province_id, proposal.agency.region_id}
+    regions = list(Region.objects.exclude(pk__in=own_regions).order_by("pk")[:20])
+    agencies = [AgencyFactory() for _ in range(20)]
+    url = reverse("evaluation:review", args=[assigned.pk])
+    login(client, assigned.evaluator).get(url)  # the session's first read
+
+    def shape(criteria: int, declared: int) -> tuple[int, str]:
+        RubricCriterion.objects.filter(group=proposal.group).delete()
+        for n in range(criteria):
+            RubricCriterion.objects.create(group=proposal.group, name=f"Kriteria {n}", weight=10, order=n)
+        member.conflict_agencies.set(agencies[:declared])
+        member.conflict_regions.set(regions[:declared])
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(queries), response.content.decode()
+
+    small, small_body = shape(2, 1)
+    large, large_body = shape(6, 20)
+    assert "Kriteria 1" in small_body
+    assert "Kriteria 2" not in small_body
+    assert "Kriteria 5" in large_body
+    assert large == small, (small, large)
