@@ -789,7 +789,12 @@ def results(request, year: int):
                 messages.success(request, _("Decree recorded."))
             elif action == "publish":
                 services.publish_results(user=request.user, edition=edition)
-                messages.success(request, _("Results published and written to the registry. The edition is frozen."))
+                if edition.organiser_id is None:
+                    messages.success(
+                        request, _("Results published and written to the registry. The edition is frozen.")
+                    )
+                else:  # a provincial edition: not written to the registry (services.results._write_awards)
+                    messages.success(request, _("Results published. The edition is frozen."))
             elif action == "revise":
                 services.open_revision(user=request.user, edition=edition, reason=request.POST.get("reason", ""))
                 messages.success(request, _("A revision of the results is open: corrections are now recorded."))
