@@ -150,7 +150,10 @@ def test_a_provincial_edition_runs_to_its_published_winners_through_the_hub_page
     ) == sorted(w.finalist.proposal_id for w in winners)
     results_page = client.get(_url(world, "results")).content.decode()
     assert anonymous_url in results_page and "/kipp/evaluation/2021/" not in results_page
-    # A provincial win is not a KIPP award: the registry is untouched.
+    # A provincial win is named by its edition, never as KIPP's, and is not a KIPP award in the registry.
+    assert services.award_title(winners[0], 2) == "Top 2 Inovasi Pelayanan Publik Kompetisi Inovasi X 2021"
+    certificate = client.get(reverse("evaluation:certificate", args=[winners[0].verification_code]))
+    assert (certificate.status_code, certificate["Content-Type"]) == (200, "application/pdf")
     assert Award.objects.filter(innovation__in=[p.innovation for p in world["entries"]]).count() == 0
 
     # The public sees the published winners, from the hub's page.
@@ -245,3 +248,20 @@ def test_every_mounted_page_refuses_the_public_and_other_roles(client, world):
         posted = [_url(world, "nomination"), _url(world, "results"), _url(world, "presentations")]
         assert [client.post(url, {"action": "run"}).status_code for url in posted] == [403, 403, 403]
     assert Nomination.objects.count() == 0
+
+
+def test_a_provincial_evaluator_declares_conflicts_for_the_provincial_edition(client, world):
+    """The evaluator's page links each membership to its own edition's declaration (KIPP's by year would
+    open the national edition of the same year)."""
+    member = EvaluatorMemberFactory(edition=world["edition"])
+    other = world["entries"][0].agency
+    client.force_login(member.user)
+    url = reverse("evaluation:edition_declarations", args=[world["edition"].pk])
+    assert url in client.get(reverse("evaluation:my_reviews")).content.decode()
+    page = client.get(url)
+    assert (page.status_code, page.context["edition"]) == (200, world["edition"])
+    response = client.post(url, {"conflict_agencies": [other.pk]})
+    assert response.status_code == 302
+    assert list(member.conflict_agencies.all()) == [other]
+    # Not a member of the national edition of the same year: its page is not theirs.
+    assert client.get(reverse("evaluation:declarations", args=[2021])).status_code == 404

@@ -140,9 +140,10 @@ def team(request, year: int):
 
 
 @login_required
-def declarations(request, year: int):
-    """A member declares their conflicts of interest for the edition."""
-    edition = _edition(request, year)
+def declarations(request, year: int | None = None, edition_pk: int | None = None):
+    """A member declares their conflicts of interest for the edition (KIPP's by year; any edition, e.g. a
+    hub's provincial one, by its number: only its members reach the page)."""
+    edition = get_object_or_404(Edition.all_editions, pk=edition_pk) if edition_pk else _edition(request, year)
     member = get_object_or_404(Member, edition=edition, user=request.user)
     form_class = forms.AvailabilityForm if member.kind == Member.Kind.PANELIST else forms.DeclarationForm
     form = form_class(

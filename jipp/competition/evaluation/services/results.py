@@ -53,12 +53,16 @@ def tier_size(rules: EvaluationSettings, tier: str) -> int:
 
 def award_title(winner: Winner, size: int) -> str:
     """The tier as the decree names it ("Top 45 Inovasi Pelayanan Publik KIPP 2025"), `size` being the
-    tier's configured size, never the winner's rank or the count of winners decided so far."""
+    tier's configured size, never the winner's rank or the count of winners decided so far. A provincial
+    edition's winner is named by its edition ("Top 30 Inovasi Pelayanan Publik Kompetisi Inovasi Jawa
+    Timur 2025"), never as KIPP's."""
+    edition = winner.edition
+    competition = edition.name if edition.organiser_id else f"KIPP {edition.year}"
     if winner.tier == Winner.Tier.OUTSTANDING:
-        return f"Top {size} Outstanding Achievement KIPP {winner.edition.year}"
+        return f"Top {size} Outstanding Achievement {competition}"
     if winner.tier == Winner.Tier.REPLIKASI:
-        return f"Top {size} Replikasi KIPP {winner.edition.year}"
-    return f"Top {size} Inovasi Pelayanan Publik KIPP {winner.edition.year}"
+        return f"Top {size} Replikasi {competition}"
+    return f"Top {size} Inovasi Pelayanan Publik {competition}"
 
 
 def missing_final_scores(edition: Edition) -> list[Finalist]:
