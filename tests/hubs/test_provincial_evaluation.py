@@ -179,6 +179,8 @@ def test_national_year_pages_resolve_the_national_edition_when_a_provincial_one_
     for name in ("overview", "ranking", "nomination", "results"):
         response = client.get(reverse(f"evaluation:{name}", args=[2021]))
         assert (name, response.status_code, response.context["edition"].pk) == (name, 200, world["national"].pk)
+    body = client.get(reverse("evaluation:ranking", args=[2021])).content.decode()
+    assert (reverse("evaluation:nomination", args=[2021]) in body, "/competitions/" in body) == (True, False)
     method = client.get(reverse("evaluation:method", args=[2021]))
     assert method.context["edition"].pk == world["national"].pk
     # ... and the hub's pages the provincial one.
