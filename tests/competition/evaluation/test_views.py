@@ -59,6 +59,29 @@ def test_review_page_with_conflict_is_403(client, assigned):
     assert response.status_code == 403
 
 
+def test_review_page_conflict_follows_the_editions_rules_and_declarations_on_each_request(client, assigned):
+    """The rule's conflict check reads the settings and the declarations afresh on every request (the
+    settings loaded with the assignment are this request's): a rule switched off, or a declaration
+    added, changes the answer of the very next request."""
+    from jipp.competition.evaluation.models import Member
+
+    url = reverse("evaluation:review", args=[assigned.pk])
+    evaluator = assigned.evaluator
+    evaluator.agency = assigned.proposal.agency
+    evaluator.save()
+    login(client, evaluator)
+    assert client.get(url).status_code == 403
+    rules = services.settings_for(assigned.edition)
+    rules.conflict_own_agency = False
+    rules.save()
+    assert client.get(url).status_code == 200
+    Member.objects.get(edition=assigned.edition, user=evaluator).conflict_agencies.add(assigned.proposal.agency)
+    assert client.get(url).status_code == 403
+    rules.conflict_declared = False
+    rules.save()
+    assert client.get(url).status_code == 200
+
+
 def test_review_out_of_scale_rerenders_with_typed_text_and_field_named(client, assigned):
     criteria = services.rubric_of(assigned.proposal.group)
     data = {f"score_{c.pk}": "7" for c in criteria}
