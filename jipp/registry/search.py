@@ -61,6 +61,8 @@ RANK_CANDIDATES = 400
 MATCH_CAP = 10_000
 # PostgreSQL: the ordered scan for a capped search tests at most this many times the cap rows.
 CAP_SCAN_FACTOR = 4
+# A capped search takes its title-match candidates for the ranking among its newest TITLE_POOL matches.
+TITLE_POOL = 2_000
 # bm25 column weights (title, body, name) and the same weights for ts_rank_cd ({D, C, B, A}).
 BM25_WEIGHTS = "5.0, 1.0, 10.0"
 TS_WEIGHTS = "'{0.1, 0.1, 0.5, 1.0}'"
@@ -216,22 +218,53 @@ def _pg_estimate(cursor, expression: str, params: list) -> float:
     return float(plan[0]["Plan"]["Plan Rows"])
 
 
-def _pg_newest(cursor, expression: str, params: list, cap: int) -> np.ndarray | None:
-    """The newest `cap` + 1 matches, read newest first and stopping there; None if not found among the newest rows.
+def _pg_newest(cursor, expression: str, params: list, cap: int, dense: bool) -> np.ndarray:
+    """The newest `cap` + 1 matches (all of them when there are fewer), newest first.
 
-    Walks the side table's primary key backwards and tests each row's vector: for a word in a third
-    or more of the registry that reads about 1.5 rows per match (10,000 matches: 65 ms at 1,000,000
-    innovations), where the GIN index must produce every match (683,000 for "desa") before any
-    order. Bounded: at most CAP_SCAN_FACTOR x `cap` rows are tested, then the exact path is used.
+    `dense` (the planner expects a match in at least one row of CAP_SCAN_FACTOR): walk the side
+    table's primary key backwards and test each row's vector, stopping at `cap` + 1 matches; for
+    "desa" (683,000 matches at 1,000,000 innovations) 10,000 are found in about 65 ms. Bounded:
+    at most CAP_SCAN_FACTOR x `cap` rows are tested; if they hold fewer matches, the sparse way
+    follows. Otherwise (sparse) the GIN index finds every match and PostgreSQL keeps the newest
+    `cap` + 1 (a top-N sort, only those ids leave the database): about 160 ms for 683,000
+    matches, less for fewer, where reading every match as a string took 300 to 450 ms (the
+    planner, left to choose, walks the key order for both and tests up to every row).
     """
+    if dense:
+        cursor.execute(
+            f"SELECT string_agg(innovation_id::text, ' ') FROM (SELECT innovation_id FROM ("  # nosec B608 # SQL built from constant names and fixed fragments; the user's text goes in params only
+            f"SELECT innovation_id, search_vector FROM {PG_TABLE} ORDER BY innovation_id DESC LIMIT %s) newest "
+            f"WHERE search_vector @@ {expression} LIMIT %s) found",
+            [CAP_SCAN_FACTOR * cap, *params, cap + 1],
+        )
+        ids = _ids(cursor.fetchone()[0])
+        if len(ids) > cap:
+            return ids
+    # "innovation_id + 0": an order the primary key cannot give, so the GIN index is used (left to
+    # choose, the planner walks the key order testing every row's vector: 270 ms and more).
     cursor.execute(
-        f"SELECT string_agg(innovation_id::text, ' ') FROM (SELECT innovation_id FROM ("  # nosec B608 # SQL built from constant names and fixed fragments; the user's text goes in params only
-        f"SELECT innovation_id, search_vector FROM {PG_TABLE} ORDER BY innovation_id DESC LIMIT %s) newest "
-        f"WHERE search_vector @@ {expression} LIMIT %s) found",
-        [CAP_SCAN_FACTOR * cap, *params, cap + 1],
+        f"SELECT string_agg(innovation_id::text, ' ') FROM (SELECT innovation_id FROM {PG_TABLE} "  # nosec B608 # SQL built from constant names and fixed fragments; the user's text goes in params only
+        f"WHERE search_vector @@ {expression} ORDER BY innovation_id + 0 DESC LIMIT %s) found",
+        [*params, cap + 1],
     )
-    ids = _ids(cursor.fetchone()[0])
-    return ids if len(ids) > cap else None
+    return _ids(cursor.fetchone()[0])
+
+
+def _pg_newest_titles(cursor, expression: str, params: list, newest: np.ndarray) -> np.ndarray:
+    """A capped search's title matches among its newest TITLE_POOL matches (`newest`, newest first).
+
+    Bounded: TITLE_POOL rows looked up by key and their short vectors tested (about 10 ms at
+    1,000,000 innovations), where the title matches in the whole capped set took 10 to 120 ms
+    through the GIN index (every title match of "desa" read, then the newest kept) and up to
+    700 ms when the planner walked the key range instead.
+    """
+    pool = newest[:TITLE_POOL].tolist()
+    cursor.execute(
+        f"SELECT string_agg(innovation_id::text, ' ') FROM {PG_TABLE} "  # nosec B608 # SQL built from constant names and fixed fragments; the user's text goes in params only
+        f"WHERE innovation_id = ANY(%s) AND rank_vector @@ {expression}",
+        [pool, *params],
+    )
+    return _ids(cursor.fetchone()[0])
 
 
 def _keep_newest(matches: np.ndarray, named: np.ndarray, cap: int) -> np.ndarray:
@@ -267,10 +300,10 @@ def _pg_matches(connection, user_text: str, ranked: bool, cap: int, within: np.n
     here (sorting tens of thousands of ids is much cheaper in NumPy than in the database) and a
     second statement ranks only them. The other matches follow newest first.
 
-    When the planner expects more than `cap` matches, the newest `cap` + 1 are read first by an
-    ordered scan that stops there (`_pg_newest`); found, the search is capped and only the short-name
-    matches and the newest title matches among the capped set are read besides. Otherwise the exact
-    path above runs, and is capped afterwards if it found more than `cap`. `within`: only these ids
+    When the planner expects more than `cap` matches, only the newest `cap` + 1 are read
+    (`_pg_newest`); more than `cap` found, the search is capped. Then only the short-name matches
+    and the newest title matches among those are read besides, and the same ranking runs.
+    Otherwise the exact path above runs, and is capped afterwards if it found more than `cap`. `within`: only these ids
     (the catalogue's filters), exact, never capped.
     """
     query = ts_sql(user_text)
@@ -280,28 +313,28 @@ def _pg_matches(connection, user_text: str, ranked: bool, cap: int, within: np.n
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         # Matching reads the index and the narrow rows; a sequential scan would read every vector.
         # A lossy bitmap (work_mem too small for the matches' row ids) would recheck every vector.
-        cursor.execute("SELECT set_config('enable_seqscan', 'off', true), set_config('work_mem', '64MB', true)")
+        cursor.execute(
+            "SELECT set_config('enable_seqscan', 'off', true), set_config('work_mem', '64MB', true), "
+            f"(SELECT reltuples FROM pg_class WHERE oid = '{PG_TABLE}'::regclass)"
+        )
+        rows = cursor.fetchone()[2]
         if within is not None:
             return _pg_within(cursor, expression, params, name, name_params, ranked, within)
-        newest = _pg_newest(cursor, expression, params, cap) if _pg_estimate(cursor, expression, params) > cap else None
-        if newest is not None:
+        expected = _pg_estimate(cursor, expression, params)
+        if expected > cap:
+            newest = _pg_newest(cursor, expression, params, cap, dense=expected * CAP_SCAN_FACTOR >= rows)
+            newest = _newest(newest, len(newest))  # fewer than cap + 1: every match, the exact result
+            capped = len(newest) > cap
+            if not len(newest):
+                return Matches(newest)
+            named_sql = f"SELECT array_agg(innovation_id) FROM {PG_TABLE} WHERE rank_vector @@ {name}"  # nosec B608 # SQL built from constant names and fixed fragments; the user's text goes in params only
+            cursor.execute(named_sql, name_params)
+            named = np.asarray(cursor.fetchone()[0] or [], dtype=np.int64)
+            matches = _keep_newest(newest, named, cap) if capped else newest
             if not ranked:
-                named_sql = f"SELECT array_agg(innovation_id) FROM {PG_TABLE} WHERE rank_vector @@ {name}"  # nosec B608 # SQL built from constant names and fixed fragments; the user's text goes in params only
-                cursor.execute(named_sql, name_params)
-                named = np.asarray(cursor.fetchone()[0] or [], dtype=np.int64)
-                return Matches(_keep_newest(newest, named, cap), capped=True)
-            threshold = int(newest[:cap].min())
-            cursor.execute(
-                f"SELECT (SELECT array_agg(innovation_id) FROM {PG_TABLE} WHERE rank_vector @@ {name}), "  # nosec B608 # SQL built from constant names and fixed fragments; the user's text goes in params only
-                f"(SELECT string_agg(innovation_id::text, ' ') FROM (SELECT innovation_id FROM {PG_TABLE} "
-                f"WHERE rank_vector @@ {expression} AND innovation_id >= %s "
-                f"ORDER BY innovation_id DESC LIMIT {RANK_CANDIDATES}) titled)",
-                [*name_params, *params, threshold],
-            )
-            named, titled_text = cursor.fetchone()
-            named = np.asarray(named or [], dtype=np.int64)
-            matches = _keep_newest(newest, named, cap)
-            return Matches(_pg_rank(cursor, expression, params, matches, named, _ids(titled_text)), capped=True)
+                return Matches(matches, capped=capped)
+            titled = _pg_newest_titles(cursor, expression, params, newest[:cap])
+            return Matches(_pg_rank(cursor, expression, params, matches, named, titled), capped=capped)
         every = f"SELECT string_agg(innovation_id::text, ' ') FROM {PG_TABLE} WHERE search_vector @@ {expression}"  # nosec B608 # SQL built from constant names and fixed fragments; the user's text goes in params only
         if ranked:
             sql = (

@@ -252,8 +252,18 @@ def _desa_rows(make_innovation, n=8, **data):
     return [make_innovation(f"Layanan Desa Nomor {i}", summary="Pelayanan warga desa.", **data) for i in range(n)]
 
 
-@pytest.mark.parametrize("analyzed", [False, True], ids=["exact-then-capped", "ordered-scan"])
-def test_capped_search_reads_the_newest_matches(make_innovation, settings, analyzed):
+@pytest.mark.parametrize(
+    ("analyzed", "scan_factor"),
+    [(False, 4), (True, 4), (True, 1)],
+    ids=["exact-then-capped", "ordered-scan", "gin-newest"],
+)
+def test_capped_search_reads_the_newest_matches(make_innovation, settings, monkeypatch, analyzed, scan_factor):
+    # PostgreSQL: without statistics the planner expects few matches (the exact path, capped after);
+    # with them, 8 matches in 9 rows are dense (the key scanned backwards) unless the scan factor
+    # says otherwise (the GIN index and a top-N sort). SQLite has one way.
+    from jipp.registry import search
+
+    monkeypatch.setattr(search, "CAP_SCAN_FACTOR", scan_factor)
     settings.REGISTRY_SEARCH_CAP = 5
     rows = _desa_rows(make_innovation)
     make_innovation("Sekolah Ramah Anak", summary="Pendidikan inklusif.")
@@ -267,6 +277,16 @@ def test_capped_search_reads_the_newest_matches(make_innovation, settings, analy
     assert sum(v.count for v in result.facets["province"]) == 5  # facets over the capped set
     newest_sort = search_catalogue(CatalogueQuery(q=q, sort="newest"))
     assert (newest_sort.capped, newest_sort.total) == (True, 5)
+
+
+def test_search_with_fewer_matches_than_the_statistics_expect_is_exact(make_innovation, settings):
+    settings.REGISTRY_SEARCH_CAP = 5
+    rows = _desa_rows(make_innovation)
+    _analyze(True)  # PostgreSQL: the statistics say 8 matches
+    Innovation.objects.filter(pk__in=[r.pk for r in rows[:4]]).delete()
+    result = search_catalogue(CatalogueQuery(q="desa "))
+    assert (result.capped, result.total) == (False, 4)
+    assert sorted(i.pk for i in result.queryset) == sorted(r.pk for r in rows[4:])
 
 
 def test_capped_search_keeps_an_older_short_name_match_first(make_innovation, settings):
@@ -312,3 +332,28 @@ def test_capped_search_in_the_page_and_the_api(make_innovation, settings, client
     assert (facets["total"], facets["capped"]) == (5, True)
     exact = client.get("/api/v1/innovations/", {"q": "nomor 3"}).json()
     assert (exact["count"], exact["count_capped"]) == (1, False)
+
+
+def test_facet_index_loader_reads_what_the_orm_reads(make_innovation):
+    """On PostgreSQL the index is read as one string per column (`_read_rows_pg`); it must hold the ORM's values."""
+    from jipp.registry import facet_index
+    from jipp.registry.models import Award
+
+    first = make_innovation("Kesehatan Satu", categories=[], sdgs=[])
+    make_innovation("Kesehatan Dua", continuity="", summary="Desa.")
+    make_innovation("Draf", status=Innovation.Status.DRAFT)
+    Award.objects.create(innovation=first, year=2024, tier="top99", title="Top 99")
+    Innovation.objects.filter(pk=first.pk).update(replication_count=3, is_digital=True, year_started=None)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        assert facet_index._read_rows_pg(connection) is not None  # the string-per-column reader ran
+    index = facet_index._load(facet_index._fingerprint())
+    ids, published, values, codes, arrays = facet_index._read_rows("default")
+    assert index.ids.tolist() == ids.tolist()
+    assert index.newest.tolist() == facet_index.np.lexsort((-ids, -published)).tolist()
+    for name in facet_index.CODED:
+        assert index.values[name].tolist() == values[name].tolist(), name
+        assert index.codes[name].tolist() == codes[name].tolist(), name
+    for name, array in arrays.items():
+        assert index.arrays[name].tolist() == array.tolist(), name
