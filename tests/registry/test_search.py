@@ -253,17 +253,17 @@ def _desa_rows(make_innovation, n=8, **data):
 
 
 @pytest.mark.parametrize(
-    ("analyzed", "scan_factor"),
-    [(False, 4), (True, 4), (True, 1)],
+    ("analyzed", "cost_ratio"),
+    [(False, 20), (True, 1), (True, 20)],
     ids=["exact-then-capped", "ordered-scan", "gin-newest"],
 )
-def test_capped_search_reads_the_newest_matches(make_innovation, settings, monkeypatch, analyzed, scan_factor):
+def test_capped_search_reads_the_newest_matches(make_innovation, settings, monkeypatch, analyzed, cost_ratio):
     # PostgreSQL: without statistics the planner expects few matches (the exact path, capped after);
-    # with them, 8 matches in 9 rows are dense (the key scanned backwards) unless the scan factor
-    # says otherwise (the GIN index and a top-N sort). SQLite has one way.
+    # with them, 8 matches in 9 rows are dense (the key scanned backwards) when the cost ratio says
+    # so, else the GIN index and a top-N sort. SQLite has one way.
     from jipp.registry import search
 
-    monkeypatch.setattr(search, "CAP_SCAN_FACTOR", scan_factor)
+    monkeypatch.setattr(search, "DENSE_COST_RATIO", cost_ratio)
     settings.REGISTRY_SEARCH_CAP = 5
     rows = _desa_rows(make_innovation)
     make_innovation("Sekolah Ramah Anak", summary="Pendidikan inklusif.")
