@@ -8,8 +8,10 @@ The catalogue must answer a search with its total, 15 facet counts and one order
 few tens of milliseconds at 100,000 innovations. Counting in SQL costs one scan per facet; here
 each process keeps the columns as NumPy arrays (about 15 MB at 100,000 rows), reloaded when the
 table changes (see `_fingerprint`), and the database is asked only for the full-text matches and
-the 20 rows of the page. Loading took 2 s at 100,000 rows and 49 s at 1,000,000 (measured
-on PostgreSQL on the busy test machine), once per process after each change.
+the 20 rows of the page. Loading through the ORM took 2 s at 100,000 rows and 25 to 49 s at
+1,000,000 (PostgreSQL, the busy test machine); on PostgreSQL each column is now read as one string
+(`_read_rows_pg`: the first request after a change about 10 s at 1,000,000 under load), still once
+per process after each change (no incremental update).
 """
 
 import threading
