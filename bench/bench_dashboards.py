@@ -11,6 +11,7 @@ institutionalisation, then what the dashboards need besides: 10 KIPP editions (2
 answers, and 54 hubs (the real 2020/2021 cohorts, 24 more province hubs and 18 K/L hubs). The bench
 stops when the data set is short of that scale (an earlier run measured 0 replications unnoticed).
 ``BENCH_DASHBOARDS_SCALE=small`` seeds the small demo instead (a quick check, not the figures).
+``--hubs`` measures only the hub dashboards (a province hub, a K/L hub with its unit spokes, its API).
 
 Figures (targets on this 2-core machine: pages p95 < 150 ms, national report < 30 s, refresh after
 one write < 1 s):
@@ -21,6 +22,7 @@ one write < 1 s):
 * the national PDF + XLSX report's generation time.
 """
 
+import datetime as dt
 import os
 import random
 import statistics
@@ -89,6 +91,7 @@ def _setup() -> None:
     if not LegalBasis.objects.exists():
         _seed_step("legal bases and protection", "institutionalisation")
     _fill()
+    _kl_spokes()
     if SCALE == "national":
         _check()
 
@@ -199,6 +202,23 @@ def _fill() -> None:
             create_hub(agency=agency, cohort=cohort, designated_on=dt.date(2025, 3, 1), with_default_spokes=False)
 
 
+def _kl_spokes() -> None:
+    """The K/L hubs' spokes are their units and field offices: added to each K/L hub that has none (the
+    first seeds made K/L hubs without spokes), so the hub dashboard of a K/L hub shows its units."""
+    from jipp.hubs.models import Hub, Spoke
+    from jipp.hubs.selectors import default_spoke_units
+
+    bare = Hub.objects.filter(kind=Hub.Kind.KL, spokes__isnull=True).select_related("cohort")
+    taken = set(Spoke.objects.filter(kind=Hub.Kind.KL, left_on__isnull=True).values_list("unit_id", flat=True))
+    for hub in bare:
+        joined = hub.designated_on or dt.date(hub.cohort.year, 1, 1)
+        Spoke.objects.bulk_create(
+            Spoke(hub=hub, agency_id=unit.agency_id, unit=unit, kind=hub.kind, joined_on=joined)
+            for unit in default_spoke_units(hub)
+            if unit.pk not in taken
+        )
+
+
 def _stats(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -222,9 +242,83 @@ def _page_rows(name: str, samples: list[float]) -> list[dict]:
     ]  # fmt: skip
 
 
+def _bench_settings() -> None:
+    from django.conf import settings
+
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["*"]
+    # No collectstatic for a benchmark: plain static storage (as the test settings do).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def _hub_client(ministry):
+    """Jawa Timur's province hub, the K/L hub with the most unit spokes, and a client of their admin."""
+    from django.db.models import Count, Q
+    from django.test import Client
+
+    from jipp.accounts.models import Role, User
+    from jipp.hubs.models import Hub
+
+    hub = Hub.objects.filter(kind="province", region__code="35").first() or Hub.objects.first()
+    kl_hub = (
+        Hub.objects.filter(kind="kl")
+        .annotate(units=Count("spokes", filter=Q(spokes__unit__isnull=False, spokes__left_on__isnull=True)))
+        .order_by("-units", "pk")
+        .first()
+    )
+    hub_admin = User.objects.filter(role=Role.HUB_ADMIN).first()
+    if not hub_admin:
+        return hub, kl_hub, ministry
+    client = Client(HTTP_HOST="127.0.0.1")
+    hub.admins.add(hub_admin)
+    if kl_hub:
+        kl_hub.admins.add(hub_admin)
+    client.force_login(hub_admin)
+    return hub, kl_hub, client
+
+
+def _hub_page_rows(hub, kl_hub, client) -> list[dict]:
+    def get(url):
+        def call():
+            response = client.get(url, secure=True)
+            assert response.status_code == 200, (url, response.status_code)
+
+        return call
+
+    rows = _page_rows(f"hub dashboard ({hub})", _time(get(f"/dashboards/hubs/{hub.pk}/")))
+    if kl_hub:
+        units = kl_hub.spokes.filter(unit__isnull=False, left_on__isnull=True).count()
+        name = f"K/L hub dashboard ({kl_hub}, {units} unit spokes)"
+        rows += _page_rows(name, _time(get(f"/dashboards/hubs/{kl_hub.pk}/")))
+        rows += _page_rows(f"API K/L hub ({units} unit spokes)", _time(get(f"/api/v1/dashboards/hubs/{kl_hub.pk}/")))
+    return rows
+
+
+def run_hubs() -> list[dict]:
+    """Only the hub dashboards (`--hubs`): a province hub and a K/L hub, on the data as it is."""
+    _setup()
+    from django.test import Client
+
+    from jipp.accounts.models import Role, User
+
+    _bench_settings()
+    ministry = Client(HTTP_HOST="127.0.0.1")
+    ministry.force_login(User.objects.filter(role=Role.ADMIN_KEMENTERIAN).first())
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    engine = "PostgreSQL" if DATABASE_URL else "SQLite"
+    rows = [{"benchmark": "hubs engine / load average at start", "figure": "engine; 1, 5, 15 min",
+             "value": f"{engine}; {load}", "target": "-", "ok": True}]  # fmt: skip
+    rows += _hub_page_rows(*_hub_client(ministry))
+    rows.append({"benchmark": "hubs load average at end", "figure": "1, 5, 15 min",
+                 "value": ", ".join(f"{x:.1f}" for x in os.getloadavg()), "target": "-", "ok": True})  # fmt: skip
+    return rows
+
+
 def run() -> list[dict]:  # noqa: PLR0915 (one linear measurement script)
     _setup()
-    from django.conf import settings
     from django.core.cache import cache
     from django.test import Client
 
@@ -240,13 +334,7 @@ def run() -> list[dict]:  # noqa: PLR0915 (one linear measurement script)
     from jipp.registry.models import Innovation
     from jipp.replication.models import Replication
 
-    settings.DEBUG = False
-    settings.ALLOWED_HOSTS = ["*"]
-    # No collectstatic for a benchmark: plain static storage (as the test settings do).
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    _bench_settings()
     engine = "PostgreSQL" if DATABASE_URL else "SQLite"
     rows = [
         {
@@ -311,14 +399,7 @@ def run() -> list[dict]:  # noqa: PLR0915 (one linear measurement script)
     anonymous = Client(HTTP_HOST="127.0.0.1")
     ministry = Client(HTTP_HOST="127.0.0.1")
     ministry.force_login(User.objects.filter(role=Role.ADMIN_KEMENTERIAN).first())
-    hub = Hub.objects.filter(kind="province", region__code="35").first() or Hub.objects.first()
-    hub_admin = User.objects.filter(role=Role.HUB_ADMIN).first()
-    hub_client = Client(HTTP_HOST="127.0.0.1")
-    if hub_admin:
-        hub.admins.add(hub_admin)
-        hub_client.force_login(hub_admin)
-    else:
-        hub_client = ministry
+    hub, kl_hub, hub_client = _hub_client(ministry)
     from jipp.regions.models import Agency
 
     agency = Agency.objects.filter(type="regency", innovations__isnull=False).first()
@@ -365,7 +446,7 @@ def run() -> list[dict]:  # noqa: PLR0915 (one linear measurement script)
     rows += _page_rows("map with replication arcs", _time(get(ministry, "/dashboards/?measure=replicated&arcs=1")))
     rows += _page_rows("province page (Jawa Timur)", _time(get(ministry, "/dashboards/provinces/35/")))
     rows += _page_rows("agency dashboard", _time(get(ministry, f"/dashboards/agencies/{agency.slug}/")))
-    rows += _page_rows("hub dashboard", _time(get(hub_client, f"/dashboards/hubs/{hub.pk}/")))
+    rows += _hub_page_rows(hub, kl_hub, hub_client)
     rows += _page_rows("API national", _time(get(anonymous, "/api/v1/dashboards/national/")))
 
     Report.objects.filter(status__in=["queued", "running"]).delete()
@@ -387,6 +468,6 @@ if __name__ == "__main__":
         _setup()
         _log(f"seeded in {time.monotonic() - started:.0f} s: {_counts()}")
         sys.exit(0)
-    for row in run():
+    for row in run_hubs() if "--hubs" in sys.argv else run():
         ok = "yes" if row["ok"] else "NO"
         print(f"| {row['benchmark']} | {row['figure']} | {row['value']} | {row['target']} | {ok} |")

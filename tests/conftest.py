@@ -1,6 +1,17 @@
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _no_public_pages_of_earlier_tests():
+    """Rendered public pages (core.public_cache) are keyed by the data's version; two tests can have
+    equal versions (same row counts, frozen clocks), so each test starts with an empty per-process cache."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):  # a shared database cache is cleared by its own tests
+        caches["default"].clear()
+
+
 @pytest.fixture
 def reference_data(db):
     """The real 38 provinces, 514 regencies/cities and their governments."""

@@ -118,8 +118,10 @@ class VirtualUser:
         # Hard bound: no request outlives the level by more than GRACE seconds.
         timeout = max(1.0, min(30.0, self.deadline + GRACE - time.monotonic()))
         for attempt in range(2):
-            if attempt and time.monotonic() > self.deadline:
-                break
+            # A kept-alive connection the server has closed meanwhile (gunicorn's keepalive is 5 s, an
+            # evaluator thinks up to 10 s) fails at once: like every HTTP client, send the request
+            # again on a new connection. A failure on a new connection is an error.
+            reused = self.connection is not None
             try:
                 if self.connection is None:
                     self.connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
@@ -133,8 +135,9 @@ class VirtualUser:
                 break
             except (OSError, http.client.HTTPException) as exc:
                 self.connection = None
-                if attempt:
-                    status, text = 0, f"{type(exc).__name__}: {exc}"
+                status, text = 0, f"{type(exc).__name__}: {exc}"
+                if attempt or not reused:
+                    break
         elapsed = (time.perf_counter() - started) * 1000
         with self.stats.lock:
             self.stats.latencies.append(elapsed)
@@ -268,6 +271,17 @@ def _form_fields(page: str, action_prefix: str) -> dict[str, list[str]]:
     return {}
 
 
+def _machine_cpu() -> tuple[int, int]:
+    """(busy, total) jiffies of all cores since boot, from /proc/stat; (0, 0) where it does not exist."""
+    try:
+        with open("/proc/stat") as fh:
+            values = [int(v) for v in fh.readline().split()[1:]]
+    except OSError:
+        return 0, 0
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    return sum(values) - idle, sum(values)
+
+
 def run(base: str, users: int, seconds: float, accounts: dict[str, list[str]]) -> dict:
     seconds = min(seconds, MAX_SECONDS - GRACE)
     parts = urllib.parse.urlsplit(base)
@@ -294,6 +308,7 @@ def run(base: str, users: int, seconds: float, accounts: dict[str, list[str]]) -
     deadline = time.monotonic() + seconds
     threads = []
     started = time.monotonic()
+    driver_cpu, machine = time.process_time(), _machine_cpu()
     for i, (user, (role, username)) in enumerate(zip(virtual, plan, strict=True)):
         user.stats, user.deadline = stats, deadline
         behaviour = getattr(user, role) if username or role == "public" else user.public
@@ -304,6 +319,8 @@ def run(base: str, users: int, seconds: float, accounts: dict[str, list[str]]) -
     for thread in threads:
         thread.join(timeout=max(0.0, deadline - time.monotonic()) + GRACE + 1)
     elapsed = time.monotonic() - started
+    driver_cpu = time.process_time() - driver_cpu
+    busy, total = (now - before for now, before in zip(_machine_cpu(), machine, strict=True))
     verify = Stats()
     missing = []
     for edit, (username, marker) in stats.acked.items():
@@ -331,6 +348,10 @@ def run(base: str, users: int, seconds: float, accounts: dict[str, list[str]]) -
         "logins": len(signed_in), "login_failures": sum(1 for user, _name in signed_in if not user.logged_in),
         "login_errors": logins.errors, "login_p50": _pct(logins.latencies, 0.5),
         "login_p95": _pct(logins.latencies, 0.95),
+        # Where the two cores went during the level: the driver's own share (in cores) and the whole
+        # machine's busy share (servers, database, driver and everything else).
+        "driver_cores": round(driver_cpu / elapsed, 2) if elapsed else 0.0,
+        "machine_busy": round(busy / total, 2) if total else 0.0,
     }  # fmt: skip
 
 

@@ -89,6 +89,26 @@ class KindSerializer(FiguresSerializer):
     label = serializers.CharField()
 
 
+SpokeSerializer = type(
+    "DashboardHubSpokeSerializer",
+    (FiguresSerializer,),
+    {
+        "kind": serializers.ChoiceField(
+            choices=["agency", "unit"], help_text="`agency`, or `unit` for a K/L hub's unit or field office."
+        ),
+        "name": serializers.CharField(),
+        "agency": serializers.CharField(help_text="The agency's slug (a unit's: its ministry or agency)."),
+        "unit": serializers.IntegerField(allow_null=True, help_text="The service unit's id for a unit spoke."),
+        "is_hub": serializers.BooleanField(help_text="The hub's own agency (a K/L hub's: the whole K/L)."),
+    },
+)
+
+
+class HubSerializer(FiguresSerializer):
+    year = serializers.IntegerField(help_text="0 = all years (yearly figures are all-time totals).")
+    spokes = SpokeSerializer(many=True)
+
+
 FILTERS = [
     OpenApiParameter("year", OpenApiTypes.INT, description="A year with data; empty for all years."),
     OpenApiParameter("measure", OpenApiTypes.STR, description="Measure for `rank` (as on the map)."),
@@ -204,13 +224,15 @@ class DashboardViewSet(viewsets.ViewSet):
 
     @extend_schema(
         tags=["dashboards"],
-        parameters=[OpenApiParameter("hub", OpenApiTypes.INT, OpenApiParameter.PATH)],
-        responses=FiguresSerializer,
+        parameters=[OpenApiParameter("hub", OpenApiTypes.INT, OpenApiParameter.PATH), FILTERS[0]],
+        responses=HubSerializer,
     )
     @action(detail=False, url_path=r"hubs/(?P<hub>\d+)")
     def hub(self, request, hub=None):
-        """One hub's figures (the hub and its spokes): its admins and mentors, and the Ministry."""
-        data = hub_data.api_figures(request.user, hub)
+        """One hub's figures (the hub and its spokes) and its spokes side by side: a province hub's agencies, a
+        K/L hub's own agency and its units and field offices. For its admins and mentors, and the Ministry."""
+        f, _full = self._parse(request)
+        data = hub_data.api_figures(request.user, hub, f.year)
         if data is None:
             raise NotFound
         return Response(data)

@@ -25,11 +25,13 @@ from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDeni
 from rest_framework.response import Response
 
 from jipp.api.pagination import StandardPagination
+from jipp.core import public_cache
 from jipp.regions.models import Agency, ServiceUnit
 from jipp.registry import revisions, services
 from jipp.registry.awards import TierBook, record_award
 from jipp.registry.bounds import bounds_message, parse_year
 from jipp.registry.exporting import _bits
+from jipp.registry.facet_index import version
 from jipp.registry.filters import parse_catalogue_params
 from jipp.registry.models import Award, AwardTier, Category, ContinuityUpdate, Innovation, Sdg
 from jipp.registry.selectors import SORTS, search_catalogue
@@ -357,13 +359,18 @@ class InnovationViewSet(viewsets.GenericViewSet):
 
     def list(self, request):
         query = parse_catalogue_params(request.query_params)
-        # The catalogue's own search (in-memory facet index + one full-text query): the same matches
-        # and order as `catalogue_queryset`, and it fetches only the page's rows.
-        result = search_catalogue(query, with_facets=False)
-        self.paginator.capped = result.capped
-        page = self.paginate_queryset(result.queryset)
-        serializer = InnovationListSerializer(page, many=True, context=self.get_serializer_context())
-        return self.get_paginated_response(serializer.data)
+
+        def build():
+            # The catalogue's own search (in-memory facet index + one full-text query): the same matches
+            # and order as `catalogue_queryset`, and it fetches only the page's rows.
+            result = search_catalogue(query, with_facets=False)
+            self.paginator.capped = result.capped
+            page = self.paginate_queryset(result.queryset)
+            serializer = InnovationListSerializer(page, many=True, context=self.get_serializer_context())
+            return self.get_paginated_response(serializer.data).data
+
+        # An anonymous caller's page comes from the shared cache while the catalogue is unchanged.
+        return Response(public_cache.get_or_build(public_cache.key_for(request, "api-innovations", version), build))
 
     @extend_schema(parameters=CATALOGUE_PARAMETERS, responses={200: FacetsSerializer, 400: ERROR_400})
     @action(detail=False, methods=["get"])

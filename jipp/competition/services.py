@@ -775,7 +775,7 @@ def screen_edition(
     )
     flags: list[ScreeningFlag] = []
     # The age is counted to the submission deadline, as a date in the agency's zone (one per zone).
-    edition = Edition.objects.prefetch_related("stages").get(pk=edition.pk)
+    edition = Edition.all_editions.prefetch_related("stages").get(pk=edition.pk)
     reference_dates = _ReferenceDates(edition)
 
     report(5, _("Checking ages, completeness and answers"))

@@ -40,7 +40,7 @@ def screen_edition_task(*, edition_id: int, run_id: int | None = None) -> int:
     with taskruns.running(run_id, name=SCREEN, scope=scope_of(edition_id)) as task_run:
         if task_run is None:
             return -1
-        edition = Edition.objects.get(pk=edition_id)
+        edition = Edition.all_editions.get(pk=edition_id)  # national or provincial
         # A restarted run (its worker died) takes over the record the dead one left running.
         record = active_screening(edition) or ScreeningRun.objects.create(edition=edition)
 

@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jipp.dashboards import selectors
@@ -160,31 +161,132 @@ def short_name(agency) -> str:
     return agency.short_name or agency.name
 
 
+def _with_year(now: dict[str, int], then: dict[str, int] | None, year: int) -> dict[str, int]:
+    """The state now with the yearly figures of `year` (all-time totals when 0)."""
+    figures = dict(now)
+    if year:
+        yearly = then or F.empty()
+        for name in F.YEARLY_FIGURES:
+            figures[name] = yearly[name]
+    return figures
+
+
 def spoke_rows(hub: Hub, year: int) -> list[dict]:
-    """The hub's agency and its active spokes side by side (state now, yearly figures of `year`)."""
+    """The hub's agency and its active spokes side by side (state now, yearly figures of `year`): a province
+    hub's regency and city agencies (from the summary per agency), a K/L hub's units and field offices
+    (computed for its units, one grouped query per source). Each row: `name`, `short`, `is_hub`, `row`,
+    `rates`, `agency` (the agency row's, else None), `spoke` (a unit spoke, else None), `url` (what the
+    name links to: the catalogue of the agency, or the unit spoke's progress page)."""
     ids = members([hub.pk]).get(str(hub.pk), set())
     now = {
         r.agency_id: r for r in AgencyFigures.objects.filter(agency_id__in=ids, year=0).select_related("agency__region")
     }
     then = {r.agency_id: r for r in AgencyFigures.objects.filter(agency_id__in=ids, year=year)} if year else {}
+    catalogue = reverse("registry:catalogue")
     out = []
     for agency_id, row in now.items():
-        figures = row.as_dict()
-        if year:
-            yearly = then[agency_id].as_dict() if agency_id in then else F.empty()
-            for name in F.YEARLY_FIGURES:
-                figures[name] = yearly[name]
+        figures = _with_year(row.as_dict(), then[agency_id].as_dict() if agency_id in then else None, year)
         out.append(
             {
                 "agency": row.agency,
+                "spoke": None,
+                "name": row.agency.name,
                 "short": short_name(row.agency),
+                "url": f"{catalogue}?agency={row.agency.slug}",
                 "is_hub": agency_id == hub.agency_id,
                 "row": figures,
                 "rates": F.derived(figures),
             }
         )
-    out.sort(key=lambda r: (not r["is_hub"], -r["row"]["innovations_published"], r["agency"].name))
+    out += unit_rows(hub, year)
+    out.sort(key=lambda r: (not r["is_hub"], -r["row"]["innovations_published"], r["name"]))
     return out
+
+
+def unit_rows(hub: Hub, year: int) -> list[dict]:
+    """A K/L hub's active unit spokes, each with the figures of its own unit (as `spoke_rows`)."""
+    spokes = list(
+        Spoke.objects.filter(hub=hub, left_on__isnull=True, unit__isnull=False)
+        .select_related("unit", "agency")
+        .order_by()
+    )
+    if not spokes:
+        return []
+    from jipp.dashboards.services.refresh import BY_UNIT, figure_rows
+
+    rows = figure_rows(by=BY_UNIT, ids={s.unit_id for s in spokes}, today=timezone.localdate())
+    out = []
+    for spoke in spokes:
+        figures = _with_year(rows.get((spoke.unit_id, 0), F.empty()), rows.get((spoke.unit_id, year)), year)
+        name = spoke.unit.display_name
+        out.append(
+            {
+                "agency": None,
+                "spoke": spoke,
+                "name": name,
+                "short": name,
+                "url": reverse("hubs:spoke", args=[hub.pk, spoke.pk]),
+                "is_hub": False,
+                "row": figures,
+                "rates": F.derived(figures),
+            }
+        )
+    return out
+
+
+# The spokes table's download and API: the figures of each row, by their names (see `domain.figures`).
+SPOKE_FIGURES = (
+    "innovations_created",
+    "innovations_published",
+    "phase_creation",
+    "phase_development",
+    "phase_institutionalisation",
+    "replicated",
+    "proposals",
+    "awards_top99",
+    "awards_top45",
+    "awards_outstanding",
+    "replications_in",
+    "replications_succeeded_in",
+    "replications_out",
+    "proven",
+    "proven_with_legal_basis",
+    "unprotected",
+    "continuity_missing",
+    "continuity_continuing",
+    "continuity_growing",
+    "continuity_stopped",
+    "continuity_dormant",
+)
+SPOKE_HEADERS = ["kind", "name", "agency", "unit", "is_hub", *SPOKE_FIGURES, "legal_coverage"]
+
+
+def spoke_identity(s: dict) -> dict:
+    """What a spokes-table row is: an agency (its slug) or a unit spoke (its agency's slug and unit id)."""
+    agency = s["agency"] or s["spoke"].agency
+    return {
+        "kind": "unit" if s["spoke"] else "agency",
+        "name": s["name"],
+        "agency": agency.slug,
+        "unit": s["spoke"].unit_id if s["spoke"] else None,
+        "is_hub": s["is_hub"],
+    }
+
+
+def spoke_export_rows(spokes: list[dict]):
+    """The rows of the spokes table's CSV/XLSX download, under `SPOKE_HEADERS`."""
+    for s in spokes:
+        who = spoke_identity(s)
+        coverage = s["rates"]["legal_coverage"]
+        yield [
+            who["kind"],
+            who["name"],
+            who["agency"],
+            who["unit"] or "",
+            int(who["is_hub"]),
+            *(s["row"][name] for name in SPOKE_FIGURES),
+            "" if coverage is None else round(coverage, 4),
+        ]
 
 
 def plan_progress(hub: Hub, year: int) -> tuple[WorkPlan | None, list[dict]]:
@@ -252,12 +354,18 @@ def hub_medians(year: int) -> dict[str, float | None]:
     return _median_row(rows)
 
 
-def api_figures(user, key) -> dict | None:
+def api_figures(user, key, year: int = 0) -> dict | None:
+    """The hub's figures and its spokes side by side (a K/L hub: its units and field offices)."""
     hub = Hub.objects.filter(pk=key).first()
     if hub is None or not can_view_hub(user, hub.pk):
         return None
-    row = hub_area(hub)
-    return {**row, **F.derived(row)}
+
+    def figures(row: dict) -> dict:
+        rates = F.derived(row)
+        return {**row, **rates, "awards": int(rates["awards"])}
+
+    spokes = [{**spoke_identity(s), **figures(s["row"])} for s in spoke_rows(hub, year)]
+    return {**figures(hub_area(hub, year)), "year": year, "spokes": spokes}
 
 
 def report_data(*, key: str, year: int) -> dict:

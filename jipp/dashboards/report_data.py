@@ -286,7 +286,7 @@ def collect_hub(*, hub, year: int) -> dict:
             "sheet": _("Spokes"),
             "title": _("Spokes side by side"),
             "headers": [
-                _("Agency"),
+                _("Agency, unit or field office") if any(s["spoke"] for s in spokes) else _("Agency"),
                 _("Published innovations"),
                 _("Replicated"),
                 _("Institutionalised"),
@@ -296,7 +296,7 @@ def collect_hub(*, hub, year: int) -> dict:
             ],
             "rows": [
                 [
-                    s["agency"].name,
+                    s["name"],
                     s["row"]["innovations_published"],
                     s["row"]["replicated"],
                     s["row"]["phase_institutionalisation"],
@@ -324,6 +324,13 @@ def collect_hub(*, hub, year: int) -> dict:
         _("A hub's figures are the sums over its own agency and its active spokes."),
         _("Work-plan progress counts, for the plan's year, what each target measures (see the hubs guide)."),
     ]
+    if any(s["spoke"] for s in spokes):
+        notes.append(
+            _(
+                "The hub's spokes are its units and field offices: each counts its own innovations; the hub's "
+                "row is the whole ministry or agency."
+            )
+        )
     if plan is None:
         notes.append(_("The hub has no work plan for %(year)s.") % {"year": year})
     return {

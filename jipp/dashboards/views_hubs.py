@@ -6,11 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jipp.core.exports import export_response
 from jipp.dashboards import hubs as hub_data
 from jipp.dashboards import selectors
 from jipp.dashboards.domain import figures as F
@@ -28,7 +30,12 @@ TOP_SPOKES = 15
 
 @login_required
 def hub_list(request):
-    hubs = list(hubs_for_user(request.user).select_related("agency", "region", "cohort").order_by("cohort__year"))
+    hubs = list(
+        hubs_for_user(request.user)
+        .select_related("agency", "region", "cohort")
+        .annotate(spoke_count=Count("spokes", filter=Q(spokes__left_on__isnull=True)))
+        .order_by("cohort__year")
+    )
     if not hubs and not request.user.is_ministry:
         raise PermissionDenied
     figures = selectors.areas(S.HUB, 0)
@@ -75,6 +82,10 @@ def hub_dashboard(request, pk: int):
         for key, is_rate in hub_data.COMPARED
     ]
     spokes = hub_data.spoke_rows(hub, year)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return export_response(
+            request.GET["format"], hub_data.spoke_export_rows(spokes), hub_data.SPOKE_HEADERS, f"hub-{hub.pk}-{year}"
+        )
     plan, progress = hub_data.plan_progress(hub, year)
     activities = hub_data.activities_by_year(hub)
     maturity = hub_data.maturity_by_year(hub)
@@ -86,7 +97,7 @@ def hub_dashboard(request, pk: int):
             _("Published innovations: the 15 largest"),
             _("innovations"),
             [
-                (s["short"], float(s["row"]["innovations_published"]), catalogue + f"?agency={s['agency'].slug}")
+                (s["short"], float(s["row"]["innovations_published"]), s["url"])
                 for s in sorted(spokes, key=lambda s: -s["row"]["innovations_published"])[:TOP_SPOKES]
             ],
         ),
@@ -129,6 +140,7 @@ def hub_dashboard(request, pk: int):
             "rates": rates,
             "compared": compared,
             "spokes": spokes,
+            "units": any(s["spoke"] for s in spokes),
             "plan": plan,
             "progress": progress,
             "activities": activities,

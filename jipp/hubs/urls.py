@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jipp.hubs import views
+from jipp.hubs import edition_pages, views
 
 app_name = "hubs"
 
@@ -40,4 +40,6 @@ urlpatterns = [
         name="edition_decide",
     ),
     path("<int:pk>/competitions/entries/<int:proposal_pk>/carry/", views.carry, name="carry"),
+    # The edition's evaluation: KIPP's own pages, mounted for the hub's edition.
+    *edition_pages.urlpatterns,
 ]

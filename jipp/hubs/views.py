@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jipp.competition import services as kipp_services
-from jipp.competition.evaluation.models import AssignmentRun
+from jipp.competition.evaluation.models import AssignmentRun, EvaluationSettings
 from jipp.competition.evaluation.services import assignment as assignment_services
 from jipp.competition.models import Edition, Proposal
 from jipp.core.exports import export_response
@@ -162,6 +162,10 @@ def hub_detail(request, pk: int):
     )
     activities = selectors.activities_for(hub=hub, public_only=not can_work)[:10]
     decision = hub.cohort.decisions.order_by("-decree_date").first()
+    # The hub's competitions whose results are published (their public winners page, for everyone).
+    winners_editions = competition_services.provincial_editions(hub).filter(
+        evaluation_settings__results_published_at__isnull=False
+    )
     return render(
         request,
         "hubs/hub_detail.html",
@@ -172,6 +176,7 @@ def hub_detail(request, pk: int):
             "mentors": hub.mentors.order_by("last_name"),
             "can_work": can_work,
             "decision": decision,
+            "winners_editions": winners_editions,
             "year": timezone.localdate().year,
             "status_form": HubStatusForm(initial={"status": hub.status})
             if request.user.has_perm("hubs.verify_maturity")
@@ -1099,6 +1104,9 @@ def edition_secretariat(request, pk: int, edition_pk: int):
             "screening_run": edition.screening_runs.order_by("-pk").first(),
             "assignment_run": AssignmentRun.objects.filter(edition=edition).order_by("-pk").first(),
             "can_assign": request.user.has_perm("evaluation.manage_assignments", edition),
+            "published": EvaluationSettings.objects.filter(
+                edition=edition, results_published_at__isnull=False
+            ).exists(),
             "year": timezone.localdate().year,
             "decidable": {
                 Proposal.Status.FORWARDED,

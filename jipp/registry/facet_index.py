@@ -253,3 +253,8 @@ def current_index() -> FacetIndex:
         if index is None or index.fingerprint != fingerprint:
             index = _current[fingerprint[0]] = _load(fingerprint)
         return index
+
+
+def version() -> tuple:
+    """The catalogue's data version: it changes with every write to the innovations or their awards."""
+    return _fingerprint()

@@ -1,3 +1,4 @@
+import functools
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -8,12 +9,14 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from jipp.core import public_cache
 from jipp.regions.models import Agency, Region, ServiceUnit
-from jipp.registry import attachments, revisions, selectors, services
+from jipp.registry import attachments, facet_index, revisions, selectors, services
 from jipp.registry.awards import reassign_unit
 from jipp.registry.filters import catalogue_filterset
 from jipp.registry.forms import (
@@ -90,20 +93,26 @@ def catalogue(request):
         context.update(page=None, result=None, query=None)
         return render(request, "registry/catalogue.html", context, status=400)
     query = filterset.to_query()
-    result = selectors.search_catalogue(query)
-    page = Paginator(result.queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    attachments.attach_covers(page.object_list)
+
+    @functools.cache
+    def results() -> dict:
+        result = selectors.search_catalogue(query)
+        page = Paginator(result.queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        attachments.attach_covers(page.object_list)
+        return {"result": result, "page": page, "facet_groups": facet_groups(request.GET, result.facets)}
+
     params = request.GET.copy()
     params.pop("page", None)
+    # The results and facets are computed only when the template renders them: for an anonymous
+    # visitor they usually come rendered from the shared cache (core.public_cache).
     context.update(
-        result=result,
-        page=page,
+        {name: SimpleLazyObject(lambda name=name: results()[name]) for name in ("result", "page", "facet_groups")},
         query=query,
         params=params.urlencode(),
-        facet_groups=facet_groups(request.GET, result.facets),
         export_links=export_links(request),
         sort_choices=filterset.filters["sort"].extra["choices"],
+        results_key=public_cache.key_for(request, "catalogue", facet_index.version),
     )
     return render(request, "registry/catalogue.html", context)
 

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from jipp.accounts.models import Role
-from jipp.dashboards.hubs import plan_progress
-from jipp.dashboards.models import AreaFigures, Report
+from jipp.dashboards.hubs import plan_progress, spoke_rows
+from jipp.dashboards.models import AgencyFigures, AreaFigures, Report
 from jipp.dashboards.services.refresh import refresh_agencies, refresh_all
 from jipp.dashboards.services.reports import build_report, request_report
 from jipp.hubs.models import Activity, Cohort, Hub, Spoke, WorkPlan, WorkPlanTarget
@@ -54,6 +54,26 @@ def test_hub_admin_sees_their_hub_and_not_another(client, hubs):
     assert client.get(reverse("dashboards:hub", args=[hubs["central"].pk])).status_code == 403
     assert client.get(f"/api/v1/dashboards/hubs/{hubs['central'].pk}/").status_code == 404
     assert client.get(f"/api/v1/dashboards/hubs/{hubs['east'].pk}/").json()["innovations_published"] == 5
+
+
+def test_a_province_hubs_table_is_its_agencies_from_the_summary(client, hubs, world):
+    rows = spoke_rows(hubs["east"], 2025)
+    assert [(r["agency"], r["spoke"], r["is_hub"], r["row"]["innovations_published"]) for r in rows] == [
+        (world["jatim"], None, True, 0),
+        (world["sidoarjo"], None, False, 4),
+        (world["malang"], None, False, 1),
+    ]
+    now = AgencyFigures.objects.get(agency=world["sidoarjo"], year=0).as_dict()
+    assert rows[1]["row"] == {**now, "published_in_year": 0, "proposals": 0}  # 2025: none of Sidoarjo's
+    assert rows[2]["row"]["published_in_year"] == 1  # Malang's 2025 innovation
+    assert rows[1]["url"] == f"/innovations/?agency={world['sidoarjo'].slug}"
+    client.force_login(hubs["admin"])
+    spokes = client.get(f"/api/v1/dashboards/hubs/{hubs['east'].pk}/").json()["spokes"]
+    assert [(s["kind"], s["agency"], s["unit"], s["innovations_published"]) for s in spokes] == [
+        ("agency", "pemprov-jatim", None, 0),
+        ("agency", world["sidoarjo"].slug, None, 4),
+        ("agency", world["malang"].slug, None, 1),
+    ]
 
 
 def test_mentor_of_the_hub_and_the_ministry_see_it(client, hubs):

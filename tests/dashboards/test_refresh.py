@@ -79,14 +79,20 @@ def build_world(seed: int) -> list[Agency]:
     return agencies
 
 
-def direct(agencies: list[Agency]) -> dict[tuple[int, int], dict[str, int]]:
-    """The figures counted row by row in Python, independently of the refresh's grouped queries."""
+def direct(members, *, by: str = "agency", today: dt.date = TODAY) -> dict[tuple[int, int], dict[str, int]]:
+    """The figures counted row by row in Python, independently of the refresh's grouped queries: per agency
+    (`members` agencies), or per service unit with `by="unit"` (`members` units)."""
+    unit = by == "unit"
+
+    def own(row) -> int:  # an innovation's or a proposal's agency or unit
+        return row.unit_id if unit else row.agency_id
+
     rows = defaultdict(empty)
-    for a in agencies:
-        rows[(a.pk, 0)]["agencies"] = 1
-    answered = set(ContinuityUpdate.objects.filter(year=TODAY.year).values_list("innovation_id", flat=True))
+    for m in members:
+        rows[(m.pk, 0)]["agencies"] = 1
+    answered = set(ContinuityUpdate.objects.filter(year=today.year).values_list("innovation_id", flat=True))
     for i in Innovation.objects.all():
-        r = rows[(i.agency_id, 0)]
+        r = rows[(own(i), 0)]
         if i.status == "withdrawn":
             continue
         r["innovations_created"] += 1
@@ -101,36 +107,38 @@ def direct(agencies: list[Agency]) -> dict[tuple[int, int], dict[str, int]]:
             r[f"continuity_{i.continuity}"] += 1
         r["continuity_missing"] += i.pk not in answered
         if i.year_started:
-            rows[(i.agency_id, i.year_started)]["published_in_year"] += 1
-    for p in ProtectionStatus.objects.filter(is_public=True):
-        r = rows[(p.agency_id, 0)]
+            rows[(own(i), i.year_started)]["published_in_year"] += 1
+    for p in ProtectionStatus.objects.filter(is_public=True).select_related("innovation"):
+        r = rows[(p.innovation.unit_id if unit else p.agency_id, 0)]
         r["proven"] += p.is_proven
         r["proven_with_legal_basis"] += p.is_proven and p.strength > 0
         r["unprotected"] += p.is_unprotected
     for p in Proposal.objects.exclude(forwarded_at=None).select_related("edition"):
-        rows[(p.agency_id, p.edition.year)]["proposals"] += 1
-        rows[(p.agency_id, p.edition.year)]["participated"] = 1
+        rows[(own(p), p.edition.year)]["proposals"] += 1
+        rows[(own(p), p.edition.year)]["participated"] = 1
     for a in Award.objects.select_related("innovation"):
-        rows[(a.innovation.agency_id, a.year)][f"awards_{a.tier}"] += 1
-    for rep in Replication.objects.exclude(status__in=["declined", "withdrawn"]):
+        rows[(own(a.innovation), a.year)][f"awards_{a.tier}"] += 1
+    for rep in Replication.objects.exclude(status__in=["declined", "withdrawn"]).select_related("primary_source"):
         year = timezone.localtime(rep.created_at).year
-        rows[(rep.adopter_agency_id, year)]["replications_in"] += 1
-        rows[(rep.adopter_agency_id, year)]["replications_finished_in"] += rep.outcome != ""
-        rows[(rep.adopter_agency_id, year)]["replications_succeeded_in"] += rep.is_successful
-        rows[(rep.source_agency_id, year)]["replications_out"] += 1
+        into = rep.adopter_unit_id if unit else rep.adopter_agency_id
+        if into is not None:
+            rows[(into, year)]["replications_in"] += 1
+            rows[(into, year)]["replications_finished_in"] += rep.outcome != ""
+            rows[(into, year)]["replications_succeeded_in"] += rep.is_successful
+        rows[(rep.primary_source.unit_id if unit else rep.source_agency_id, year)]["replications_out"] += 1
     for c in ContinuityUpdate.objects.select_related("innovation"):
-        rows[(c.innovation.agency_id, c.year)][f"continuity_{c.status}"] += 1
-    for (agency_id, year), r in list(rows.items()):
+        rows[(own(c.innovation), c.year)][f"continuity_{c.status}"] += 1
+    for (key, year), r in list(rows.items()):
         r["agencies"] = 1
         if year:
-            total = rows[(agency_id, 0)]
+            total = rows[(key, 0)]
             for name in ("published_in_year", "proposals", "replications_in", "replications_out"):
                 total[name] += r[name]
             for name in ("replications_finished_in", "replications_succeeded_in"):
                 total[name] += r[name]
             for name in ("awards_top99", "awards_top45", "awards_outstanding"):
                 total[name] += r[name]
-    for (_agency_id, year), r in rows.items():
+    for (_key, year), r in rows.items():
         if not year:
             r["participated"] = int(r["proposals"] > 0)
     return dict(rows)

@@ -169,3 +169,28 @@ def test_secretariat_pages_refuse_kipp_and_other_hubs(client, world):
     hub_x.mentors.add(mentor)
     client.force_login(mentor)
     assert client.get(reverse("hubs:edition", args=[hub_x.pk, world["edition_x"].pk])).status_code == 403
+
+
+def test_the_background_screening_and_assignment_of_a_provincial_edition_finish(
+    client, world, django_capture_on_commit_callbacks
+):
+    """Regression: the tasks loaded the edition through the national-only manager and failed on a
+    provincial edition (its run stayed queued): they finish now."""
+    from jipp.competition.evaluation.models import Assignment
+    from tests.factories.evaluation import EvalProposalFactory, EvaluatorMemberFactory
+
+    hub_x, edition_x = world["hub_x"], world["edition_x"]
+    _entry(edition_x)
+    client.force_login(world["admin_x"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("hubs:edition_screen", args=[hub_x.pk, edition_x.pk]))
+    assert ScreeningRun.objects.get(edition=edition_x).status == ScreeningRun.Status.DONE
+    entries = [EvalProposalFactory(edition=edition_x) for _ in range(3)]
+    for _i in range(3):
+        EvaluatorMemberFactory(edition=edition_x)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("hubs:edition_assign", args=[hub_x.pk, edition_x.pk]))
+    assert AssignmentRun.objects.get(edition=edition_x).status == "done"
+    assert sorted(set(Assignment.objects.filter(edition=edition_x).values_list("proposal_id", flat=True))) == sorted(
+        p.pk for p in entries
+    )

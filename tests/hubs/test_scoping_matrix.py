@@ -27,6 +27,7 @@ SECRETARIAT_POST = {k: 302 if v == 200 else v for k, v in SECRETARIAT.items()}
 PUBLIC = dict.fromkeys(ROLES, 200)
 MINISTRY_ONLY = {"admin_x": 403, "mentor_x": 403, "ministry": 200, "admin_y": 403, "mentor_y": 403, "upp": 403}
 MINISTRY_POST = {k: 302 if v == 200 else v for k, v in MINISTRY_ONLY.items()}
+NOT_PUBLISHED = dict.fromkeys(ROLES, 404)
 API_SCOPED = {"admin_x": 200, "mentor_x": 200, "ministry": 200, "admin_y": 404, "mentor_y": 404, "upp": 404}
 
 # (method, url template on hub X's objects, expected). Keys in braces come from the world.
@@ -44,6 +45,22 @@ CASES = [
     ("get", "hubs:edition {hub} {edition}", SECRETARIAT),
     ("post", "hubs:edition_screen {hub} {edition}", SECRETARIAT_POST),
     ("post", "hubs:edition_assign {hub} {edition}", SECRETARIAT_POST),
+    # The edition's evaluation: KIPP's own pages mounted for the hub's edition (jipp/hubs/edition_pages.py).
+    ("get", "hubs:edition_overview {hub} {edition}", SECRETARIAT),
+    ("get", "hubs:edition_team {hub} {edition}", SECRETARIAT),
+    ("get", "hubs:edition_assignments {hub} {edition}", SECRETARIAT),
+    ("get", "hubs:edition_assignments_csv {hub} {edition}", SECRETARIAT),
+    ("get", "hubs:edition_ranking {hub} {edition}", SECRETARIAT),
+    ("get", "hubs:edition_explain {hub} {edition} 999999", {**SECRETARIAT, "admin_x": 404, "ministry": 404}),
+    ("get", "hubs:edition_nomination {hub} {edition}", SECRETARIAT),
+    ("post", "hubs:edition_nomination {hub} {edition}", SECRETARIAT),  # nothing posted: the page again
+    ("get", "hubs:edition_scrutiny {hub} {edition}", SECRETARIAT),
+    ("get", "hubs:edition_presentations {hub} {edition}", SECRETARIAT),
+    ("get", "hubs:edition_verification {hub} {edition}", SECRETARIAT),
+    ("get", "hubs:edition_results {hub} {edition}", SECRETARIAT),
+    ("post", "hubs:edition_results {hub} {edition}", SECRETARIAT_POST),
+    ("get", "hubs:edition_public_finalists {hub} {edition}", NOT_PUBLISHED),
+    ("get", "hubs:edition_public_results {hub} {edition}", NOT_PUBLISHED),
     ("post", "hubs:spoke_end {hub} {spoke}", CHANGE_POST),
     ("post", "hubs:plan_new {hub}", CHANGE_POST),
     ("post", "hubs:status {hub}", MINISTRY_POST),
@@ -158,6 +175,8 @@ def test_hub_x_urls_do_not_reach_hub_y_objects(client, world, role):
         ("get", "hubs:spoke {hub} {spoke}"),
         ("get", "hubs:activity_edit {hub} {activity}"),
         ("get", "hubs:edition {hub} {edition}"),
+        ("get", "hubs:edition_ranking {hub} {edition}"),
+        ("get", "hubs:edition_results {hub} {edition}"),
     ]
     got = [(t, getattr(client, m)(_url(t, mixed)).status_code) for m, t in cases]
     edition = 404 if role == "ministry" else 403  # the Ministry may run Y's edition, but not under X's URL
@@ -165,6 +184,8 @@ def test_hub_x_urls_do_not_reach_hub_y_objects(client, world, role):
         ("hubs:spoke {hub} {spoke}", 404),
         ("hubs:activity_edit {hub} {activity}", 404),
         ("hubs:edition {hub} {edition}", edition),
+        ("hubs:edition_ranking {hub} {edition}", edition),
+        ("hubs:edition_results {hub} {edition}", edition),
     ]
 
 

@@ -49,12 +49,26 @@ def test_catalogue_has_constant_queries(client, make_innovation, count):
     # categories, SDGs; on PostgreSQL the innovations in two statements, facet_index._read_rows_pg).
     # SQLite: the capped check (the newest cap + 1 matches) and the ranked FTS query; PostgreSQL: the
     # planner's estimate and the bounded search's two statements in a savepoint (registry/search.py).
-    assert len(queries) == (13 if connection.vendor == "sqlite" else 16)
+    # Before all that, the data version of the public cache's key (core.public_cache): three queries
+    # on SQLite, one on PostgreSQL (registry/facet_index.py).
+    assert len(queries) == (16 if connection.vendor == "sqlite" else 17)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("registry:catalogue"), {"q": "inovas"})
     assert len(response.context["page"]) == count
-    # Then: tier choices, the freshness check, the search, the page's rows and their covers.
-    assert len(queries) == (8 if connection.vendor == "sqlite" else 10)
+    # Then: the version, tier choices, the freshness check, the search (with the capped check or the
+    # planner's estimate), the page's rows and their covers.
+    assert len(queries) == 11
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(reverse("registry:catalogue"), {"q": "inovas"})
+    # The same address again: the results come rendered from the cache; only the filter form's tier
+    # choices and the version are read.
+    assert len(queries) == (4 if connection.vendor == "sqlite" else 2)
+    # Equal results (the page around them differs: a fresh CSRF token in the language switch).
+    assert (
+        again.content.decode().partition('class="facet-layout"')[2]
+        == response.content.decode().partition('class="facet-layout"')[2]
+    )
+    assert 'class="facet-layout"' in again.content.decode()
 
 
 def test_draft_detail_is_hidden_from_public_and_other_agencies(client, make_innovation):

@@ -8,24 +8,24 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 
-from jipp.competition.models import Edition
+from jipp.competition.evaluation.places import place_for
 
 
 def requires(perm: str, *, on: str | Callable | None = "edition"):
     """Decorate a view: sign-in required, then the rule `perm` checked on an object.
 
-    `on="edition"` loads the edition from the view's `year` argument (404 when unknown) and keeps it on
-    `request.edition`; `on=None` checks the rule without an object; a callable `on(request, **kwargs)`
-    returns the object (kept on `request.permission_object`)."""
+    `on="edition"` loads the edition from the view's `year` argument (404 when unknown), or takes the one
+    the mounting app resolved (`places.place_for`), and keeps it on `request.edition`; `on=None` checks
+    the rule without an object; a callable `on(request, **kwargs)` returns the object (kept on
+    `request.permission_object`)."""
 
     def decorator(view):
         @login_required
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if on == "edition":
-                obj = request.edition = get_object_or_404(Edition, year=kwargs["year"])
+                obj = request.edition = place_for(request, kwargs.get("year")).edition
             elif callable(on):
                 obj = request.permission_object = on(request, **kwargs)
             else:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("panel/", views.panel, name="panel"),
     path("panel/<int:pk>/", views.panel_score, name="panel_score"),
     path("<int:year>/declarations/", views.declarations, name="declarations"),
+    path("editions/<int:edition_pk>/declarations/", views.declarations, name="edition_declarations"),
     # Secretariat.
     path("<int:year>/", views.overview, name="overview"),
     path("<int:year>/team/", views.team, name="team"),

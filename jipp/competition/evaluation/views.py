@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -35,6 +34,7 @@ from jipp.competition.evaluation.models import (
     Winner,
 )
 from jipp.competition.evaluation.permissions import requires
+from jipp.competition.evaluation.places import place_for
 from jipp.competition.evaluation.templatetags.evaluation_tags import shown
 from jipp.competition.models import Edition, Group, Proposal, ProposalAttachment, RubricCriterion
 from jipp.core.ratelimit import client_address
@@ -42,8 +42,13 @@ from jipp.core.reauth import recent_password_required
 from jipp.registry import selectors as registry_selectors
 
 
-def _edition(year: int) -> Edition:
-    return get_object_or_404(Edition, year=year)
+def _edition(request, year: int) -> Edition:
+    return place_for(request, year).edition
+
+
+def _url(request, name: str, *args) -> str:
+    """A page of the request's edition, in the URL space it was opened in (KIPP's or its organiser's)."""
+    return request.edition_place.url(name, *args)
 
 
 def _errors(exc: ValidationError) -> str:
@@ -79,7 +84,7 @@ def overview(request, year: int):
             messages.error(request, _errors(exc))
         else:
             messages.success(request, _("Settings saved."))
-            return redirect("evaluation:overview", year=year)
+            return redirect(_url(request, "overview"))
     context = {
         "edition": edition,
         "rules": rules,
@@ -112,7 +117,7 @@ def team(request, year: int):
                     expertise=d["expertise"], capacity=d["capacity"],
                 )  # fmt: skip
                 messages.success(request, _("Invitation sent."))
-                return redirect("evaluation:team", year=year)
+                return redirect(_url(request, "team"))
             if request.POST.get("action") == "add" and add.is_valid():
                 services.add_member(
                     user=request.user,
@@ -121,7 +126,7 @@ def team(request, year: int):
                     kind=add.cleaned_data["kind"],
                 )
                 messages.success(request, _("Added to the team."))
-                return redirect("evaluation:team", year=year)
+                return redirect(_url(request, "team"))
         except ValidationError as exc:
             messages.error(request, _errors(exc))
     members = (
@@ -135,9 +140,10 @@ def team(request, year: int):
 
 
 @login_required
-def declarations(request, year: int):
-    """A member declares their conflicts of interest for the edition."""
-    edition = _edition(year)
+def declarations(request, year: int | None = None, edition_pk: int | None = None):
+    """A member declares their conflicts of interest for the edition (KIPP's by year; any edition, e.g. a
+    hub's provincial one, by its number: only its members reach the page)."""
+    edition = get_object_or_404(Edition.all_editions, pk=edition_pk) if edition_pk else _edition(request, year)
     member = get_object_or_404(Member, edition=edition, user=request.user)
     form_class = forms.AvailabilityForm if member.kind == Member.Kind.PANELIST else forms.DeclarationForm
     form = form_class(
@@ -213,7 +219,7 @@ def assignment_start(request, year: int):
         messages.error(request, _errors(exc))
     else:
         messages.success(request, _("The assignment is running in the background."))
-    return redirect("evaluation:assignments", year=year)
+    return redirect(_url(request, "assignments"))
 
 
 @requires("evaluation.manage_assignments")
@@ -239,7 +245,7 @@ def reassign(request, year: int, pk: int):
             messages.error(request, _errors(exc))
         else:
             messages.success(request, _("Reassigned."))
-    return redirect(f"{reverse('evaluation:assignments', args=[year])}?q={assignment.proposal_id}")
+    return redirect(f"{_url(request, 'assignments')}?q={assignment.proposal_id}")
 
 
 @requires("evaluation.manage_assignments")
@@ -257,7 +263,7 @@ def assignments_import(request, year: int):
     form = forms.ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a CSV file."))
-        return redirect("evaluation:assignments", year=year)
+        return redirect(_url(request, "assignments"))
     try:
         text = form.cleaned_data["file"].read().decode("utf-8-sig")
         changed = services.import_assignments_csv(user=request.user, edition=edition, text=text)
@@ -267,7 +273,7 @@ def assignments_import(request, year: int):
         messages.error(request, _("Nothing was imported: %(errors)s") % {"errors": _errors(exc)})
     else:
         messages.success(request, _("Imported: %(n)d changes.") % {"n": changed})
-    return redirect("evaluation:assignments", year=year)
+    return redirect(_url(request, "assignments"))
 
 
 @requires("evaluation.manage_assignments")
@@ -276,7 +282,7 @@ def reminders(request, year: int):
     edition = request.edition
     count = services.send_reminders(user=request.user, edition=edition)
     messages.success(request, _("Reminders sent to %(n)d evaluators.") % {"n": count})
-    return redirect("evaluation:assignments", year=year)
+    return redirect(_url(request, "assignments"))
 
 
 @requires("evaluation.manage_assignments")
@@ -290,7 +296,7 @@ def review_reopen(request, year: int, pk: int):
         messages.error(request, _errors(exc))
     else:
         messages.success(request, _("The review is reopened."))
-    return redirect(f"{reverse('evaluation:assignments', args=[year])}?q={review.proposal_id}")
+    return redirect(f"{_url(request, 'assignments')}?q={review.proposal_id}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -501,7 +507,7 @@ def extra_review(request, year: int, pk: int):
             _("An extra review was given to %(name)s.")
             % {"name": assignment.evaluator.get_full_name() or assignment.evaluator.username},
         )
-    return redirect("evaluation:explain", year=year, pk=pk)
+    return redirect(_url(request, "explain", pk))
 
 
 # ---------------------------------------------------------------------------------------
@@ -527,7 +533,7 @@ def nomination(request, year: int):
                 messages.error(request, message)
         else:
             messages.success(request, _("Nomination computed."))
-            return redirect("evaluation:nomination", year=year)
+            return redirect(_url(request, "nomination"))
         form = forms.ConfirmNominationForm()
     elif request.method == "POST" and latest and form.is_valid():
         try:
@@ -539,7 +545,7 @@ def nomination(request, year: int):
             messages.error(request, _errors(exc))
         else:
             messages.success(request, _("The panel's decision is recorded."))
-            return redirect("evaluation:nomination", year=year)
+            return redirect(_url(request, "nomination"))
     titles = {}
     if latest:
         ids = set(latest.chosen) | {s["id"] for s in latest.swaps.get("in", []) + latest.swaps.get("out", [])}
@@ -577,7 +583,7 @@ def _question(request) -> tuple[int, int]:
 
 
 def public_finalists(request, year: int):
-    edition = _edition(year)
+    edition = _edition(request, year)
     rules = services.settings_for(edition)
     if not rules.finalists_published_at:
         raise Http404
@@ -612,7 +618,7 @@ def public_finalists(request, year: int):
             else:
                 request.session.pop("kipp_objection_question", None)
                 messages.success(request, _("Thank you: your objection is recorded and will be examined."))
-                return redirect("evaluation:public_finalists", year=year)
+                return redirect(_url(request, "public_finalists"))
         else:
             status = 400
     context = {"edition": edition, "rules": rules, "finalists": finalists, "form": form, "is_open": is_open}
@@ -644,7 +650,7 @@ def scrutiny(request, year: int):
                 messages.success(request, _("The outcome is published."))
         except ValidationError as exc:
             messages.error(request, _errors(exc))
-        return redirect("evaluation:scrutiny", year=year)
+        return redirect(_url(request, "scrutiny"))
     objections = Objection.objects.filter(edition=edition).select_related("finalist__proposal", "resolved_by")
     rows = [(o, forms.ResolveForm(prefix=f"o{o.pk}")) for o in objections]
     context = {
@@ -686,7 +692,7 @@ def presentations(request, year: int):
             messages.error(request, _errors(exc))
         else:
             messages.success(request, _("%(n)d slots scheduled.") % {"n": len(slots)})
-            return redirect("evaluation:presentations", year=year)
+            return redirect(_url(request, "presentations"))
     slots = (
         Slot.objects.filter(edition=edition)
         .select_related("finalist__proposal")
@@ -756,7 +762,7 @@ def verification(request, year: int):
                 messages.success(request, _("Verification recorded."))
         else:
             messages.error(request, _("Choose pass or fail and write the notes."))
-        return redirect("evaluation:verification", year=year)
+        return redirect(_url(request, "verification"))
     page = Paginator(finalists, 30).get_page(request.GET.get("page"))
     rows = [(f, forms.VerificationForm(prefix=f"f{f.pk}")) for f in page]
     return render(request, "evaluation/verification.html", {"edition": edition, "page": page, "rows": rows})
@@ -784,13 +790,18 @@ def results(request, year: int):
                 messages.success(request, _("Decree recorded."))
             elif action == "publish":
                 services.publish_results(user=request.user, edition=edition)
-                messages.success(request, _("Results published and written to the registry. The edition is frozen."))
+                if edition.organiser_id is None:
+                    messages.success(
+                        request, _("Results published and written to the registry. The edition is frozen.")
+                    )
+                else:  # a provincial edition: not written to the registry (services.results._write_awards)
+                    messages.success(request, _("Results published. The edition is frozen."))
             elif action == "revise":
                 services.open_revision(user=request.user, edition=edition, reason=request.POST.get("reason", ""))
                 messages.success(request, _("A revision of the results is open: corrections are now recorded."))
         except ValidationError as exc:
             messages.error(request, _errors(exc))
-        return redirect("evaluation:results", year=year)
+        return redirect(_url(request, "results"))
     context = {
         "edition": edition,
         "rules": rules,
@@ -806,7 +817,7 @@ def results(request, year: int):
 def method(request, year: int):
     """Public: how every number of the edition is computed (method, weights, evaluators' means and spreads,
     how many were not standardised on their own, the publication policy), in Indonesian and English."""
-    edition = _edition(year)
+    edition = _edition(request, year)
     summary = selectors.method_summary(edition)
     criteria = list(
         RubricCriterion.objects.filter(group__edition=edition).select_related("group").order_by("group__order", "order")
@@ -832,13 +843,14 @@ def public_index(request):
 
 
 def public_results(request, year: int):
-    edition = _edition(year)
+    edition = _edition(request, year)
     rules = services.settings_for(edition)
     if rules.results_published_at is None:
         raise Http404
     winners = selectors.public_winners(edition)
     revisions = ResultsRevision.objects.filter(edition=edition).order_by("-number")
-    in_registry = registry_selectors.has_awards(year=year)
+    # A provincial edition's winners are not KIPP awards: the registry's award pages are KIPP's.
+    in_registry = edition.organiser_id is None and registry_selectors.has_awards(year=year)
     return render(
         request,
         "evaluation/public_results.html",

@@ -22,7 +22,7 @@ from jipp.dashboards.domain.figures import FIGURES, YEARLY_FIGURES, empty
 from jipp.dashboards.hubs import hub_members, members
 from jipp.dashboards.models import AgencyFigures, AreaFigures, ProvinceArc, Refresh
 from jipp.institutionalisation.models import ProtectionStatus
-from jipp.regions.models import Agency, Region
+from jipp.regions.models import Agency, Region, ServiceUnit
 from jipp.registry.models import Award, ContinuityUpdate, Innovation
 from jipp.replication.models import Replication
 
@@ -33,23 +33,45 @@ CONTINUITY = ("continuing", "growing", "stopped", "dormant")
 AWARD_FIGURE = {"top99": "awards_top99", "top45": "awards_top45", "outstanding": "awards_outstanding"}
 
 
-def _limit(qs, field: str, agency_ids: set[int] | None):
-    return qs if agency_ids is None else qs.filter(**{f"{field}__in": agency_ids})
+BY_AGENCY = "agency"
+BY_UNIT = "unit"  # a K/L hub's unit or field office spokes
+# Per grouping, the column each source is grouped on: the innovation's own key, through an innovation,
+# the protection row's, a replication's adopter (into) and source (out of), and the rows always present.
+KEYS = {
+    BY_AGENCY: {"own": "agency_id", "innovation": "innovation__agency_id", "protection": "agency_id",
+                "in": "adopter_agency_id", "out": "source_agency_id", "model": Agency},
+    BY_UNIT: {"own": "unit_id", "innovation": "innovation__unit_id", "protection": "innovation__unit_id",
+              "in": "adopter_unit_id", "out": "primary_source__unit_id", "model": ServiceUnit},
+}  # fmt: skip
+
+
+def _limit(qs, field: str, ids: set[int] | None):
+    return qs if ids is None else qs.filter(**{f"{field}__in": ids})
 
 
 def agency_rows(*, agency_ids: set[int] | None, today: dt.date) -> dict[tuple[int, int], dict[str, int]]:
-    """Every figure of the given agencies (all when None), keyed by (agency id, year); year 0 always present.
+    """Every figure of the given agencies (all when None), keyed by (agency id, year): see `figure_rows`."""
+    return figure_rows(by=BY_AGENCY, ids=agency_ids, today=today)
+
+
+def figure_rows(*, by: str, ids: set[int] | None, today: dt.date) -> dict[tuple[int, int], dict[str, int]]:
+    """Every figure of the given agencies (`by="agency"`) or service units (`by="unit"`: a K/L hub's unit
+    spokes), all when None, keyed by (id, year); year 0 always present. One grouped query per source,
+    whatever the number of ids.
 
     Invariants: a year row's yearly figure counts only that year; the year-0 row holds the state now
     and the all-time totals of the yearly figures (except continuity, which is the current status, and
     `participated`, which is 1 if the agency ever forwarded a proposal)."""
+    keys = KEYS[by]
+    own, through, protection = keys["own"], keys["innovation"], keys["protection"]
     rows: dict[tuple[int, int], dict[str, int]] = defaultdict(empty)
-    agencies = _limit(Agency.objects.all(), "pk", agency_ids).values_list("pk", flat=True)
-    for pk in agencies:
+    for pk in _limit(keys["model"].objects.all(), "pk", ids).values_list("pk", flat=True):
         rows[(pk, 0)]["agencies"] = 1
 
-    # The state of every innovation, in one scan.
+    # The state of every innovation, in one scan. The conditions sit in the counts, not in WHERE, so the
+    # scan follows the index on the grouping key (SQLite would otherwise take the status index for units).
     published = PUBLISHED
+    answered = ContinuityUpdate.objects.filter(innovation=OuterRef("pk"), year=today.year)
     state = {
         "innovations_created": Count("pk"),
         "innovations_published": Count("pk", filter=published),
@@ -58,73 +80,72 @@ def agency_rows(*, agency_ids: set[int] | None, today: dt.date) -> dict[tuple[in
         **{f"phase_{p}": Count("pk", filter=published & Q(phase=p)) for p in Innovation.Phase.values},
         **{f"stage_{s}": Count("pk", filter=published & Q(stage=s)) for s in Innovation.Stage.values},
         **{f"continuity_{c}": Count("pk", filter=published & Q(continuity=c)) for c in CONTINUITY},
+        "continuity_missing": Count("pk", filter=published & ~Exists(answered)),
     }
-    qs = _limit(Innovation.objects.exclude(status=Innovation.Status.WITHDRAWN), "agency_id", agency_ids)
-    for r in qs.order_by().values("agency_id").annotate(**state):
-        rows[(r.pop("agency_id"), 0)].update(r)
+    innovations = _limit(Innovation.objects.exclude(status=Innovation.Status.WITHDRAWN), own, ids).order_by()
+    for r in innovations.values(own).annotate(**state):
+        rows[(r.pop(own), 0)].update(r)
 
-    answered = ContinuityUpdate.objects.filter(innovation=OuterRef("pk"), year=today.year)
-    qs = _limit(Innovation.objects.filter(published).filter(~Exists(answered)), "agency_id", agency_ids)
-    for r in qs.order_by().values("agency_id").annotate(n=Count("pk")):
-        rows[(r["agency_id"], 0)]["continuity_missing"] = r["n"]
+    for r in innovations.values(own, "year_started").annotate(n=Count("pk", filter=published)):
+        if r["year_started"] is not None and r["n"]:
+            rows[(r[own], r["year_started"])]["published_in_year"] = r["n"]
 
-    qs = _limit(Innovation.objects.filter(published, year_started__isnull=False), "agency_id", agency_ids)
-    for r in qs.order_by().values("agency_id", "year_started").annotate(n=Count("pk")):
-        rows[(r["agency_id"], r["year_started"])]["published_in_year"] = r["n"]
-
-    qs = _limit(ProtectionStatus.objects.filter(is_public=True), "agency_id", agency_ids)
+    qs = _limit(ProtectionStatus.objects.filter(is_public=True), protection, ids)
     for r in (
         qs.order_by()
-        .values("agency_id")
+        .values(protection)
         .annotate(
             proven=Count("pk", filter=Q(is_proven=True)),
             proven_with_legal_basis=Count("pk", filter=Q(is_proven=True, strength__gt=0)),
             unprotected=Count("pk", filter=Q(is_unprotected=True)),
         )
     ):
-        rows[(r.pop("agency_id"), 0)].update(r)
+        rows[(r.pop(protection), 0)].update(r)
 
-    qs = _limit(Proposal.objects.filter(forwarded_at__isnull=False), "agency_id", agency_ids)
-    for r in qs.order_by().values("agency_id", "edition__year").annotate(n=Count("pk")):
-        row = rows[(r["agency_id"], r["edition__year"])]
+    qs = _limit(Proposal.objects.filter(forwarded_at__isnull=False), own, ids)
+    for r in qs.order_by().values(own, "edition__year").annotate(n=Count("pk")):
+        row = rows[(r[own], r["edition__year"])]
         row["proposals"] = r["n"]
         row["participated"] = 1
 
-    qs = _limit(Award.objects.filter(tier__in=AWARD_FIGURE), "innovation__agency_id", agency_ids)
-    for r in qs.order_by().values("innovation__agency_id", "year", "tier").annotate(n=Count("pk")):
-        rows[(r["innovation__agency_id"], r["year"])][AWARD_FIGURE[r["tier"]]] += r["n"]
+    qs = _limit(Award.objects.filter(tier__in=AWARD_FIGURE), through, ids)
+    for r in qs.order_by().values(through, "year", "tier").annotate(n=Count("pk")):
+        rows[(r[through], r["year"])][AWARD_FIGURE[r["tier"]]] += r["n"]
 
     live = Replication.objects.filter(LIVE_REPLICATION).annotate(y=ExtractYear("created_at")).order_by()
+    side_in, side_out = keys["in"], keys["out"]
     for r in (
-        _limit(live, "adopter_agency_id", agency_ids)
-        .values("adopter_agency_id", "y")
+        _limit(live, side_in, ids)
+        .values(side_in, "y")
         .annotate(
             n=Count("pk"),
             finished=Count("pk", filter=~Q(outcome="")),
             succeeded=Count("pk", filter=Q(is_successful=True)),
         )
     ):
-        row = rows[(r["adopter_agency_id"], r["y"])]
+        if r[side_in] is None:  # a replication into an agency without a named unit
+            continue
+        row = rows[(r[side_in], r["y"])]
         row["replications_in"] = r["n"]
         row["replications_finished_in"] = r["finished"]
         row["replications_succeeded_in"] = r["succeeded"]
-    for r in _limit(live, "source_agency_id", agency_ids).values("source_agency_id", "y").annotate(n=Count("pk")):
-        rows[(r["source_agency_id"], r["y"])]["replications_out"] = r["n"]
+    for r in _limit(live, side_out, ids).values(side_out, "y").annotate(n=Count("pk")):
+        rows[(r[side_out], r["y"])]["replications_out"] = r["n"]
 
-    qs = _limit(ContinuityUpdate.objects.all(), "innovation__agency_id", agency_ids)
-    for r in qs.order_by().values("innovation__agency_id", "year", "status").annotate(n=Count("pk")):
+    qs = _limit(ContinuityUpdate.objects.all(), through, ids)
+    for r in qs.order_by().values(through, "year", "status").annotate(n=Count("pk")):
         if r["status"] in CONTINUITY:
-            rows[(r["innovation__agency_id"], r["year"])][f"continuity_{r['status']}"] = r["n"]
+            rows[(r[through], r["year"])][f"continuity_{r['status']}"] = r["n"]
 
     # Year-0 totals of the yearly figures, and `agencies` = 1 on every row of an agency.
     yearly = [f for f in YEARLY_FIGURES if not f.startswith("continuity_")]
-    by_agency: dict[int, list[dict[str, int]]] = defaultdict(list)
-    for (agency_id, year), row in rows.items():
+    by_key: dict[int, list[dict[str, int]]] = defaultdict(list)
+    for (key, year), row in rows.items():
         row["agencies"] = 1
         if year:
-            by_agency[agency_id].append(row)
-    for agency_id, year_rows in by_agency.items():
-        total = rows[(agency_id, 0)]
+            by_key[key].append(row)
+    for key, year_rows in by_key.items():
+        total = rows[(key, 0)]
         for name in yearly:
             total[name] = sum(r[name] for r in year_rows)
         total["participated"] = int(total["proposals"] > 0)

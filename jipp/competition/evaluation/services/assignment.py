@@ -88,7 +88,7 @@ def assign_task(*, edition_id: int, run_id: int | None = None) -> int:
     with taskruns.running(run_id, name=ASSIGN, scope=_scope(edition_id)) as task_run:
         if task_run is None:
             return -1
-        edition = Edition.objects.get(pk=edition_id)
+        edition = Edition.all_editions.get(pk=edition_id)  # national or provincial
         run = active_assignment_run(edition) or AssignmentRun.objects.create(edition=edition)
 
         def beat(done: int, phase: str) -> None:

@@ -293,7 +293,7 @@ def refresh_ranking_task(*, edition_id: int, run_id: int | None = None) -> int:
     with taskruns.running(run_id, name=REFRESH, scope=_scope(edition_id)) as run:
         if run is None:
             return -1
-        edition = Edition.objects.get(pk=edition_id)
+        edition = Edition.all_editions.get(pk=edition_id)  # national or provincial
         if is_frozen(edition) or selectors.stored_ranking_is_current(edition):
             return 0
         store_ranking(edition=edition)

@@ -53,12 +53,16 @@ def tier_size(rules: EvaluationSettings, tier: str) -> int:
 
 def award_title(winner: Winner, size: int) -> str:
     """The tier as the decree names it ("Top 45 Inovasi Pelayanan Publik KIPP 2025"), `size` being the
-    tier's configured size, never the winner's rank or the count of winners decided so far."""
+    tier's configured size, never the winner's rank or the count of winners decided so far. A provincial
+    edition's winner is named by its edition ("Top 30 Inovasi Pelayanan Publik Kompetisi Inovasi Jawa
+    Timur 2025"), never as KIPP's."""
+    edition = winner.edition
+    competition = edition.name if edition.organiser_id else f"KIPP {edition.year}"
     if winner.tier == Winner.Tier.OUTSTANDING:
-        return f"Top {size} Outstanding Achievement KIPP {winner.edition.year}"
+        return f"Top {size} Outstanding Achievement {competition}"
     if winner.tier == Winner.Tier.REPLIKASI:
-        return f"Top {size} Replikasi KIPP {winner.edition.year}"
-    return f"Top {size} Inovasi Pelayanan Publik KIPP {winner.edition.year}"
+        return f"Top {size} Replikasi {competition}"
+    return f"Top {size} Inovasi Pelayanan Publik {competition}"
 
 
 def missing_final_scores(edition: Edition) -> list[Finalist]:
@@ -277,15 +281,16 @@ def _write_awards(*, edition: Edition, rules: EvaluationSettings, winners: list[
     tier). Each innovation's summary is then recomputed from all its awards, once.
     """
     winner_proposals = {w.finalist.proposal_id for w in winners}
+    if edition.organiser_id is not None:
+        # A provincial edition's winners are its organiser's, not KIPP awards: the registry is untouched
+        # (a KIPP award of the same year and innovation stays), only the entries' statuses follow.
+        _settle_entries(edition=edition, rules=rules, winner_proposals=winner_proposals, republish=republish)
+        return
     finalists = list(
         Finalist.objects.filter(edition=edition, status=Finalist.Status.ACTIVE).select_related("proposal__group")
     )
     innovation_ids = [f.proposal.innovation_id for f in finalists]
     if republish:
-        earlier = Proposal.objects.filter(edition=edition, status=Proposal.Status.WINNER).exclude(
-            pk__in=winner_proposals
-        )
-        earlier.update(status=Proposal.Status.FINALIST)
         innovation_ids += list(
             Award.objects.filter(year=edition.year, title__contains="KIPP", is_imported=False).values_list(
                 "innovation_id", flat=True
@@ -310,6 +315,17 @@ def _write_awards(*, edition: Edition, rules: EvaluationSettings, winners: list[
             title=award_title(w, tier_size(rules, w.tier)), book=book, **decree,
         )  # fmt: skip
     registry_awards.refresh_award_summary(innovation_ids=innovation_ids, book=book)
+    _settle_entries(edition=edition, rules=rules, winner_proposals=winner_proposals, republish=republish)
+
+
+def _settle_entries(*, edition: Edition, rules: EvaluationSettings, winner_proposals: set, republish: bool) -> None:
+    """The entries' statuses after a publication: winners, earlier winners back to finalists, the rest not
+    selected; each winner's timeline names the decree."""
+    if republish:
+        earlier = Proposal.objects.filter(edition=edition, status=Proposal.Status.WINNER).exclude(
+            pk__in=winner_proposals
+        )
+        earlier.update(status=Proposal.Status.FINALIST)
     Proposal.objects.filter(pk__in=winner_proposals).update(status=Proposal.Status.WINNER)
     not_selected = [Proposal.Status.IN_EVALUATION, Proposal.Status.NOMINATED]
     Proposal.objects.filter(edition=edition, status__in=not_selected).update(status=Proposal.Status.NOT_SELECTED)
