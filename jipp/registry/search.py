@@ -61,11 +61,12 @@ RANK_CANDIDATES = 400
 MATCH_CAP = 10_000
 # PostgreSQL: the ordered scan for a capped search tests at most this many times the cap rows.
 CAP_SCAN_FACTOR = 4
-# PostgreSQL: testing a row's vector in key order costs about 20 times a match found through the GIN
-# index (65 ms for 14,600 rows against 160 ms for 683,000 matches at 1,000,000 innovations), so the
-# key order is used when cap x rows / matches rows tested cost less than the matches:
-# matches^2 >= DENSE_COST_RATIO x cap x rows ("desa" at 1,000,000; no word at 100,000).
-DENSE_COST_RATIO = 20
+# PostgreSQL: testing a row's vector in key order costs more than a match found through the GIN
+# index, so the key order is used when the rows it tests (cap x rows / matches) cost less than the
+# matches: matches^2 >= DENSE_COST_RATIO x cap x rows. 5 from the bench: at 1,000,000 the words in
+# 300,000 and more rows are faster in key order ("pelayanan kesehatan" 315 -> 178 ms with 20 -> 5);
+# at 100,000 no word is ("pertanian", 30,600 matches: 300 ms in key order, 45 ms through GIN).
+DENSE_COST_RATIO = 5
 # A capped search takes its title-match candidates for the ranking among its newest TITLE_POOL matches.
 TITLE_POOL = 2_000
 # bm25 column weights (title, body, name) and the same weights for ts_rank_cd ({D, C, B, A}).

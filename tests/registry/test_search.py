@@ -254,7 +254,7 @@ def _desa_rows(make_innovation, n=8, **data):
 
 @pytest.mark.parametrize(
     ("analyzed", "cost_ratio"),
-    [(False, 20), (True, 1), (True, 20)],
+    [(False, 5), (True, 1), (True, 20)],
     ids=["exact-then-capped", "ordered-scan", "gin-newest"],
 )
 def test_capped_search_reads_the_newest_matches(make_innovation, settings, monkeypatch, analyzed, cost_ratio):
