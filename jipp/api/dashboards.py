@@ -104,7 +104,7 @@ SpokeSerializer = type(
 )
 
 
-class HubSerializer(FiguresSerializer):
+class HubFiguresSerializer(FiguresSerializer):
     year = serializers.IntegerField(help_text="0 = all years (yearly figures are all-time totals).")
     spokes = SpokeSerializer(many=True)
 
@@ -225,7 +225,7 @@ class DashboardViewSet(viewsets.ViewSet):
     @extend_schema(
         tags=["dashboards"],
         parameters=[OpenApiParameter("hub", OpenApiTypes.INT, OpenApiParameter.PATH), FILTERS[0]],
-        responses=HubSerializer,
+        responses=HubFiguresSerializer,
     )
     @action(detail=False, url_path=r"hubs/(?P<hub>\d+)")
     def hub(self, request, hub=None):

@@ -24,6 +24,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
 from rest_framework.response import Response
 
+from jipp.api.pagination import StandardPagination
 from jipp.core import public_cache
 from jipp.regions.models import Agency, ServiceUnit
 from jipp.registry import revisions, services
@@ -230,6 +231,10 @@ FacetsSerializer = inline_serializer(
     fields={
         "total": serializers.IntegerField(),
         "searchable": serializers.BooleanField(),
+        "capped": serializers.BooleanField(
+            help_text="True when the search matched more innovations than are read (a very common word): "
+            "`total` and the counts cover only the newest matches; the real number is larger."
+        ),
         **{name: FacetValueSerializer(many=True, required=False) for name in FACET_NAMES},
     },
 )
@@ -285,6 +290,30 @@ class SdgViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends: list = []
 
 
+class CataloguePagination(StandardPagination):
+    """The catalogue's pages: `count`, and `count_capped` true when `count` is a lower bound.
+
+    A search for a very common word reads only the newest matches (`jipp.registry.search.MATCH_CAP`,
+    plus every short-name match): `count` is then the number of rows listed, and there are more.
+    """
+
+    capped = False
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = self.capped
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": "True when the search matched more innovations than are listed (a very common "
+            "word): `count` is the number listed, the real number is larger.",
+        }
+        return schema
+
+
 @extend_schema_view(
     list=extend_schema(parameters=CATALOGUE_PARAMETERS, responses={200: InnovationListSerializer, 400: ERROR_400}),
     retrieve=extend_schema(responses={200: InnovationDetailSerializer, 404: OpenApiResponse(description="Not found")}),
@@ -300,6 +329,7 @@ class InnovationViewSet(viewsets.GenericViewSet):
 
     filter_backends: list = []
     http_method_names = ["get", "post", "patch", "head", "options"]
+    pagination_class = CataloguePagination
 
     def get_serializer_class(self):
         if self.action in ("create", "partial_update"):
@@ -334,6 +364,7 @@ class InnovationViewSet(viewsets.GenericViewSet):
             # The catalogue's own search (in-memory facet index + one full-text query): the same matches
             # and order as `catalogue_queryset`, and it fetches only the page's rows.
             result = search_catalogue(query, with_facets=False)
+            self.paginator.capped = result.capped
             page = self.paginate_queryset(result.queryset)
             serializer = InnovationListSerializer(page, many=True, context=self.get_serializer_context())
             return self.get_paginated_response(serializer.data).data
@@ -347,7 +378,7 @@ class InnovationViewSet(viewsets.GenericViewSet):
         """Counts per facet value for the same search and filters as the list."""
         query = parse_catalogue_params(request.query_params)
         result = search_catalogue(query, with_facets=True)
-        data = {"total": result.total, "searchable": result.searchable}
+        data = {"total": result.total, "searchable": result.searchable, "capped": result.capped}
         for name, values in result.facets.items():
             data[name] = [{"value": v.value, "label": v.label, "count": v.count} for v in values]
         return Response(data)

@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from jipp.regions.models import Agency, Region
 from jipp.registry.facet_index import CODED, current_index
 from jipp.registry.models import Award, AwardTier, Category, Innovation
-from jipp.registry.search import apply_search, matching_ids
+from jipp.registry.search import Matches, apply_search, match_cap, search_matches
 
 SORTS = ("relevance", "newest", "replicated")
 
@@ -56,6 +56,9 @@ class CatalogueResult:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     total: int = 0
     searchable: bool = True  # False when `q` held nothing searchable (only punctuation, say)
+    # True when the search matched more than the cap (`search.match_cap()`): the result, `total` and
+    # the facets cover only the newest matches (and every short-name match); show "more than total".
+    capped: bool = False
 
 
 def phases_at_least(phase: str) -> list[str]:
@@ -151,22 +154,30 @@ class InnovationPageList:
 
 
 @functools.lru_cache(maxsize=64)
-def _cached_matches(fingerprint: tuple, text: str, ranked: bool) -> np.ndarray | None:
+def _cached_matches(fingerprint: tuple, text: str, ranked: bool, cap: int) -> Matches | None:
     # Paging through a result repeats its search: remember the last few, per state of the table.
-    ids = matching_ids(text, ranked=ranked)
-    if ids is not None:
-        ids.setflags(write=False)  # shared between requests
-    return ids
+    matches = search_matches(text, ranked=ranked)
+    if matches is not None:
+        matches.ids.setflags(write=False)  # shared between requests
+    return matches
 
 
 def _positions(index, query: CatalogueQuery):
-    """Positions in the facet index of the published innovations matching `query`, in its sort order."""
+    """Positions in the facet index of the published innovations matching `query`, in its sort order.
+
+    Returns (positions, mask of the matching rows, capped). A capped search (a very common word)
+    combined with filters that leave at most the cap's number of published innovations is exact:
+    the words are matched among those innovations only (`search_matches(within=...)`, a bounded
+    number of rows tested). With broader filters the filters apply to the capped matches.
+    """
     mask = np.ones(len(index.ids), dtype=bool)
     codes = index.codes
+    filtered = False
 
     def restrict(condition):
-        nonlocal mask
+        nonlocal mask, filtered
         mask &= condition
+        filtered = True
 
     if query.province:
         pk = Region.objects.filter(code=query.province).values_list("pk", flat=True).first()
@@ -204,17 +215,23 @@ def _positions(index, query: CatalogueQuery):
     if query.sdg is not None:
         restrict((index.arrays["sdg_mask"] & (1 << query.sdg)) != 0)
     if query.q.strip():
-        ids = _cached_matches(index.fingerprint, query.q, query.sort == "relevance")
-        if ids is None:
-            return None, mask
-        ranked = index.positions_of(ids)
+        relevance = query.sort == "relevance"
+        matches = _cached_matches(index.fingerprint, query.q, relevance, match_cap())
+        if matches is None:
+            return None, mask, False
+        if matches.capped and filtered and np.count_nonzero(mask) <= match_cap():
+            matches = search_matches(query.q, ranked=relevance, within=index.ids[mask])
+        ranked = index.positions_of(matches.ids)
         in_search = np.zeros(len(index.ids), dtype=bool)
         in_search[ranked] = True
         mask &= in_search
-        if query.sort == "relevance":
-            return ranked[mask[ranked]], mask
+        if relevance:
+            return ranked[mask[ranked]], mask, matches.capped
+        capped = matches.capped
+    else:
+        capped = False
     order = index.most_replicated if query.sort == "replicated" else index.newest
-    return order[mask[order]], mask
+    return order[mask[order]], mask, capped
 
 
 def _award_rows(index, query: CatalogueQuery, *, skip: str = "") -> np.ndarray:
@@ -258,13 +275,14 @@ def _award_facet(index, mask: np.ndarray, query: CatalogueQuery, column: str, la
 def search_catalogue(query: CatalogueQuery, *, with_facets: bool = True) -> CatalogueResult:
     """The catalogue's answer to `query`: the ordered result (paginate `queryset`), its total and facets.
 
-    Same matches and order as `catalogue_queryset`, computed on the in-memory facet index.
+    Same matches and order as `catalogue_queryset` (unless `capped`: then only the newest matches of a
+    very common word), computed on the in-memory facet index.
     """
     index = current_index()
-    positions, mask = _positions(index, query)
+    positions, mask, capped = _positions(index, query)
     if positions is None:
         return CatalogueResult(queryset=InnovationPageList(np.zeros(0, dtype=np.int64)), searchable=False)
-    result = CatalogueResult(queryset=InnovationPageList(index.ids[positions]), total=len(positions))
+    result = CatalogueResult(queryset=InnovationPageList(index.ids[positions]), total=len(positions), capped=capped)
     if with_facets:
         result.facets = count_facets(index, mask, query)
     return result

@@ -233,3 +233,127 @@ def test_catalogue_sees_a_deleted_award_at_once(make_innovation):
     assert [(v.value, v.count) for v in search_catalogue(CatalogueQuery()).facets["award_year"]] == [("2024", 1)]
     award.delete()
     assert search_catalogue(CatalogueQuery()).facets["award_year"] == []
+
+
+# Capped search: a word matching more than the cap (search.match_cap(), lowered here with the
+# setting REGISTRY_SEARCH_CAP) reads only the newest cap matches plus every short-name match.
+
+
+def _analyze(on_postgresql_too: bool) -> None:
+    """On PostgreSQL, fresh statistics make the planner expect many matches: the ordered capped scan runs."""
+    from django.db import connection
+
+    if on_postgresql_too and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE registry_innovation_search")
+
+
+def _desa_rows(make_innovation, n=8, **data):
+    return [make_innovation(f"Layanan Desa Nomor {i}", summary="Pelayanan warga desa.", **data) for i in range(n)]
+
+
+@pytest.mark.parametrize(
+    ("analyzed", "cost_ratio"),
+    [(False, 5), (True, 1), (True, 20)],
+    ids=["exact-then-capped", "ordered-scan", "gin-newest"],
+)
+def test_capped_search_reads_the_newest_matches(make_innovation, settings, monkeypatch, analyzed, cost_ratio):
+    # PostgreSQL: without statistics the planner expects few matches (the exact path, capped after);
+    # with them, 8 matches in 9 rows are dense (the key scanned backwards) when the cost ratio says
+    # so, else the GIN index and a top-N sort. SQLite has one way.
+    from jipp.registry import search
+
+    monkeypatch.setattr(search, "DENSE_COST_RATIO", cost_ratio)
+    settings.REGISTRY_SEARCH_CAP = 5
+    rows = _desa_rows(make_innovation)
+    make_innovation("Sekolah Ramah Anak", summary="Pendidikan inklusif.")
+    _analyze(analyzed)
+    q = "desa " if analyzed else "desa"  # a whole word: the planner's estimate of a prefix is poor on 9 rows
+    result = search_catalogue(CatalogueQuery(q=q))
+    newest = [r.title for r in sorted(rows, key=lambda r: -r.pk)[:5]]
+    assert result.capped is True
+    assert result.total == 5
+    assert [i.title for i in result.queryset] == newest  # equal relevance: newest first
+    assert sum(v.count for v in result.facets["province"]) == 5  # facets over the capped set
+    newest_sort = search_catalogue(CatalogueQuery(q=q, sort="newest"))
+    assert (newest_sort.capped, newest_sort.total) == (True, 5)
+
+
+def test_search_with_fewer_matches_than_the_statistics_expect_is_exact(make_innovation, settings):
+    settings.REGISTRY_SEARCH_CAP = 5
+    rows = _desa_rows(make_innovation)
+    _analyze(True)  # PostgreSQL: the statistics say 8 matches
+    Innovation.objects.filter(pk__in=[r.pk for r in rows[:4]]).delete()
+    result = search_catalogue(CatalogueQuery(q="desa "))
+    assert (result.capped, result.total) == (False, 4)
+    assert sorted(i.pk for i in result.queryset) == sorted(r.pk for r in rows[4:])
+
+
+def test_capped_search_keeps_an_older_short_name_match_first(make_innovation, settings):
+    settings.REGISTRY_SEARCH_CAP = 5
+    named = make_innovation("Pendataan Warga (DESA) Terpadu", summary="Data warga.")
+    _desa_rows(make_innovation)
+    result = search_catalogue(CatalogueQuery(q="desa"))
+    assert result.capped is True
+    assert result.total == 6  # the newest 5 and the short-name match
+    assert result.queryset[0].pk == named.pk
+
+
+def test_search_under_the_cap_is_exact(make_innovation, settings):
+    settings.REGISTRY_SEARCH_CAP = 8
+    _desa_rows(make_innovation)
+    result = search_catalogue(CatalogueQuery(q="desa"))
+    assert (result.capped, result.total) == (False, 8)
+    assert sum(v.count for v in result.facets["province"]) == 8
+
+
+def test_capped_search_with_a_narrow_filter_is_exact(make_innovation, settings):
+    settings.REGISTRY_SEARCH_CAP = 5
+    province = ProvinceFactory(code="91", name="Papua")  # not among the factories' default provinces
+    unit = ServiceUnitFactory(agency=AgencyFactory(region=RegencyFactory(parent=province, code="91.01")))
+    old = _desa_rows(make_innovation, 3, unit=unit)  # older than the newest 5 matches
+    _desa_rows(make_innovation, 8)
+    result = search_catalogue(CatalogueQuery(q="desa", province=province.code))
+    assert result.capped is False
+    assert sorted(i.pk for i in result.queryset) == sorted(r.pk for r in old)
+
+
+def test_capped_search_in_the_page_and_the_api(make_innovation, settings, client):
+    settings.REGISTRY_SEARCH_CAP = 5
+    _desa_rows(make_innovation)
+    page = client.get("/innovations/", {"q": "desa"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "More than 5 innovations" in page.content.decode()
+    assert "Counts from the newest 5 matches." in page.content.decode()
+    page_id = client.get("/innovations/", {"q": "desa"}, HTTP_ACCEPT_LANGUAGE="id")
+    assert "Lebih dari 5 inovasi" in page_id.content.decode()
+    listed = client.get("/api/v1/innovations/", {"q": "desa"}).json()
+    assert (listed["count"], listed["count_capped"]) == (5, True)
+    facets = client.get("/api/v1/innovations/facets/", {"q": "desa"}).json()
+    assert (facets["total"], facets["capped"]) == (5, True)
+    exact = client.get("/api/v1/innovations/", {"q": "nomor 3"}).json()
+    assert (exact["count"], exact["count_capped"]) == (1, False)
+
+
+def test_facet_index_loader_reads_what_the_orm_reads(make_innovation):
+    """On PostgreSQL the index is read as one string per column (`_read_rows_pg`); it must hold the ORM's values."""
+    from jipp.registry import facet_index
+    from jipp.registry.models import Award
+
+    first = make_innovation("Kesehatan Satu", categories=[], sdgs=[])
+    make_innovation("Kesehatan Dua", continuity="", summary="Desa.")
+    make_innovation("Draf", status=Innovation.Status.DRAFT)
+    Award.objects.create(innovation=first, year=2024, tier="top99", title="Top 99")
+    Innovation.objects.filter(pk=first.pk).update(replication_count=3, is_digital=True, year_started=None)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        assert facet_index._read_rows_pg(connection) is not None  # the string-per-column reader ran
+    index = facet_index._load(facet_index._fingerprint())
+    ids, published, values, codes, arrays = facet_index._read_rows("default")
+    assert index.ids.tolist() == ids.tolist()
+    assert index.newest.tolist() == facet_index.np.lexsort((-ids, -published)).tolist()
+    for name in facet_index.CODED:
+        assert index.values[name].tolist() == values[name].tolist(), name
+        assert index.codes[name].tolist() == codes[name].tolist(), name
+    for name, array in arrays.items():
+        assert index.arrays[name].tolist() == array.tolist(), name
