@@ -267,3 +267,16 @@ def test_a_provincial_evaluator_declares_conflicts_for_the_provincial_edition(cl
     assert list(member.conflict_agencies.all()) == [other]
     # Not a member of the national edition of the same year: its page is not theirs.
     assert client.get(reverse("evaluation:declarations", args=[2021])).status_code == 404
+
+
+def test_downloads_are_named_after_the_edition(client, world):
+    """A hub's report and assignment list carry its edition's name, not KIPP's ("kipp-2021-…")."""
+    client.force_login(world["admin_x"])
+    report = client.get(_url(world, "report", "xlsx"))
+    assert report.status_code == 200
+    assert report["Content-Disposition"] == 'attachment; filename="kompetisi-inovasi-x-2021-results.xlsx"'
+    listing = client.get(_url(world, "assignments_csv"))
+    assert listing["Content-Disposition"] == 'attachment; filename="kompetisi-inovasi-x-2021-assignments.csv"'
+    client.force_login(MinistryUserFactory())
+    national = client.get(reverse("evaluation:report", args=[2021, "xlsx"]))
+    assert national["Content-Disposition"] == 'attachment; filename="kipp-2021-results.xlsx"'

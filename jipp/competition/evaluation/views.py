@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -249,11 +250,19 @@ def reassign(request, year: int, pk: int):
     return redirect(f"{_url(request, 'assignments')}?q={assignment.proposal_id}")
 
 
+def _file_stem(edition: Edition) -> str:
+    """Downloads are named after their edition: "kipp-2026" for KIPP, the edition's name for a hub's."""
+    if edition.level == Edition.Level.NATIONAL:
+        return f"kipp-{edition.year}"
+    stem = slugify(edition.name) or f"edition-{edition.pk}"
+    return stem if str(edition.year) in stem else f"{stem}-{edition.year}"
+
+
 @requires("evaluation.manage_assignments")
 def assignments_csv(request, year: int):
     edition = request.edition
     response = HttpResponse(services.export_assignments_csv(edition), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="kipp-{year}-assignments.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{_file_stem(edition)}-assignments.csv"'
     return response
 
 
@@ -909,5 +918,5 @@ def report(request, year: int, fmt: str):
         )
     else:
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="kipp-{year}-results.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{_file_stem(edition)}-results.{fmt}"'
     return response
