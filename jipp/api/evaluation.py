@@ -260,26 +260,44 @@ class WinnerSerializer(serializers.ModelSerializer):
     agency = serializers.CharField(source="finalist.proposal.agency.name", read_only=True)
     innovation = serializers.IntegerField(source="finalist.proposal.innovation_id", read_only=True)
     decree_number = serializers.CharField(source="edition.evaluation_settings.results_decree_number", read_only=True)
+    edition_name = serializers.CharField(source="edition.name", read_only=True)
+    level = serializers.CharField(source="edition.level", read_only=True)
 
     class Meta:
         model = Winner
-        fields = ["id", "edition", "tier", "rank", "title", "agency", "innovation", "final_score", "decree_number",
-                  "verification_code"]  # fmt: skip
+        fields = ["id", "edition", "edition_name", "level", "tier", "rank", "title", "agency", "innovation",
+                  "final_score", "decree_number", "verification_code"]  # fmt: skip
         read_only_fields = fields
 
 
 class WinnerFilter(django_filters.FilterSet):
     edition = django_filters.NumberFilter(field_name="edition__year", help_text="Year of the edition.")
     tier = django_filters.ChoiceFilter(choices=Winner.Tier.choices)
+    level = django_filters.ChoiceFilter(
+        field_name="edition__level",
+        choices=Edition.Level.choices,
+        method="filter_level",
+        help_text="national (KIPP, the default) or provincial (the hubs' own competitions).",
+    )
 
     class Meta:
         model = Winner
-        fields = ["edition", "tier"]
+        fields = ["edition", "tier", "level"]
+
+    def filter_queryset(self, queryset):
+        # KIPP's results unless the provincial competitions are asked for: a hub's 2021 winners are not
+        # KIPP 2021 winners, and `edition` alone (a year) cannot tell them apart.
+        if not self.form.cleaned_data.get("level"):
+            queryset = queryset.filter(edition__level=Edition.Level.NATIONAL)
+        return super().filter_queryset(queryset)
+
+    def filter_level(self, queryset, name, value):
+        return queryset.filter(**{name: value})
 
 
 @extend_schema(tags=["evaluation"])
 class ResultViewSet(viewsets.ReadOnlyModelViewSet):
-    """Published winners of every edition (public)."""
+    """Published winners of KIPP's editions (public); `?level=provincial` for the hubs' own competitions."""
 
     serializer_class = WinnerSerializer
     filterset_class = WinnerFilter

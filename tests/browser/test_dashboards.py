@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from jipp.accounts.models import Role
 from jipp.dashboards.services.refresh import refresh_all
 from jipp.hubs.models import Cohort, Hub, Spoke
+from tests.browser.helpers import login
 from tests.factories import (
-    PASSWORD,
     AgencyFactory,
     MinistryUserFactory,
     ProvinceFactory,
@@ -22,14 +22,6 @@ from tests.factories import (
 from tests.factories.registry import InnovationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def login(page, username):
-    page.context.clear_cookies()
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
 
 
 @pytest.fixture

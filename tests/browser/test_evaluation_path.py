@@ -10,18 +10,11 @@ from playwright.sync_api import expect
 from jipp.competition.evaluation import services
 from jipp.competition.evaluation.models import Assignment, Winner
 from jipp.registry.models import Award
-from tests.factories import PASSWORD, MinistryUserFactory
+from tests.browser.helpers import login
+from tests.factories import MinistryUserFactory
 from tests.factories.evaluation import EvalProposalFactory, EvaluatorMemberFactory, PanelistMemberFactory, edition_2021
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def login(page, username):
-    page.context.clear_cookies()
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
 
 
 def test_one_proposal_from_assignment_to_verified_certificate(page, shot):

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from jipp.competition.evaluation import services
 from jipp.competition.evaluation.models import Assignment, Finalist
 from jipp.hubs.services.competition import open_provincial_edition
-from tests.factories import PASSWORD
+from tests.browser.helpers import login
 from tests.factories.evaluation import (
     EvalProposalFactory,
     EvaluatorMemberFactory,
@@ -24,14 +24,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-def login(page, username):
-    page.context.clear_cookies()
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
 
 
 def edition_with_winners_decided():

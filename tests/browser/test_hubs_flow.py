@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from jipp.hubs.models import Activity, Hub, WorkPlan
-from tests.factories import PASSWORD, AgencyFactory, MinistryUserFactory, ProvinceFactory, RegencyFactory
+from tests.browser.helpers import login
+from tests.factories import AgencyFactory, MinistryUserFactory, ProvinceFactory, RegencyFactory
 from tests.factories.hubs import HubAdminFactory, MentorFactory, ProvinceAgencyFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,14 +18,6 @@ def open_my_hub(page):
     page.locator(".navbar-toggler").click()
     page.locator("#main-nav").get_by_role("button", name="Hub", exact=True).click()
     page.get_by_role("link", name="Hub saya").click()
-
-
-def login(page, username):
-    page.context.clear_cookies()
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
 
 
 def test_round_decree_plan_activity_mentor_session_spoke_page(page, shot):

@@ -9,19 +9,12 @@ from playwright.sync_api import expect
 
 from jipp.replication import index
 from jipp.replication.models import Replication
-from tests.factories import PASSWORD, AgencyFactory, ServiceUnitFactory, UppFactory
+from tests.browser.helpers import login
+from tests.factories import AgencyFactory, ServiceUnitFactory, UppFactory
 from tests.factories.registry import InnovationFactory
 from tests.factories.replication import PDF
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def login(page, username):
-    page.context.clear_cookies()
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
 
 
 def test_replication_from_problem_to_public_story(page, shot, settings, tmp_path):

@@ -5,18 +5,11 @@ import pytest
 from playwright.sync_api import expect
 
 from jipp.registry.models import Innovation, InnovationRevision
-from tests.factories import PASSWORD, AdminLokalFactory, UppFactory
+from tests.browser.helpers import login
+from tests.factories import AdminLokalFactory, UppFactory
 from tests.factories.registry import InnovationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def login(page, username):
-    page.context.clear_cookies()
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
 
 
 def test_upp_edit_waits_for_admin_lokal_and_goes_public_only_when_approved(page, browser, shot):

@@ -6,16 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from jipp.accounts.models import User
-from tests.factories import PASSWORD, AgencyFactory, MinistryUserFactory, RegencyFactory
+from tests.browser.helpers import login
+from tests.factories import AgencyFactory, MinistryUserFactory, RegencyFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def login(page, username):
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
 
 
 @pytest.fixture

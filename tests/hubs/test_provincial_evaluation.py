@@ -164,6 +164,14 @@ def test_a_provincial_edition_runs_to_its_published_winners_through_the_hub_page
     assert public.context["in_registry"] is False
     hub_page = client.get(reverse("hubs:detail", args=[hub.pk])).content.decode()
     assert anonymous_url in hub_page
+    # The public results API: KIPP's winners by default (a hub's 2021 winners are not KIPP 2021's; the
+    # year alone cannot tell them apart), the hubs' competitions when asked for, named by edition.
+    assert client.get("/api/v1/kipp/results/", {"edition": 2021}).json()["results"] == []
+    provincial = client.get("/api/v1/kipp/results/", {"level": "provincial"}).json()["results"]
+    assert [(r["id"], r["level"], r["edition_name"]) for r in provincial] == [
+        (w.pk, "provincial", "Kompetisi Inovasi X 2021") for w in winners
+    ]
+    assert client.get("/api/v1/kipp/results/", {"level": "regional"}).status_code == 400
     # National KIPP 2021 is untouched and its year pages still open the national edition.
     ministry = MinistryUserFactory()
     client.force_login(ministry)
