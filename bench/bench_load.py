@@ -2,7 +2,7 @@
 
 For each engine: a database seeded with `seed_demo --scale small` (PostgreSQL: a throwaway cluster
 started here under /tmp; SQLite: /tmp/jipp-load.sqlite3, reused), load-test accounts
-(bench/load/setup_accounts.py), then gunicorn with 4 workers x 4 threads and the production
+(bench/load/setup_accounts.py), then gunicorn with 4 workers x 4 threads (BENCH_LOAD_THREADS) and the production
 settings (DJANGO_DEBUG=0, shared database cache; rate limits off, since every virtual user comes
 from 127.0.0.1), and the driver for at most LOAD_SECONDS (default 30, never above 60) per level.
 Only 127.0.0.1 is contacted. Set BENCH_LOAD_ONLY=postgres or sqlite for one engine,
@@ -27,6 +27,7 @@ SQLITE = os.environ.get("BENCH_LOAD_SQLITE", "/tmp/jipp-load.sqlite3")  # noqa: 
 LEVELS = [int(n) for n in os.environ.get("BENCH_LOAD_LEVELS", "50,100,200").split(",")]
 SECONDS = min(60, int(os.environ.get("LOAD_SECONDS", "30")))
 TARGET_P95 = 500
+THREADS = int(os.environ.get("BENCH_LOAD_THREADS", "4"))  # threads per gunicorn worker (4 workers)
 
 
 def _prepare(env: dict, *, fresh: bool) -> dict:
@@ -47,7 +48,7 @@ def _levels(env: dict, label: str) -> list[dict]:
         accounts = _prepare(env, fresh=not _has_data(env))
         Path(accounts_file).write_text(json.dumps(accounts))
         server_env = {**env, "GUNICORN_TIMEOUT": "120"}
-        with gunicorn(server_env, workers=4, threads=4) as base:
+        with gunicorn(server_env, workers=4, threads=THREADS) as base:
             for users in LEVELS:
                 done = subprocess.run(
                     [PYTHON, str(ROOT / "bench" / "load" / "driver.py"), "--base", base, "--users", str(users),
@@ -90,7 +91,7 @@ def run() -> list[dict]:
             results += _levels(env, "SQLite")
     rows = []
     for r in results:
-        bench = f"load ({r['engine']}, 4 workers, {SECONDS} s per level, DJANGO_DEBUG=0)"
+        bench = f"load ({r['engine']}, 4 workers x {THREADS} threads, {SECONDS} s per level, DJANGO_DEBUG=0)"
         if "failed" in r:
             rows.append({"benchmark": bench, "figure": f"{r['users']} users", "value": "failed", "target": "",
                          "ok": False})  # fmt: skip
