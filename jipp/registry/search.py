@@ -321,7 +321,7 @@ def _pg_matches(connection, user_text: str, ranked: bool, cap: int, within: np.n
         # Matching reads the index and the narrow rows; a sequential scan would read every vector.
         # A lossy bitmap (work_mem too small for the matches' row ids) would recheck every vector.
         cursor.execute(
-            "SELECT set_config('enable_seqscan', 'off', true), set_config('work_mem', '64MB', true), "
+            "SELECT set_config('enable_seqscan', 'off', true), set_config('work_mem', '64MB', true), "  # nosec B608 # a constant table name, no user input
             f"(SELECT reltuples FROM pg_class WHERE oid = '{PG_TABLE}'::regclass)"
         )
         rows = cursor.fetchone()[2]
