@@ -276,7 +276,6 @@ class WinnerFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(
         field_name="edition__level",
         choices=Edition.Level.choices,
-        method="filter_level",
         help_text="national (KIPP, the default) or provincial (the hubs' own competitions).",
     )
 
@@ -290,9 +289,6 @@ class WinnerFilter(django_filters.FilterSet):
         if not self.form.cleaned_data.get("level"):
             queryset = queryset.filter(edition__level=Edition.Level.NATIONAL)
         return super().filter_queryset(queryset)
-
-    def filter_level(self, queryset, name, value):
-        return queryset.filter(**{name: value})
 
 
 @extend_schema(tags=["evaluation"])

@@ -8,8 +8,8 @@ host and the full address. A write therefore makes the old entries unreachable a
 (`PUBLIC_CACHE_SECONDS`, default 60 s, 0 turns the cache off) only bounds how long details that the
 version does not cover (an agency renamed, a cover photo) may stay old.
 
-Signed-in users, unsafe methods and anything with a CSRF token are never cached here: a cached
-fragment must hold nothing tied to one visitor.
+Signed-in users and unsafe methods always get a fresh rendering (`key_for` gives them no key). A
+cached part must hold nothing tied to one visitor: callers keep CSRF tokens and messages outside it.
 """
 
 from __future__ import annotations
