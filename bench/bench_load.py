@@ -4,7 +4,8 @@ For each engine: a database seeded with `seed_demo --scale small` (PostgreSQL: a
 started here under /tmp; SQLite: /tmp/jipp-load.sqlite3, reused), load-test accounts
 (bench/load/setup_accounts.py), then gunicorn with 4 workers x 4 threads (BENCH_LOAD_THREADS) and the production
 settings (DJANGO_DEBUG=0, shared database cache; rate limits off, since every virtual user comes
-from 127.0.0.1), and the driver for at most LOAD_SECONDS (default 30, never above 60) per level.
+from 127.0.0.1), an unreported warm-up (20 users for BENCH_LOAD_WARMUP seconds, default 10, 0 for
+none), and the driver for at most LOAD_SECONDS (default 30, never above 60) per level.
 Only 127.0.0.1 is contacted. Set BENCH_LOAD_ONLY=postgres or sqlite for one engine,
 BENCH_LOAD_LEVELS=50,100 for other levels, BENCH_LOAD_PG_URL to reuse a seeded PostgreSQL database.
 """
@@ -28,6 +29,9 @@ LEVELS = [int(n) for n in os.environ.get("BENCH_LOAD_LEVELS", "50,100,200").spli
 SECONDS = min(60, int(os.environ.get("LOAD_SECONDS", "30")))
 TARGET_P95 = 500
 THREADS = int(os.environ.get("BENCH_LOAD_THREADS", "4"))  # threads per gunicorn worker (4 workers)
+# Servers at a deadline have been serving for hours: a short unreported run at 20 users first, so that
+# each worker's caches (templates, the facet index, reference regions) are filled before any level.
+WARMUP = min(30, int(os.environ.get("BENCH_LOAD_WARMUP", "10")))
 
 
 def _prepare(env: dict, *, fresh: bool) -> dict:
@@ -49,12 +53,18 @@ def _levels(env: dict, label: str) -> list[dict]:
         Path(accounts_file).write_text(json.dumps(accounts))
         server_env = {**env, "GUNICORN_TIMEOUT": "120"}
         with gunicorn(server_env, workers=4, threads=THREADS) as base:
-            for users in LEVELS:
-                done = subprocess.run(
+
+            def drive(users: int, seconds: int):
+                return subprocess.run(
                     [PYTHON, str(ROOT / "bench" / "load" / "driver.py"), "--base", base, "--users", str(users),
-                     "--seconds", str(SECONDS), "--accounts", accounts_file],
-                    capture_output=True, text=True, cwd=ROOT, timeout=SECONDS + 180,
+                     "--seconds", str(seconds), "--accounts", accounts_file],
+                    capture_output=True, text=True, cwd=ROOT, timeout=seconds + 180,
                 )  # fmt: skip
+
+            if WARMUP:
+                drive(20, WARMUP)  # not reported: each worker's first requests fill its caches
+            for users in LEVELS:
+                done = drive(users, SECONDS)
                 if done.returncode != 0:
                     rows.append({"engine": label, "users": users, "failed": done.stderr[-500:]})
                     continue

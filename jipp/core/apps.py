@@ -18,6 +18,11 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.db.backends.signals import connection_created
+
+        from jipp.core import public_cache
+
+        connection_created.connect(public_cache.install, dispatch_uid="jipp.core.public_cache.install")
 
         from jipp.core.security import start_idle_clock
 

@@ -6,6 +6,7 @@ class InstitutionalisationConfig(AppConfig):
     name = "jipp.institutionalisation"
     label = "institutionalisation"
     verbose_name = _("Institutionalisation")
+    public_data = True  # shown on cached public pages (core.public_cache)
     guides = [
         ("institutionalisation-owners", _("Legal basis and sustainability (innovation owners)")),
         ("institutionalisation-ministry", _("Proven but unprotected innovations (Ministry and hubs)")),

@@ -6,6 +6,7 @@ class RegionsConfig(AppConfig):
     name = "jipp.regions"
     label = "regions"
     verbose_name = _("Regions and agencies")
+    public_data = True  # shown on cached public pages (core.public_cache)
     guides = [("agencies", _("Regions, agencies and service units"))]
 
     def nav_items(self, user):

@@ -6,6 +6,7 @@ class RegistryConfig(AppConfig):
     name = "jipp.registry"
     label = "registry"
     verbose_name = _("Innovation registry")
+    public_data = True  # shown on cached public pages (core.public_cache)
     guides = [
         ("registry", _("The innovation registry and catalogue")),
         ("registry-data", _("Importing, exporting and attachments")),

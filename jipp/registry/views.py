@@ -151,10 +151,13 @@ def innovation_detail(request, pk: int):
             and request.user.has_perm("registry.publish_innovation", innovation)
             else None
         ),
-        "similar": selectors.similar_innovations(innovation),
-        "photos": attachments.photos_of(innovation),
+        # Computed only when the page is rendered: an anonymous visitor's usually comes from the shared
+        # cache (core.public_cache), under the version of every app's public data.
+        "similar": SimpleLazyObject(lambda: selectors.similar_innovations(innovation)),
+        "photos": SimpleLazyObject(lambda: attachments.photos_of(innovation)),
         "video_host": urlsplit(innovation.video_url).hostname.removeprefix("www.") if innovation.video_url else "",
         "continuity_form": ContinuityUpdateForm(initial={"year": timezone.localdate().year}) if can_edit else None,
+        "page_key": public_cache.key_for(request, "innovation", facet_index.version),
     }
     return render(request, "registry/innovation_detail.html", context)
 

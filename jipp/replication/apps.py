@@ -6,6 +6,7 @@ class ReplicationConfig(AppConfig):
     name = "jipp.replication"
     label = "replication"
     verbose_name = _("Replication")
+    public_data = True  # shown on cached public pages (core.public_cache)
     guides = [
         ("replication-adopters", _("Replicating an innovation (adopting agencies)")),
         ("replication-sources", _("When others replicate your innovation (source agencies)")),

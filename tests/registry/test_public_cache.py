@@ -1,17 +1,25 @@
-"""The catalogue's results for anonymous visitors come from the shared cache (core.public_cache) while
-the catalogue is unchanged, and never outlive a change, a language or a signed-in user's view."""
+"""The catalogue's results and an innovation's page for anonymous visitors come from the shared cache
+(core.public_cache) while their data is unchanged, and never outlive a change, a language or a
+signed-in user's view."""
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from jipp.regions.models import Agency
 from jipp.registry.models import Innovation
 from jipp.registry.services import set_status
 from tests.factories import MinistryUserFactory, UppFactory
+from tests.factories.institutionalisation import LegalBasisFactory
+from tests.factories.replication import ReplicationFactory
 
 
 def _results(response) -> str:
     return response.content.decode().partition('class="facet-layout"')[2]
+
+
+def _main(response) -> str:
+    return response.content.decode().partition("<main")[2].partition("</main>")[0]
 
 
 def _public_keys() -> list[str]:
@@ -96,3 +104,62 @@ def test_api_list_for_anonymous_callers(client, make_innovation):
     # A bad page number is a 400 and nothing is kept for it.
     assert client.get(url, {"q": "kesehatan", "page": "99"}).status_code == 400
     assert len(_public_keys()) == 2
+
+
+# An innovation's page: kept whole for anonymous visitors, under every app's data version.
+
+
+@pytest.fixture
+def page(client):
+    def get(innovation):
+        return client.get(reverse("registry:innovation_detail", args=[innovation.pk]))
+
+    return get
+
+
+def test_innovation_page_is_kept_and_reused(page, make_innovation, django_assert_max_num_queries):
+    innovation = make_innovation("Layanan Kesehatan Keliling")
+    first = page(innovation)
+    assert "Layanan Kesehatan Keliling" in first.content.decode()
+    assert len(_public_keys()) == 1
+    # The innovation itself (a withdrawn one is a 404 at once), the generation, the catalogue's
+    # version: none of the panels' queries.
+    with django_assert_max_num_queries(4):
+        second = page(innovation)
+    assert _main(second) == _main(first)
+
+
+def test_innovation_page_shows_other_apps_changes_at_once(page, make_innovation):
+    innovation = make_innovation("Layanan Kesehatan Keliling")
+    assert "Perda 4" not in page(innovation).content.decode()
+    # A legal basis recorded (institutionalisation) and a proven replication (replication): both apps'
+    # panels on the registry's page, neither write touching the innovation's row.
+    LegalBasisFactory(innovation=innovation, type="perda", strength=5, number="4")
+    assert "Perda 4" in page(innovation).content.decode()
+    done = ReplicationFactory(primary_source=innovation, status="accepted", is_successful=True)
+    assert str(done.public_id) in page(innovation).content.decode()
+
+
+def test_innovation_page_sees_a_bulk_update(page, make_innovation):
+    """`QuerySet.update()` sends no signal: the write is seen in its SQL."""
+    innovation = make_innovation("Layanan Kesehatan Keliling")
+    assert innovation.agency.name in page(innovation).content.decode()
+    Agency.objects.filter(pk=innovation.agency_id).update(name="Dinas Kesehatan Baru")
+    assert "Dinas Kesehatan Baru" in page(innovation).content.decode()
+
+
+def test_innovation_page_withdrawn_is_gone_at_once(page, make_innovation):
+    innovation = make_innovation("Layanan Kesehatan Keliling")
+    assert page(innovation).status_code == 200
+    set_status(user=MinistryUserFactory(), innovation=innovation, status=Innovation.Status.WITHDRAWN)
+    assert page(innovation).status_code == 404
+
+
+def test_innovation_page_for_signed_in_users_is_their_own(client, page, make_innovation):
+    innovation = make_innovation("Layanan Kesehatan Keliling")
+    page(innovation)  # kept for the public
+    client.force_login(MinistryUserFactory())
+    mine = page(innovation).content.decode()
+    assert 'name="status" value="withdrawn"' in mine  # the Ministry's own buttons, not the public copy
+    client.logout()
+    assert 'name="status" value="withdrawn"' not in page(innovation).content.decode()

@@ -1,5 +1,4 @@
 from django import template
-from django.template.loader import select_template
 
 register = template.Library()
 
@@ -9,17 +8,20 @@ def include_panels(context, *template_names):
     """Render each of the named templates that exists, in order, with the current context.
 
     Lets a page show panels that later apps contribute (replication on an innovation page,
-    say) without the earlier app importing or requiring them.
+    say) without the earlier app importing or requiring them. Like `{% include %}`, each panel
+    renders in the page's own context (the context processors are not run again for each).
     """
+    from django.utils.safestring import mark_safe
+
+    engine = context.template.engine
     parts = []
     for name in template_names:
         try:
-            tpl = select_template([name])
+            tpl = engine.get_template(name)
         except template.TemplateDoesNotExist:
             continue
-        parts.append(tpl.render(context.flatten(), context.get("request")))
-    from django.utils.safestring import mark_safe
-
+        with context.push():
+            parts.append(tpl.render(context))
     return mark_safe("".join(parts))  # noqa: S308 (rendered templates are already escaped)  # nosec B308, B703 # rendered templates, escaped by the engine
 
 
