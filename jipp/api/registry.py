@@ -31,7 +31,7 @@ from jipp.registry import revisions, services
 from jipp.registry.awards import TierBook, record_award
 from jipp.registry.bounds import bounds_message, parse_year
 from jipp.registry.exporting import _bits
-from jipp.registry.facet_index import version
+from jipp.registry.facet_index import replica_version
 from jipp.registry.filters import parse_catalogue_params
 from jipp.registry.models import Award, AwardTier, Category, ContinuityUpdate, Innovation, Sdg
 from jipp.registry.selectors import SORTS, search_catalogue
@@ -370,7 +370,8 @@ class InnovationViewSet(viewsets.GenericViewSet):
             return self.get_paginated_response(serializer.data).data
 
         # An anonymous caller's page comes from the shared cache while the catalogue is unchanged.
-        return Response(public_cache.get_or_build(public_cache.key_for(request, "api-innovations", version), build))
+        entry = public_cache.entry_for(request, "api-innovations", replica_version)
+        return Response(public_cache.get_or_build(entry, build))
 
     @extend_schema(parameters=CATALOGUE_PARAMETERS, responses={200: FacetsSerializer, 400: ERROR_400})
     @action(detail=False, methods=["get"])

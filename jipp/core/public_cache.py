@@ -1,23 +1,21 @@
 """What anonymous visitors are shown, kept in the shared cache under the version of the data behind it.
 
-At the KIPP deadline most requests are the public reading the catalogue; each one rendered its
-results and facets again (about three quarters of the page's work). An anonymous visitor sees nothing
-of their own there, so the rendered part can be shared: it is kept under a key made of the data's
-version (a caller-given value that changes with every write the part shows), the active language, the
-host and the full address. A write therefore makes the old entries unreachable at once; the expiry
-(`PUBLIC_CACHE_SECONDS`, default 60 s, 0 turns the cache off) only bounds how long details that the
-version does not cover (an agency renamed, a cover photo) may stay old.
+At the KIPP deadline most requests are the public reading the catalogue and innovations' pages; each
+one rendered its results, facets and panels again. An anonymous visitor sees nothing of their own
+there, so the rendered part can be shared: it is kept under its address, language and host, stamped
+with the version of the data behind it, and used only while that stamp is still current. The expiry
+(`PUBLIC_CACHE_SECONDS`, default 60 s, 0 turns the cache off) only bounds how long an entry is kept.
 
-Signed-in users and unsafe methods always get a fresh rendering (`key_for` gives them no key). A
+The version is a generation number kept in the shared cache and changed after every committed write to
+a table of an app that declares `public_data = True` on its AppConfig (registry, regions, replication,
+institutionalisation). Writes are seen in the SQL (a database execute wrapper reading the INSERT,
+UPDATE or DELETE's table), so `QuerySet.update()`, `bulk_create()` and raw SQL count as much as
+`save()`, through any app server. Inside a transaction the generation changes when it commits; until
+then the writing connection's own reads get a stamp of their own (a pending write is nobody else's);
+a rollback changes nothing. A caller adds what the generation cannot see (a read replica's progress).
+
+Signed-in users and unsafe methods always get a fresh rendering (`entry_for` gives them None). A
 cached part must hold nothing tied to one visitor: callers keep CSRF tokens and messages outside it.
-
-Pages that gather data from several apps (an innovation's page shows its replications, legal basis,
-attachments, awards) use `data_version()`: a generation number kept in the shared cache and changed
-after every committed write to a table of an app that declares `public_data = True` on its AppConfig.
-Writes are seen at the SQL level (a database execute wrapper reading the INSERT, UPDATE or DELETE's
-table), so `QuerySet.update()`, `bulk_create()` and raw SQL count as much as `save()`. Inside a
-transaction the new generation is set when it commits; until then the writing connection's own reads
-get keys of their own (a pending write is seen by nobody else).
 """
 
 from __future__ import annotations
@@ -28,6 +26,7 @@ import hashlib
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
@@ -45,33 +44,50 @@ def seconds() -> int:
     return int(getattr(settings, "PUBLIC_CACHE_SECONDS", 60))
 
 
-def key_for(request, name: str, version: Callable[[], Any]) -> str:
-    """The cache key of `name` for this request, or "" when it must not be shared (signed in, a POST).
+@dataclass(frozen=True)
+class Entry:
+    """Where a public part is kept for this request, and what else its version depends on."""
 
-    The key holds `data_version()` and the caller's own `version` (called only when the request may
-    be served from the cache), for what the generation cannot see (a read replica's progress).
+    key: str
+    version: Callable[[], Any] | None = None
+
+
+def entry_for(request, name: str, version: Callable[[], Any] | None = None) -> Entry | None:
+    """Where `name` is kept for this request, or None when it must not be shared (signed in, a POST).
+
+    The key is the address, language and host; what is kept is stamped with `data_version()` and the
+    caller's own `version` (what the generation cannot see, such as a read replica's progress), both
+    read only when the part is asked for.
     """
     if seconds() <= 0 or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
-        return ""
-    raw = "\n".join(
-        [name, repr(data_version()), repr(version()), get_language() or "", request.get_host(), request.get_full_path()]
-    )
-    return PREFIX + name + ":" + hashlib.sha256(raw.encode()).hexdigest()
+        return None
+    raw = "\n".join([name, get_language() or "", request.get_host(), request.get_full_path()])
+    return Entry(PREFIX + name + ":" + hashlib.sha256(raw.encode()).hexdigest(), version)
 
 
-def get_or_build(key: str, build: Callable[[], Any]) -> Any:
-    """The value kept under `key`, or `build()` (kept when `key` is not empty)."""
-    if not key:
+def get_or_build(entry: Entry | None, build: Callable[[], Any]) -> Any:
+    """The value kept for `entry` if its stamp is still the data's version, else `build()` (then kept).
+
+    One cache read brings both the generation and the entry. The stamp is read before `build()` reads
+    the data, so a write committed meanwhile can only make the kept value look older, never newer.
+    """
+    if entry is None:
         return build()
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, seconds())
+    found = cache.get_many([GENERATION_KEY, entry.key])
+    stamp = (*data_version(found.get(GENERATION_KEY)), entry.version() if entry.version else None)
+    kept = found.get(entry.key)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    value = build()
+    cache.set(entry.key, (stamp, value), seconds())
     return value
 
 
-def generation() -> str:
-    """The shared generation number: it changes after every committed write to the public data."""
+def generation(known: str | None = None) -> str:
+    """The shared generation number (or `known`, just read with it): it changes after every committed
+    write to the public data."""
+    if known is not None:
+        return known
     value = cache.get(GENERATION_KEY)
     if value is None:  # never set, expired or culled: a new value, never one seen before
         cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
@@ -85,14 +101,14 @@ def bump() -> None:
         cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
-def data_version() -> tuple:
+def data_version(known_generation: str | None = None) -> tuple:
     """The version of every app's public data, as this request's connections see it."""
     pending = tuple(
         (connection.alias, connection.public_token, connection.public_writes)
         for connection in connections.all(initialized_only=True)
         if getattr(connection, "public_writes", 0) and _pending(connection)
     )
-    return (generation(), pending)
+    return (generation(known_generation), pending)
 
 
 @functools.cache

@@ -18,7 +18,7 @@ import threading
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 
 from jipp.regions.models import Region
 from jipp.registry.models import Award, Category, Innovation, Sdg
@@ -255,6 +255,13 @@ def current_index() -> FacetIndex:
         return index
 
 
-def version() -> tuple:
-    """The catalogue's data version: it changes with every write to the innovations or their awards."""
+def replica_version() -> tuple | None:
+    """The catalogue's version as the read replica sees it, when this request reads from one; else None.
+
+    The public cache's generation (core.public_cache) changes when a write commits on the primary; a
+    replica may show it a moment later, so a page rendered from the replica in between is stamped with
+    the replica's own state too and is rebuilt once the replica has the write.
+    """
+    if (router.db_for_read(Innovation) or DEFAULT_DB_ALIAS) == DEFAULT_DB_ALIAS:
+        return None
     return _fingerprint()

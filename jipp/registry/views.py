@@ -112,7 +112,7 @@ def catalogue(request):
         params=params.urlencode(),
         export_links=export_links(request),
         sort_choices=filterset.filters["sort"].extra["choices"],
-        results_key=public_cache.key_for(request, "catalogue", facet_index.version),
+        results_key=public_cache.entry_for(request, "catalogue", facet_index.replica_version),
     )
     return render(request, "registry/catalogue.html", context)
 
@@ -157,7 +157,7 @@ def innovation_detail(request, pk: int):
         "photos": SimpleLazyObject(lambda: attachments.photos_of(innovation)),
         "video_host": urlsplit(innovation.video_url).hostname.removeprefix("www.") if innovation.video_url else "",
         "continuity_form": ContinuityUpdateForm(initial={"year": timezone.localdate().year}) if can_edit else None,
-        "page_key": public_cache.key_for(request, "innovation", facet_index.version),
+        "page_key": public_cache.entry_for(request, "innovation", facet_index.replica_version),
     }
     return render(request, "registry/innovation_detail.html", context)
 

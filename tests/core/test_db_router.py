@@ -87,3 +87,13 @@ def test_pages_outside_the_public_prefixes_read_from_primary(client, replica_on)
     with CaptureQueriesContext(connections["replica"]) as on_replica:
         client.get("/")
     assert on_replica.captured_queries == []
+
+
+def test_public_cache_stamps_what_the_replica_has(replica_on):
+    """The public cache's generation changes at the primary's commit; a page rendered from a replica
+    that has not caught up is stamped with the replica's own state, so it is rebuilt once it has."""
+    from jipp.registry import facet_index
+
+    assert facet_index.replica_version() is None  # no replica read: the generation is enough
+    with use_replica():
+        assert facet_index.replica_version()[0] == "replica"

@@ -64,28 +64,28 @@ def now_when():
 
 
 class PublicCacheNode(template.Node):
-    def __init__(self, nodelist, key):
-        self.nodelist, self.key = nodelist, key
+    def __init__(self, nodelist, entry):
+        self.nodelist, self.entry = nodelist, entry
 
     def render(self, context):
         from django.utils.safestring import mark_safe
 
         from jipp.core import public_cache
 
-        key = self.key.resolve(context)
-        return mark_safe(public_cache.get_or_build(key, lambda: str(self.nodelist.render(context))))  # noqa: S308  # nosec B308, B703 # rendered by the engine, escaped
+        entry = self.entry.resolve(context) or None  # an unset variable resolves to ""
+        return mark_safe(public_cache.get_or_build(entry, lambda: str(self.nodelist.render(context))))  # noqa: S308  # nosec B308, B703 # rendered by the engine, escaped
 
 
 @register.tag
 def publiccache(parser, token):
-    """`{% publiccache key %}…{% endpubliccache %}`: the body kept under `key` (see core.public_cache).
+    """`{% publiccache entry %}…{% endpubliccache %}`: the body kept for `entry` (core.public_cache.entry_for).
 
-    An empty key renders the body every time. On a hit the body is not rendered at all, so a view can
-    hand it lazy values that are computed only when they are needed.
+    No entry (None: a signed-in user, the cache off) renders the body every time. On a hit the body is
+    not rendered at all, so a view can hand it lazy values that are computed only when they are needed.
     """
     bits = token.split_contents()
     if len(bits) != 2:
-        raise template.TemplateSyntaxError("publiccache takes one argument: the key")
+        raise template.TemplateSyntaxError("publiccache takes one argument: the entry")
     nodelist = parser.parse(("endpubliccache",))
     parser.delete_first_token()
     return PublicCacheNode(nodelist, parser.compile_filter(bits[1]))
