@@ -413,6 +413,7 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
 # makes its table; `make run` and `make serve` do it), Redis or Valkey with CACHE_URL=redis://...
 # (needs the `redis` package), a per-process memory cache only with CACHE_URL=locmem://.
 CACHE_URL = env_str("CACHE_URL", "db://jipp_cache")
+CACHE_MAX_ENTRIES = env_int("CACHE_MAX_ENTRIES", 20_000)
 
 
 def _cache_from_url(url: str) -> dict:
@@ -420,10 +421,16 @@ def _cache_from_url(url: str) -> dict:
     if scheme in {"redis", "rediss", "valkey", "valkeys"}:
         location = ("rediss" if scheme.endswith("s") else "redis") + "://" + rest
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location, "KEY_PREFIX": "jipp"}
+    # The database and memory caches delete a third of their entries once they hold MAX_ENTRIES (Django's
+    # default, 300, is less than the public pages of one busy minute: the shared generation itself would
+    # be culled, making every kept page stale at once). Redis and Valkey evict by their own policy.
+    options = {"MAX_ENTRIES": CACHE_MAX_ENTRIES}
     if scheme == "db":
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest or "jipp_cache"}
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest or "jipp_cache",
+                "OPTIONS": options}  # fmt: skip
     if scheme == "locmem":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest or "jipp"}
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest or "jipp",
+                "OPTIONS": options}  # fmt: skip
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise SettingsError(f"CACHE_URL must start with db://, redis://, rediss://, valkey:// or locmem:// (got {url!r})")

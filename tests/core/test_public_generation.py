@@ -52,3 +52,18 @@ def test_a_rolled_back_transaction_changes_nothing():
         Agency.objects.filter(pk=agency.pk).update(name="Dinas Baru")
         raise RuntimeError
     assert public_cache.data_version() == shared
+
+
+def test_a_busy_minute_of_public_pages_does_not_cull_the_generation():
+    """Django's default MAX_ENTRIES (300) culled a third of the cache, the generation with it."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from config.settings import _cache_from_url
+
+    config = _cache_from_url("locmem://culling-test")  # the database cache takes the same options
+    memory = LocMemCache(config["LOCATION"], {"OPTIONS": config["OPTIONS"]})
+    memory.set(public_cache.GENERATION_KEY, "g1", None)
+    for page in range(2_000):  # about 150 requests a second for a minute, many of them different pages
+        memory.set(f"{public_cache.PREFIX}innovation:{page}", "<main>…</main>", 60)
+    assert memory.get(public_cache.GENERATION_KEY) == "g1"
+    memory.clear()
