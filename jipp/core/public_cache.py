@@ -20,9 +20,9 @@ cached part must hold nothing tied to one visitor: callers keep CSRF tokens and 
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
+import logging
 import re
 import uuid
 from collections.abc import Callable
@@ -34,6 +34,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connections, transaction
 from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "public:"
 GENERATION_KEY = "public-generation"  # not under PREFIX: it is no rendered part
@@ -96,9 +98,15 @@ def generation(known: str | None = None) -> str:
 
 
 def bump() -> None:
-    # The database cache's table may not be made yet (migrate runs first): then nothing is kept either.
-    with contextlib.suppress(DatabaseError):
+    """A new generation. It runs after a write has committed, so it never fails that write: the database
+    cache's table may not be made yet (migrate runs first; then nothing is kept either), and a cache
+    that cannot be written to cannot be read from for a page either."""
+    try:
         cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    except DatabaseError:
+        pass
+    except Exception:
+        logger.warning("public cache: the generation could not be changed", exc_info=True)
 
 
 def data_version(known_generation: str | None = None) -> tuple:

@@ -67,3 +67,17 @@ def test_a_busy_minute_of_public_pages_does_not_cull_the_generation():
         memory.set(f"{public_cache.PREFIX}innovation:{page}", "<main>…</main>", 60)
     assert memory.get(public_cache.GENERATION_KEY) == "g1"
     memory.clear()
+
+
+def test_a_cache_outage_never_fails_a_committed_write(monkeypatch, caplog):
+    agency = AgencyFactory()
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("cache server down")
+
+    monkeypatch.setattr(public_cache.cache, "set", unreachable)
+    Agency.objects.filter(pk=agency.pk).update(name="Dinas Baru")
+    with transaction.atomic():
+        Agency.objects.filter(pk=agency.pk).update(name="Dinas Lagi")
+    assert Agency.objects.get(pk=agency.pk).name == "Dinas Lagi"
+    assert caplog.text.count("the generation could not be changed") == 2

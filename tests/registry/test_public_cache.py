@@ -122,6 +122,7 @@ def test_innovation_page_is_kept_and_reused(page, make_innovation, django_assert
     innovation = make_innovation("Layanan Kesehatan Keliling")
     first = page(innovation)
     assert "Layanan Kesehatan Keliling" in first.content.decode()
+    assert "csrfmiddlewaretoken" not in _main(first)  # nothing of one visitor's in the shared part
     assert len(_public_keys()) == 1
     # The innovation itself (a withdrawn one is a 404 at once); none of the panels' queries (the
     # cache is in memory here; with the database cache, one more: the generation and the page).
