@@ -3,8 +3,8 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _no_public_pages_of_earlier_tests():
-    """Rendered public pages (core.public_cache) are keyed by the data's version; two tests can have
-    equal versions (same row counts, frozen clocks), so each test starts with an empty per-process cache."""
+    """Rendered public pages (core.public_cache) are stamped with the data's generation, kept in the
+    cache too: each test starts with an empty per-process cache, so none sees an earlier test's pages."""
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 

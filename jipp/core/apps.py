@@ -1,3 +1,5 @@
+import atexit
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,14 @@ class CoreConfig(AppConfig):
         from jipp.core import public_cache
 
         connection_created.connect(public_cache.install, dispatch_uid="jipp.core.public_cache.install")
+        # Writes made outside a transaction change the public pages' generation when the request, the
+        # task or the command ends.
+        from django.core.signals import request_finished
+        from django_tasks.signals import task_finished
+
+        request_finished.connect(public_cache.flush, dispatch_uid="jipp.core.public_cache.flush")
+        task_finished.connect(public_cache.flush, dispatch_uid="jipp.core.public_cache.flush_task")
+        atexit.register(public_cache.flush)
 
         from jipp.core.security import start_idle_clock
 

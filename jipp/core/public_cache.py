@@ -75,6 +75,7 @@ def get_or_build(entry: Entry | None, build: Callable[[], Any]) -> Any:
     """
     if entry is None:
         return build()
+    flush()
     found = cache.get_many([GENERATION_KEY, entry.key])
     stamp = (*data_version(found.get(GENERATION_KEY)), entry.version() if entry.version else None)
     kept = found.get(entry.key)
@@ -114,7 +115,8 @@ def data_version(known_generation: str | None = None) -> tuple:
     pending = tuple(
         (connection.alias, connection.public_token, connection.public_writes)
         for connection in connections.all(initialized_only=True)
-        if getattr(connection, "public_writes", 0) and _pending(connection)
+        if getattr(connection, "public_writes", 0)
+        and (getattr(connection, "public_unflushed", False) or _pending(connection))
     )
     return (generation(known_generation), pending)
 
@@ -135,19 +137,38 @@ def _pending(connection) -> bool:
 
 
 def watch_writes(execute, sql, params, many, context):
-    """Database execute wrapper: a write to a public table changes the generation (at commit)."""
+    """Database execute wrapper: a write to a public table changes the generation once it is committed.
+
+    Never from inside the wrapper: the statement's rows may not be read yet (SQLite's INSERT ...
+    RETURNING is still running until then), so the cache's own write on the same connection would
+    interleave with it. A transaction's writes change it when it commits (`on_commit`); a write in
+    autocommit mode when the request or task ends, or before this thread next reads a kept part
+    (`flush`). Until then this connection's own reads get a stamp of their own.
+    """
     result = execute(sql, params, many, context)
     if sql.lstrip()[:1] in "IUDiud" and (match := _WRITE.match(sql)) and match.group(1) in public_tables():
         connection = context["connection"]
-        if not connection.in_atomic_block:
-            bump()
-            return result
         if not getattr(connection, "public_token", ""):
             connection.public_token = uuid.uuid4().hex
         connection.public_writes = getattr(connection, "public_writes", 0) + 1
-        if not _pending(connection):
+        if not connection.in_atomic_block:
+            connection.public_unflushed = True
+        elif not _pending(connection):
             transaction.on_commit(bump, using=connection.alias)
     return result
+
+
+def flush(**_kwargs) -> None:
+    """Change the generation for the committed autocommit writes not yet counted (outside transactions)."""
+    unflushed = [
+        connection
+        for connection in connections.all(initialized_only=True)
+        if getattr(connection, "public_unflushed", False) and not connection.in_atomic_block
+    ]
+    for connection in unflushed:
+        connection.public_unflushed = False
+    if unflushed:
+        bump()
 
 
 def install(connection, **_kwargs) -> None:

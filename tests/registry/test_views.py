@@ -49,20 +49,19 @@ def test_catalogue_has_constant_queries(client, make_innovation, count):
     # categories, SDGs; on PostgreSQL the innovations in two statements, facet_index._read_rows_pg).
     # SQLite: the capped check (the newest cap + 1 matches) and the ranked FTS query; PostgreSQL: the
     # planner's estimate and the bounded search's two statements in a savepoint (registry/search.py).
-    # Before all that, the data version of the public cache's key (core.public_cache): three queries
-    # on SQLite, one on PostgreSQL (registry/facet_index.py).
-    assert len(queries) == (16 if connection.vendor == "sqlite" else 17)
+    # The public cache's stamp is the generation (core.public_cache), kept in the cache (in memory here).
+    assert len(queries) == (13 if connection.vendor == "sqlite" else 16)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("registry:catalogue"), {"q": "inovas"})
     assert len(response.context["page"]) == count
-    # Then: the version, tier choices, the freshness check, the search (with the capped check or the
+    # Then: tier choices, the facet index's freshness check, the search (with the capped check or the
     # planner's estimate), the page's rows and their covers.
-    assert len(queries) == 11
+    assert len(queries) == (8 if connection.vendor == "sqlite" else 10)
     with CaptureQueriesContext(connection) as queries:
         again = client.get(reverse("registry:catalogue"), {"q": "inovas"})
     # The same address again: the results come rendered from the cache; only the filter form's tier
-    # choices and the version are read.
-    assert len(queries) == (4 if connection.vendor == "sqlite" else 2)
+    # choices are read.
+    assert len(queries) == 1
     # Equal results (the page around them differs: a fresh CSRF token in the language switch).
     assert (
         again.content.decode().partition('class="facet-layout"')[2]
