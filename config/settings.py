@@ -65,6 +65,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: once the response is made, the public pages' generation counts this request's writes
+    # made outside a transaction (jipp.core.public_cache), before the client can ask again.
+    "jipp.core.public_cache.FlushMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

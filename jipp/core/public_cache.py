@@ -142,8 +142,9 @@ def watch_writes(execute, sql, params, many, context):
     Never from inside the wrapper: the statement's rows may not be read yet (SQLite's INSERT ...
     RETURNING is still running until then), so the cache's own write on the same connection would
     interleave with it. A transaction's writes change it when it commits (`on_commit`); a write in
-    autocommit mode when the request or task ends, or before this thread next reads a kept part
-    (`flush`). Until then this connection's own reads get a stamp of their own.
+    autocommit mode once the response is made (FlushMiddleware) or the task ends, at the latest when
+    the process exits, and before this thread next reads a kept part (`flush`). Until then this
+    connection's own reads get a stamp of their own.
     """
     result = execute(sql, params, many, context)
     if sql.lstrip()[:1] in "IUDiud" and (match := _WRITE.match(sql)) and match.group(1) in public_tables():
@@ -169,6 +170,19 @@ def flush(**_kwargs) -> None:
         connection.public_unflushed = False
     if unflushed:
         bump()
+
+
+class FlushMiddleware:
+    """`flush` once the response is made, before it is sent (request_finished comes after the client
+    has it, and may ask another app server at once)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        flush()
+        return response
 
 
 def install(connection, **_kwargs) -> None:

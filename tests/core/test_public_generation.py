@@ -6,6 +6,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.core.signals import request_finished
 from django.db import connection, transaction
+from django.http import HttpResponse
+from django.urls import path
 
 from jipp.core import public_cache
 from jipp.institutionalisation.tasks import refresh_protection_task
@@ -115,3 +117,26 @@ def test_a_cache_outage_never_fails_a_committed_write(monkeypatch, caplog):
         Agency.objects.filter(pk=agency.pk).update(name="Dinas Lagi")
     assert Agency.objects.get(pk=agency.pk).name == "Dinas Lagi"
     assert caplog.text.count("the generation could not be changed") == 2
+
+
+def _rename(request, pk):
+    Agency.objects.filter(pk=pk).update(name="Dinas Baru")  # outside a transaction
+    return HttpResponse("ok")
+
+
+urlpatterns = [path("rename/<int:pk>/", _rename)]
+
+
+@pytest.mark.urls(__name__)
+def test_a_requests_writes_count_before_its_response_is_sent(client):
+    """request_finished comes after the client has the response (and may ask another server at once):
+    the middleware changes the generation before."""
+    agency = AgencyFactory()
+    public_cache.flush()
+    before = public_cache.generation()
+    request_finished.disconnect(dispatch_uid="jipp.core.public_cache.flush")
+    try:
+        assert client.get(f"/rename/{agency.pk}/").status_code == 200
+        assert public_cache.generation() != before
+    finally:
+        request_finished.connect(public_cache.flush, dispatch_uid="jipp.core.public_cache.flush")
