@@ -8,7 +8,9 @@ open), the ranking stored, DJANGO_DEBUG=0. Theirs: Pretalx from its own pip pack
 virtualenv (/tmp/bench_pretalx_venv, BENCH_PRETALX_PYTHON / BENCH_PRETALX_VERSION), SQLite under
 /tmp/bench_pretalx_data, debug off, seeded through its own models in bulk (bench/pretalx/seed.py):
 one event in its review phase, the same number of submissions, reviewers, assignments and reviews,
-as many score categories on the same scale as our rubric.
+as many score categories on the same scale as our rubric. Pretalx 2026.1 and later need Redis for
+their cache and sessions: a throwaway redis-server on 127.0.0.1:8613 (nothing saved) is started for
+them (Debian's redis-server package); 2025.x run without (their default then: no Redis).
 
 Both served by gunicorn, 2 sync workers each, on 127.0.0.1 (ports 8611 ours, 8612 theirs), each
 page fetched over a fresh HTTP connection with a signed-in session cookie. Interleaved: every round
@@ -45,7 +47,7 @@ DATA = Path(os.environ.get("BENCH_PRETALX_DATA", "/tmp/bench_pretalx_data"))  # 
 PRETALX_PYTHON = os.environ.get("BENCH_PRETALX_PYTHON", "python3.11")
 # The newest release that installs on Python 3.11 (2026.1.0 and later require Python 3.12 / 3.13).
 PRETALX_VERSION = os.environ.get("BENCH_PRETALX_VERSION", "2025.2.2")
-OURS_PORT, THEIRS_PORT = 8611, 8612
+OURS_PORT, THEIRS_PORT, REDIS_PORT = 8611, 8612, 8613
 ROUNDS = int(os.environ.get("BENCH_PRETALX_ROUNDS", "30"))
 BUDGET_S = float(os.environ.get("BENCH_PRETALX_BUDGET_S", "900"))
 WARMUP = 3
@@ -105,7 +107,33 @@ def _pretalx_env() -> dict:
         PRETALX_SITE_URL=f"http://127.0.0.1:{THEIRS_PORT}",
         PRETALX_NO_INITIAL_LOG="1",
     )
+    if _needs_redis():
+        env["PRETALX_REDIS"] = f"redis://127.0.0.1:{REDIS_PORT}/1"
     return env
+
+
+def _needs_redis() -> bool:
+    """Pretalx 2026.1 and later keep their cache and sessions in Redis (no longer optional)."""
+    return int(PRETALX_VERSION.split(".")[0]) >= 2026
+
+
+def _start_redis() -> subprocess.Popen:
+    """A throwaway Redis for Pretalx on 127.0.0.1 (nothing saved to disk), stopped at the end."""
+    server = shutil.which("redis-server")
+    if server is None:
+        raise RuntimeError(f"Pretalx {PRETALX_VERSION} needs Redis: install redis-server (Debian: redis-server)")
+    proc = _start([server, "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                  os.environ.copy(), DATA, DATA / "redis.log")  # fmt: skip
+    end = time.monotonic() + 30
+    while time.monotonic() < end:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", REDIS_PORT)) == 0:
+                return proc
+        if proc.poll() is not None:
+            break
+        time.sleep(0.2)
+    _stop(proc)
+    raise RuntimeError(f"redis-server did not start on {REDIS_PORT} (see {DATA / 'redis.log'})")
 
 
 def _installed_version() -> str | None:
@@ -321,9 +349,17 @@ def failure(error: Exception) -> str:
     return f"{type(error).__name__}: {error}".replace("|", "/")
 
 
-def _side_by_side(rows: list[dict]) -> None:  # noqa: PLR0914 (one linear run)
+def _side_by_side(rows: list[dict]) -> None:
     _install_pretalx()
     ours = _prepare_ours()
+    redis = _start_redis() if _needs_redis() else None
+    try:
+        _seed_and_measure(rows, ours)
+    finally:
+        _stop(redis)
+
+
+def _seed_and_measure(rows: list[dict], ours: dict) -> None:  # noqa: PLR0914 (one linear run)
     theirs = _seed_pretalx(ours["proposals"], ours["reviewers"], ours["criteria"], *ours["scale"])
     rows.append(_row(
         "volume ours / theirs: proposals, reviewers, submitted reviews (seeded in s)",

@@ -38,6 +38,33 @@ from pretalx.submission.models import (  # noqa: E402
 BATCH = 2000
 
 
+RANKING_PAGE_SIZE = 50  # bench_pretalx.PAGE_SIZE: rows on a page of their review dashboard, as on ours
+
+
+def _has(model, name: str) -> bool:
+    return any(f.name == name for f in model._meta.get_fields())
+
+
+def _locales() -> dict:
+    """The event's languages: one string before 2026.1, two lists since."""
+    return {"locale_array": "en"} if _has(Event, "locale_array") else {"locales": ["en"], "content_locales": ["en"]}
+
+
+def _profile_fields(user) -> dict:
+    """Since 2026.1 a speaker's profile carries its own code and name."""
+    return {"code": user.code, "name": user.name} if _has(SpeakerProfile, "code") else {}
+
+
+def _initialise(event) -> None:
+    """Its CfP, review phases and score categories: a model method before 2026.1, a domain function since."""
+    if hasattr(event, "build_initial_data"):
+        event.build_initial_data()
+    else:
+        from pretalx.event.domain.event import initialise_event
+
+        initialise_event(event)
+
+
 def seed(n_proposals: int, n_reviewers: int, n_criteria: int, lo: int, hi: int) -> dict:  # noqa: PLR0914
     started = time.perf_counter()
     rng = random.Random(15)
@@ -53,13 +80,15 @@ def seed(n_proposals: int, n_reviewers: int, n_criteria: int, lo: int, hi: int) 
             date_from=(today + dt.timedelta(days=120)).date(),
             date_to=(today + dt.timedelta(days=122)).date(),
             email="kipp@example.org",
-            locale_array="en",
             locale="en",
+            **_locales(),
         )
-        event.build_initial_data()
+        _initialise(event)
         event.cfp.deadline = today - dt.timedelta(days=10)
         event.cfp.save()
-        phase = event.review_phases.order_by("position").first()
+        phase = event.review_phases.order_by(
+            "position" if _has(event.review_phases.model, "position") else "start"
+        ).first()
         phase.start = today - dt.timedelta(days=10)
         phase.is_active = True
         phase.save()
@@ -82,6 +111,8 @@ def seed(n_proposals: int, n_reviewers: int, n_criteria: int, lo: int, hi: int) 
         )
         orga_team.members.add(admin)
         orga_team.limit_events.add(event)
+        if hasattr(admin, "get_event_preferences"):  # 2026.x: the table's page size is a stored preference
+            admin.get_event_preferences(event).set("tables.ReviewTable.page_size", RANKING_PAGE_SIZE, commit=True)
 
         speakers = User.objects.bulk_create(
             [
@@ -90,8 +121,12 @@ def seed(n_proposals: int, n_reviewers: int, n_criteria: int, lo: int, hi: int) 
             ],
             batch_size=BATCH,
         )
-        SpeakerProfile.objects.bulk_create(
-            [SpeakerProfile(user=u, event=event, biography="Unit layanan publik.") for u in speakers], batch_size=BATCH
+        profiles = SpeakerProfile.objects.bulk_create(
+            [
+                SpeakerProfile(user=u, event=event, biography="Unit layanan publik.", **_profile_fields(u))
+                for u in speakers
+            ],
+            batch_size=BATCH,
         )
         submissions = Submission.objects.bulk_create(
             [
@@ -109,9 +144,11 @@ def seed(n_proposals: int, n_reviewers: int, n_criteria: int, lo: int, hi: int) 
             ],
             batch_size=BATCH,
         )
-        Submission.speakers.through.objects.bulk_create(
-            [Submission.speakers.through(submission=s, user=u) for s, u in zip(submissions, speakers, strict=True)],
-            batch_size=BATCH,
+        role = Submission.speakers.through  # 2026.x: speakers are profiles (SpeakerRole); before, users
+        speaker_of = {"speaker": profiles} if _has(role, "speaker") else {"user": speakers}
+        ((field, people),) = speaker_of.items()
+        role.objects.bulk_create(
+            [role(submission=s, **{field: p}) for s, p in zip(submissions, people, strict=True)], batch_size=BATCH
         )
         reviewers = User.objects.bulk_create(
             [

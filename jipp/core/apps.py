@@ -25,8 +25,8 @@ class CoreConfig(AppConfig):
         from jipp.core import public_cache
 
         connection_created.connect(public_cache.install, dispatch_uid="jipp.core.public_cache.install")
-        # Writes made outside a transaction change the public pages' generation when the request, the
-        # task or the command ends.
+        # Writes made outside a transaction change the public pages' generation when the request (also
+        # public_cache.FlushMiddleware, before the response is sent), the task or the command ends.
         from django.core.signals import request_finished
         from django_tasks.signals import task_finished
 
