@@ -8,19 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from jipp.competition.models import Proposal
-from tests.factories import PASSWORD, AdminLokalFactory, MinistryUserFactory, UppFactory
+from tests.browser.helpers import login
+from tests.factories import AdminLokalFactory, MinistryUserFactory, UppFactory
 from tests.factories.competition import PDF, answer_text, forwarded_proposal, juklak_edition
 from tests.factories.registry import InnovationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _login(page, username):
-    page.context.clear_cookies()
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
 
 
 def test_upp_writes_admin_lokal_forwards_secretariat_passes(page, shot, tmp_path):
@@ -34,7 +27,7 @@ def test_upp_writes_admin_lokal_forwards_secretariat_passes(page, shot, tmp_path
     base = page.base_url
 
     # 1. The UPP starts a proposal from its registry innovation.
-    _login(page, upp.username)
+    login(page, upp.username)
     page.goto(f"{base}/kipp/proposals/new/?edition=2026")
     page.get_by_label("Inovasi dari registri unit Anda").select_option(label=innovation.title)
     page.get_by_label("Kelompok").select_option(label="Umum")
@@ -75,7 +68,7 @@ def test_upp_writes_admin_lokal_forwards_secretariat_passes(page, shot, tmp_path
     shot("competition-04-sent")
 
     # 4. The Admin Lokal sees its agency's proposals and forwards this one.
-    _login(page, "lokal.sidoarjo")
+    login(page, "lokal.sidoarjo")
     page.goto(f"{base}/kipp/proposals/?edition=2026")
     expect(page.get_by_text("0 dari 10 diteruskan")).to_be_visible()
     shot("competition-05-admin-lokal-list")
@@ -87,7 +80,7 @@ def test_upp_writes_admin_lokal_forwards_secretariat_passes(page, shot, tmp_path
     shot("competition-06-forwarded")
 
     # 5. The secretariat runs the checks, sees the flags with the evidence and passes the proposal.
-    _login(page, "sekretariat")
+    login(page, "sekretariat")
     page.goto(f"{base}/kipp/editions/2026/screening/")
     page.get_by_role("button", name="Jalankan pemeriksaan otomatis pada semua usulan yang diteruskan").click()
     expect(page.get_by_text("Selesai")).to_be_visible(timeout=30_000)
@@ -106,7 +99,7 @@ def test_upp_writes_admin_lokal_forwards_secretariat_passes(page, shot, tmp_path
     shot("competition-09-passed")
 
     # The unit sees the status and the reason.
-    _login(page, upp.username)
+    login(page, upp.username)
     page.goto(f"{base}/kipp/proposals/{proposal.pk}/")
     expect(page.get_by_role("status")).to_contain_text(re.compile("Alasan:.*isi dan inovasinya berbeda"))
     expect(page.locator("#proposal-status")).to_have_text("Lolos seleksi administrasi")

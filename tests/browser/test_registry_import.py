@@ -5,7 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from jipp.registry.models import Attachment, Innovation
-from tests.factories import PASSWORD, MinistryUserFactory, UppFactory
+from tests.browser.helpers import login
+from tests.factories import MinistryUserFactory, UppFactory
 from tests.factories.registry import PNG_BYTES, InnovationFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.registry.urls_data_wired")]
@@ -13,17 +14,10 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.r
 HEADER = "title,summary,stage,start_date,categories,sdgs\n"
 
 
-def _login(page, username):
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-
-
 def test_import_report_then_success(page, shot, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     upp = UppFactory(username="upp.dinkes")
-    _login(page, "upp.dinkes")
+    login(page, "upp.dinkes")
     bad = tmp_path / "inovasi.csv"
     bad.write_text(
         HEADER
@@ -73,7 +67,7 @@ def test_ministry_imports_a_press_award_list_and_finds_it_in_the_catalogue(page,
         "Bandung,Bandung Command Center,Pusat kendali kota.,2016,Top 35\n",
         encoding="utf-8",
     )
-    _login(page, "admin.kemenpan")
+    login(page, "admin.kemenpan")
     page.goto(f"{page.base_url}/innovations/import/")
     page.get_by_label("Berkas (CSV atau XLSX)").set_input_files(str(awards))
     page.get_by_role("button", name="Unggah dan lihat pratinjau").click()
@@ -109,7 +103,7 @@ def test_attachments_upload_and_forged_file(page, shot, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     upp = UppFactory(username="upp.foto")
     draft = InnovationFactory(unit=upp.unit, draft=True, title="Draf Layanan Foto")
-    _login(page, "upp.foto")
+    login(page, "upp.foto")
     photo = tmp_path / "kegiatan.png"
     photo.write_bytes(PNG_BYTES)
     forged = tmp_path / "laporan.pdf"
